@@ -1,0 +1,63 @@
+"""Checks that every demo record's key wording is printed on the line it cites."""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from seed.files import KEY_FIELD, SOURCES_DIR, load_portfolios, walk
+
+_PLAIN = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\uf0b7": " ",
+})
+
+
+def plain(text: str) -> str:
+    """Text as compared: typographic quotes and dashes made plain, whitespace collapsed."""
+    return re.sub(r"\s+", " ", text.translate(_PLAIN)).strip()
+
+
+@cache
+def source_lines(source: str) -> tuple[str, ...]:
+    return tuple((SOURCES_DIR / source).read_text(encoding="utf-8").splitlines())
+
+
+def key_wording(kind: str, record: dict) -> str:
+    if "quote" in record:
+        return record["quote"]
+    return record[KEY_FIELD[kind]]
+
+
+def problems(data_dir: Path | None = None) -> list[str]:
+    """Every record whose key wording is not on its cited line, in words naming the record."""
+    found = []
+    for portfolio in load_portfolios(data_dir):
+        for kind, record in walk(portfolio):
+            label = f"{portfolio['_file']}: {kind} {record.get('name') or record.get('description') or record.get('amount_text')!r}"
+            source, line = record.get("source"), record.get("line")
+            if not source or not isinstance(line, int):
+                found.append(f"{label}: no source or line")
+                continue
+            lines = source_lines(source)
+            if not 1 <= line <= len(lines):
+                found.append(f"{label}: line {line} is outside {source}")
+                continue
+            try:
+                wording = plain(key_wording(kind, record))
+            except KeyError:
+                found.append(f"{label}: no key wording")
+                continue
+            end = record.get("line_end", line)
+            cited = " ".join(lines[line - 1:end])
+            if not wording or wording not in plain(lines[line - 1]) and wording not in plain(cited):
+                found.append(f"{label}: {wording!r} is not on {source} line {line}: {lines[line - 1][:120]!r}")
+    return found
+
+
+if __name__ == "__main__":
+    import sys
+
+    found = problems()
+    print("\n".join(found) or "every record is on its cited line")
+    sys.exit(1 if found else 0)

@@ -1,0 +1,68 @@
+"""Loading a whole portfolio tree at once: validated like any edit, inserted in batches."""
+from __future__ import annotations
+
+from store.writes import FIELDS, clean
+
+_CHILDREN = {"portfolio": ("programme",), "programme": ("milestone", "risk", "saving", "project"),
+             "project": ("milestone", "risk", "saving")}
+_OWNER_COLUMN = {"programme": "programme_id", "project": "project_id"}
+
+
+def _values(kind: str, record: dict) -> dict:
+    values = {k: record[k] for k in FIELDS[kind] if k in record}
+    out = clean(kind, values, new=True)
+    if "source" in record:
+        out["source"] = record["source"]
+    if "line" in record:
+        line = str(record["line"])
+        if record.get("line_end") and record["line_end"] != record["line"]:
+            line = f"{line}-{record['line_end']}"
+        out["source_line"] = line
+    if kind == "milestone" and out.get("due") and not out.get("baseline"):
+        out["baseline"] = out["due"]  # the paper's date is the plan slippage is measured from
+    return out
+
+
+def load_tree(conn, tx, portfolio: dict) -> int:
+    """Insert a portfolio and everything under it; returns the portfolio's id."""
+    values = _values("portfolio", portfolio)
+    for key in ("green_max", "red_min"):
+        if key in portfolio:
+            values[key] = int(portfolio[key])
+    portfolio_id = tx.insert("portfolio", values)
+    pending: dict[str, list[tuple]] = {}
+
+    def add_rows(kind, owner_kind, owner_id, items):
+        for position, item in enumerate(items, start=1):
+            row = _values(kind, item)
+            row[_OWNER_COLUMN[owner_kind]] = owner_id
+            row["position"] = position
+            pending.setdefault(kind, []).append(tuple(sorted(row.items())))
+
+    for p_pos, prog in enumerate(portfolio.get("programme", []), start=1):
+        row = _values("programme", prog)
+        row.update(portfolio_id=portfolio_id, position=p_pos)
+        prog_id = _insert(conn, "programme", row)
+        for kind in ("milestone", "risk", "saving"):
+            add_rows(kind, "programme", prog_id, prog.get(kind, []))
+        for j_pos, proj in enumerate(prog.get("project", []), start=1):
+            row = _values("project", proj)
+            row.update(programme_id=prog_id, position=j_pos)
+            proj_id = _insert(conn, "project", row)
+            for kind in ("milestone", "risk", "saving"):
+                add_rows(kind, "project", proj_id, proj.get(kind, []))
+    for kind, rows in pending.items():
+        # Rows of one kind can differ in which optional fields they carry: batch by shape.
+        by_shape: dict[tuple, list] = {}
+        for row in rows:
+            by_shape.setdefault(tuple(k for k, _ in row), []).append(tuple(val for _, val in row))
+        for cols, batch in by_shape.items():
+            marks = ", ".join("?" for _ in cols)
+            conn.executemany(f"INSERT INTO {kind} ({', '.join(cols)}) VALUES ({marks})", batch)
+    return portfolio_id
+
+
+def _insert(conn, kind: str, row: dict) -> int:
+    cols = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    return conn.execute(f"INSERT INTO {kind} ({cols}) VALUES ({marks})", tuple(row.values())).lastrowid

@@ -1,0 +1,56 @@
+"""The store's errors. Each message is written for the user, not the developer."""
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Anything the store refuses to do, with a message a user can act on."""
+
+
+class ValidationError(StoreError):
+    """A value the user gave is not acceptable; names the field and says why."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class ConflictError(StoreError):
+    """The record changed since the caller read it."""
+
+    def __init__(self, item: str, who: str | None, when: str | None):
+        self.item, self.who, self.when = item, who, when
+        if who:
+            text = f"{item} was changed by {who} at {when}; showing the latest."
+        else:
+            text = f"{item} has changed or been removed since you opened it; showing the latest."
+        super().__init__(text)
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ReadOnlyError(StoreError):
+    def __init__(self, path: str):
+        super().__init__(f"{path} is read-only: changes cannot be saved. Copy it somewhere writable to edit.")
+
+
+class UnusableFileError(StoreError):
+    """A file that cannot be opened as a ragboard database; it has been left untouched."""
+
+
+class NotRagboardError(UnusableFileError):
+    pass
+
+
+class CorruptFileError(UnusableFileError):
+    pass
+
+
+class NewerSchemaError(UnusableFileError):
+    pass
+
+
+class InUseError(UnusableFileError):
+    pass

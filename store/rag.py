@@ -1,0 +1,31 @@
+"""RAG arithmetic: the risk matrix and the roll-up order. Pure functions, no database."""
+from __future__ import annotations
+
+# Worst first: a roll-up takes the highest rank.
+RANK = {"Green": 1, "Amber": 2, "Red": 3}
+BY_RANK = {v: k for k, v in RANK.items()}
+
+# SQL for the rank of a RAG column, shared by the roll-up queries.
+RANK_SQL = "CASE {col} WHEN 'Red' THEN 3 WHEN 'Amber' THEN 2 WHEN 'Green' THEN 1 END"
+
+
+def risk_rag(score: int | None, green_max: int, red_min: int) -> str | None:
+    """The matrix: score <= green_max is Green, >= red_min is Red, between is Amber."""
+    if score is None:
+        return None
+    if score <= green_max:
+        return "Green"
+    if score >= red_min:
+        return "Red"
+    return "Amber"
+
+
+def score(likelihood: int | None, impact: int | None) -> int | None:
+    if likelihood is None or impact is None:
+        return None
+    return likelihood * impact
+
+
+def worst(rags) -> str | None:
+    ranks = [RANK[r] for r in rags if r in RANK]
+    return BY_RANK[max(ranks)] if ranks else None

@@ -1,0 +1,168 @@
+"""Typed records the store returns. Derived values (score, roll-up, slippage) come from queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True, frozen=True)
+class Portfolio:
+    id: int
+    name: str
+    organisation: str
+    status_date: str
+    green_max: int
+    red_min: int
+    source: str | None
+    source_line: str | None
+    version: int
+
+
+@dataclass(slots=True, frozen=True)
+class Programme:
+    id: int
+    portfolio_id: int
+    code: str
+    name: str
+    sro: str
+    description: str
+    rag: str | None  # set by hand
+    rag_reason: str
+    source: str | None
+    source_line: str | None
+    version: int
+    rolled_rag: str | None = None  # the hand RAG, else the worst of its projects and milestones
+    rag_is_derived: bool = True
+
+
+@dataclass(slots=True, frozen=True)
+class Project:
+    id: int
+    programme_id: int
+    reference: str
+    name: str
+    lead: str
+    stage: str
+    description: str
+    rag: str | None
+    rag_reason: str
+    source: str | None
+    source_line: str | None
+    version: int
+    rolled_rag: str | None = None
+    rag_is_derived: bool = True
+
+
+@dataclass(slots=True, frozen=True)
+class Milestone:
+    id: int
+    project_id: int | None
+    programme_id: int | None
+    name: str
+    due_text: str
+    due: str | None
+    baseline: str | None
+    forecast: str | None
+    actual: str | None
+    status: str
+    notes: str
+    source: str | None
+    source_line: str | None
+    version: int
+    slippage_days: int | None = None  # forecast (or actual) minus baseline
+    overdue: bool = False  # against the portfolio's status date
+
+
+@dataclass(slots=True, frozen=True)
+class Risk:
+    id: int
+    project_id: int | None
+    programme_id: int | None
+    reference: str
+    description: str
+    owner: str
+    likelihood: int | None
+    impact: int | None
+    residual_likelihood: int | None
+    residual_impact: int | None
+    mitigation: str
+    status: str
+    rating_text: str
+    source: str | None
+    source_line: str | None
+    version: int
+    score: int | None = None
+    rag: str | None = None
+    residual_score: int | None = None
+    residual_rag: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Saving:
+    id: int
+    project_id: int | None
+    programme_id: int | None
+    year: str
+    amount: int
+    amount_text: str
+    kind: str
+    band: str
+    notes: str
+    source: str | None
+    source_line: str | None
+    version: int
+
+
+@dataclass(slots=True, frozen=True)
+class Change:
+    id: int
+    group_id: int
+    at: str
+    who: str
+    op: str
+    item_kind: str
+    item_id: int
+    item_label: str
+    field: str
+    old: object
+    new: object
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
+class ProgrammeSummary:
+    """One row of the home screen."""
+    programme: Programme
+    portfolio_name: str
+    projects: int
+    red_milestones: int
+    overdue_milestones: int
+    high_risks: int  # open risks scoring 15 or more
+    savings: int  # this financial year: saved, earned or avoided
+    financial_year: str
+
+
+@dataclass(slots=True, frozen=True)
+class ProjectSummary:
+    """One row of a programme's project list."""
+    project: Project
+    next_milestone: str | None
+    next_due: str | None
+    open_risks: int
+    savings: int
+
+
+@dataclass(slots=True, frozen=True)
+class Hit:
+    """A search result for the palette: a programme or a project."""
+    kind: str
+    id: int
+    label: str
+    detail: str
+    programme_id: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class UndoResult:
+    label: str
+    kind: str  # 'undo' or 'redo'
+    changes: list = field(default_factory=list)

@@ -1,0 +1,69 @@
+"""The Store: every read a screen needs and every write a user can make, on one SQLite file."""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sqlite3
+from pathlib import Path
+
+from store import records as r
+from store.opening import connect
+from store.queries import Queries
+from store.writes import Writes
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return os.environ.get("USER") or "unknown"
+
+
+class Store(Queries, Writes):
+    """One open ragboard file. Not shared between threads without care: one writer at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool, who: str | None = None):
+        self.conn = conn
+        self.path = path
+        self.read_only = read_only
+        self.who = who or current_user()
+        self._data_version = self._read_data_version()
+
+    # -- file state -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _read_data_version(self) -> int:
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection commits to the file (cheap: no table is read)."""
+        current = self._read_data_version()
+        if current != self._data_version:
+            self._data_version = current
+            return True
+        return False
+
+    @staticmethod
+    def now() -> str:
+        return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def is_empty(self) -> bool:
+        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM programme)").fetchone()[0] == 1
+
+
+def open_store(path, *, read_only: bool | None = None, who: str | None = None) -> Store:
+    """Open (or create, owner-only) a ragboard file. Unusable files raise UnusableFileError."""
+    conn, ro = connect(path, read_only=read_only)
+    return Store(conn, Path(path), ro, who)
+
+
+__all__ = ["Store", "open_store", "r"]

@@ -1,0 +1,157 @@
+"""Checks on values a user gives, returning the clean value or raising ValidationError."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from store.errors import ValidationError
+
+NAME_MAX = 200
+TEXT_MAX = 10_000
+AMOUNT_LIMIT = 10_000_000_000
+
+MILESTONE_STATUSES = ("Red", "Amber", "Green", "Complete", "Not rated")
+RAGS = ("Red", "Amber", "Green")
+RISK_STATUSES = ("Open", "Closed")
+SAVING_KINDS = ("saving", "income", "cost avoidance", "cost")
+SAVING_BANDS = ("Green Delivered", "Green On Target", "Amber", "Red", "Not rated")
+STAGES = ("Concept", "Outline Business Case", "Full Business Case", "Delivery", "Closed")
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
+_MONTHS.update({m.lower(): i for i, m in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"], start=1)})
+_MONTHS["sept"] = 9
+
+
+def _check_characters(field: str, value: str, multiline: bool) -> None:
+    for ch in value:
+        if "\ud800" <= ch <= "\udfff":
+            raise ValidationError(field, "contains a character that cannot be stored (a broken emoji or symbol).")
+        if ch == "\n":
+            if not multiline:
+                raise ValidationError(field, "must be on one line.")
+            continue
+        if unicodedata.category(ch) == "Cc":
+            raise ValidationError(field, "contains a control character; remove it and try again.")
+
+
+def text(field: str, value, *, required: bool = False, multiline: bool = False,
+         limit: int | None = None) -> str:
+    """A one-line name (limit 200) or, with multiline, long text (limit 10,000)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be text.")
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.strip() if not multiline else value.strip("\n ")
+    if required and not value:
+        raise ValidationError(field, "cannot be blank.")
+    limit = limit or (TEXT_MAX if multiline else NAME_MAX)
+    if len(value) > limit:
+        raise ValidationError(field, f"is {len(value):,} characters long; the most allowed is {limit:,}.")
+    _check_characters(field, value, multiline)
+    return value
+
+
+def choice(field: str, value, allowed: tuple[str, ...], *, blank_ok: bool = False):
+    """One of a fixed list, matched without regard to case; None when blank and allowed."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if blank_ok:
+            return None
+        raise ValidationError(field, f"choose one of: {', '.join(allowed)}.")
+    if isinstance(value, str):
+        for option in allowed:
+            if option.lower() == value.strip().lower():
+                return option
+    raise ValidationError(field, f"{value!r} is not one of: {', '.join(allowed)}.")
+
+
+def rating(field: str, value, *, blank_ok: bool = False) -> int | None:
+    """A likelihood or impact: a whole number from 1 to 5."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if blank_ok:
+            return None
+        raise ValidationError(field, "must be a whole number from 1 to 5.")
+    if isinstance(value, bool):
+        raise ValidationError(field, "must be a whole number from 1 to 5.")
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValidationError(field, "must be a whole number from 1 to 5.")
+    return value
+
+
+def parse_date(field: str, value, *, blank_ok: bool = True) -> str | None:
+    """A date as UK users type it (2025-06-30, 30/06/2025, 30 Jun 2025), returned as ISO."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if blank_ok:
+            return None
+        raise ValidationError(field, "cannot be blank; enter a date such as 30/06/2025.")
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be a date such as 30/06/2025.")
+    raw = value.strip()
+    parts = None
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw):
+        parts = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", raw):
+        parts = int(m[3]), int(m[2]), int(m[1])
+    elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})", raw):
+        month = _MONTHS.get(m[2].lower())
+        if month is None:
+            raise ValidationError(field, f"{m[2]!r} is not a month; enter a date such as 30 Jun 2025.")
+        parts = int(m[3]), month, int(m[1])
+    if parts is None:
+        raise ValidationError(field, f"{raw!r} is not a date; enter it as 30/06/2025, 30 Jun 2025 or 2025-06-30.")
+    try:
+        return dt.date(*parts).isoformat()
+    except ValueError:
+        raise ValidationError(field, f"{raw!r} is not a real date.") from None
+
+
+def amount(field: str, value) -> int:
+    """Whole pounds, within plus or minus ten billion; accepts "£1,250" and "-500"."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(field, "must be an amount in whole pounds, such as 250000.")
+    if isinstance(value, str):
+        raw = value.strip().replace(",", "").replace("£", "").replace(" ", "")
+        if m := re.fullmatch(r"(-?\d+)(?:\.0+)?", raw):
+            value = int(m[1])
+        elif re.fullmatch(r"-?\d*\.\d+", raw):
+            raise ValidationError(field, "must be whole pounds, with no pence.")
+        else:
+            raise ValidationError(field, f"{value.strip()!r} is not an amount; enter whole pounds, such as 250000.")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValidationError(field, "must be whole pounds, with no pence.")
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValidationError(field, "must be an amount in whole pounds, such as 250000.")
+    if abs(value) > AMOUNT_LIMIT:
+        raise ValidationError(field, "must be within £10 billion either way.")
+    return value
+
+
+def financial_year(field: str, value) -> str:
+    """A UK financial year written 2016/17: consecutive years."""
+    raw = value.strip() if isinstance(value, str) else ""
+    m = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2})", raw)
+    if not m:
+        raise ValidationError(field, "must be a financial year written like 2016/17.")
+    start, end = int(m[1]), int(m[2])
+    if (start + 1) % 100 != end:
+        raise ValidationError(field, f"{raw!r} is not a financial year: the second year must follow the first, as in {start}/{(start + 1) % 100:02d}.")
+    return f"{start}/{end:02d}"
+
+
+def financial_year_of(day: str) -> str:
+    """The UK financial year (April to March) holding an ISO date."""
+    d = dt.date.fromisoformat(day)
+    start = d.year if d.month >= 4 else d.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"

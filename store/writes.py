@@ -1,0 +1,499 @@
+"""Writes: one method per user action, each one transaction that validates, writes and logs."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+
+from store import records as r
+from store import validate as v
+from store.errors import ConflictError, InUseError, NotFoundError, ReadOnlyError, StoreError, ValidationError
+
+# Each editable field: (label the user sees, cleaner). The label names the field in messages.
+_TEXT = lambda label, **kw: (label, lambda x: v.text(label, x, **kw))  # noqa: E731
+_DATE = lambda label: (label, lambda x: v.parse_date(label, x))  # noqa: E731
+
+FIELDS: dict[str, dict[str, tuple]] = {
+    "portfolio": {
+        "name": _TEXT("Name", required=True),
+        "organisation": _TEXT("Organisation"),
+        "status_date": ("Status date", lambda x: v.parse_date("Status date", x, blank_ok=False)),
+    },
+    "programme": {
+        "code": _TEXT("Code", required=True, limit=20),
+        "name": _TEXT("Name", required=True),
+        "sro": _TEXT("SRO"),
+        "description": _TEXT("Description", multiline=True),
+        "rag": ("RAG", lambda x: v.choice("RAG", x, v.RAGS, blank_ok=True)),
+        "rag_reason": _TEXT("Reason", multiline=True),
+    },
+    "project": {
+        "reference": _TEXT("Reference", limit=50),
+        "name": _TEXT("Name", required=True),
+        "lead": _TEXT("Lead"),
+        "stage": ("Stage", lambda x: v.choice("Stage", x, v.STAGES)),
+        "description": _TEXT("Description", multiline=True),
+        "rag": ("RAG", lambda x: v.choice("RAG", x, v.RAGS, blank_ok=True)),
+        "rag_reason": _TEXT("Reason", multiline=True),
+    },
+    "milestone": {
+        "name": _TEXT("Name", required=True),
+        "due_text": _TEXT("Due (as written)"),
+        "due": _DATE("Due date"),
+        "baseline": _DATE("Baseline"),
+        "forecast": _DATE("Forecast"),
+        "actual": _DATE("Actual"),
+        "status": ("Status", lambda x: v.choice("Status", x, v.MILESTONE_STATUSES)),
+        "notes": _TEXT("Notes", multiline=True),
+    },
+    "risk": {
+        "reference": _TEXT("Reference", limit=50),
+        "description": _TEXT("Description", required=True, multiline=True),
+        "owner": _TEXT("Owner"),
+        "likelihood": ("Likelihood", lambda x: v.rating("Likelihood", x, blank_ok=True)),
+        "impact": ("Impact", lambda x: v.rating("Impact", x, blank_ok=True)),
+        "residual_likelihood": ("Residual likelihood", lambda x: v.rating("Residual likelihood", x, blank_ok=True)),
+        "residual_impact": ("Residual impact", lambda x: v.rating("Residual impact", x, blank_ok=True)),
+        "mitigation": _TEXT("Mitigation", multiline=True),
+        "status": ("Status", lambda x: v.choice("Status", x, v.RISK_STATUSES)),
+        "rating_text": _TEXT("Rating as printed", limit=50),
+    },
+    "saving": {
+        "year": ("Financial year", lambda x: v.financial_year("Financial year", x)),
+        "amount": ("Amount", lambda x: v.amount("Amount", x)),
+        "amount_text": _TEXT("Amount as printed"),
+        "kind": ("Kind", lambda x: v.choice("Kind", x, v.SAVING_KINDS)),
+        "band": ("Band", lambda x: v.choice("Band", x, v.SAVING_BANDS)),
+        "notes": _TEXT("Notes", multiline=True),
+    },
+}
+# Fields a new record must be given.
+REQUIRED = {
+    "portfolio": ("name", "status_date"),
+    "programme": ("code", "name"),
+    "project": ("name",),
+    "milestone": ("name",),
+    "risk": ("description",),
+    "saving": ("year", "amount"),
+}
+_PROVENANCE = ("source", "source_line")
+_NOUN = {"portfolio": "Portfolio", "programme": "Programme", "project": "Project",
+         "milestone": "Milestone", "risk": "Risk", "saving": "Saving"}
+
+
+def clean(kind: str, values: dict, *, new: bool) -> dict:
+    """Validate user values for a record kind; unknown fields are a programming error."""
+    spec = FIELDS[kind]
+    out = {}
+    for key, value in values.items():
+        if key in _PROVENANCE:
+            out[key] = None if value is None else str(value)
+            continue
+        if key not in spec:
+            raise StoreError(f"{kind} has no field {key!r}")
+        out[key] = spec[key][1](value)
+    if new:
+        for key in REQUIRED[kind]:
+            if out.get(key) in (None, ""):
+                label = spec[key][0]
+                raise ValidationError(label, "cannot be blank.")
+    if kind == "risk":
+        _check_pairs(out)
+    return out
+
+
+def _check_pairs(values: dict) -> None:
+    for a, b, label in (("likelihood", "impact", "Impact"),
+                        ("residual_likelihood", "residual_impact", "Residual impact")):
+        if a in values and b in values and (values[a] is None) != (values[b] is None):
+            raise ValidationError(label, "give both likelihood and impact, or neither.")
+
+
+def _label(kind: str, row: dict) -> str:
+    if kind == "risk":
+        return row.get("reference") or (row.get("description") or "")[:60]
+    if kind == "saving":
+        return f"{row.get('year')} {row.get('kind')}"
+    if kind == "programme":
+        return row.get("code") or row.get("name") or ""
+    return row.get("name") or ""
+
+
+class Writes:
+    conn: sqlite3.Connection
+    read_only: bool
+    who: str
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, label: str, kind: str = "edit", reverts: int | None = None):
+        """BEGIN IMMEDIATE, a change group for the action, COMMIT (or ROLLBACK on any error)."""
+        if self.read_only:
+            raise ReadOnlyError(str(self.path))
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise InUseError(f"{self.path} is busy: another program is writing to it. Try again in a moment.") from None
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise ReadOnlyError(str(self.path)) from None
+            raise
+        try:
+            at = self.now()
+            group = self.conn.execute(
+                "INSERT INTO change_group (at, who, label, kind, reverts) VALUES (?, ?, ?, ?, ?)",
+                (at, self.who, label, kind, reverts)).lastrowid
+            yield _Tx(self, group, at)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self._data_version = self._read_data_version()
+
+    def _row(self, kind: str, item_id: int) -> dict:
+        cur = self.conn.execute(f"SELECT * FROM {kind} WHERE id = ?", (item_id,))
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
+        return dict(zip([d[0] for d in cur.description], row))
+
+    def _checked_row(self, kind: str, item_id: int, version: int) -> dict:
+        try:
+            row = self._row(kind, item_id)
+        except NotFoundError:
+            last = self.last_change(kind, item_id)
+            raise ConflictError(f"This {kind}", last.who if last else None, _when(last)) from None
+        if row["version"] != version:
+            last = self.last_change(kind, item_id)
+            raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None, _when(last))
+        return row
+
+    def _context(self, kind: str, row: dict) -> tuple:
+        """(portfolio_id, programme_id, project_id) of a record, for filtering history."""
+        if kind == "portfolio":
+            return row["id"], None, None
+        if kind == "programme":
+            return row["portfolio_id"], row["id"], None
+        if kind == "project":
+            portfolio = self.conn.execute("SELECT portfolio_id FROM programme WHERE id = ?",
+                                          (row["programme_id"],)).fetchone()[0]
+            return portfolio, row["programme_id"], row["id"]
+        if row.get("project_id"):
+            programme, portfolio = self.conn.execute(
+                "SELECT p.id, p.portfolio_id FROM project j JOIN programme p ON p.id = j.programme_id "
+                "WHERE j.id = ?", (row["project_id"],)).fetchone()
+            return portfolio, programme, row["project_id"]
+        portfolio = self.conn.execute("SELECT portfolio_id FROM programme WHERE id = ?",
+                                      (row["programme_id"],)).fetchone()[0]
+        return portfolio, row["programme_id"], None
+
+    def _update(self, kind: str, item_id: int, version: int, values: dict, *, label: str,
+                reason: str = ""):
+        values = clean(kind, values, new=False)
+        reason = v.text("Reason", reason, multiline=True)
+        with self._transaction(label) as tx:
+            row = self._checked_row(kind, item_id, version)
+            if kind == "risk":
+                _check_pairs({**row, **values})
+            tx.update(kind, row, values, reason)
+        return self._reload(kind, item_id)
+
+    def _insert(self, kind: str, values: dict, *, label: str, reason: str = ""):
+        with self._transaction(label) as tx:
+            new_id = tx.insert(kind, values, reason)
+        return self._reload(kind, new_id)
+
+    def _reload(self, kind: str, item_id: int):
+        return getattr(self, kind)(item_id)
+
+    def _owner(self, project_id, programme_id) -> dict:
+        if (project_id is None) == (programme_id is None):
+            raise StoreError("an item belongs to exactly one project or programme")
+        if project_id is not None:
+            self._row("project", project_id)
+            return {"project_id": project_id}
+        self._row("programme", programme_id)
+        return {"programme_id": programme_id}
+
+    def _next_position(self, kind: str, owner: dict) -> int:
+        (col, value), = owner.items()
+        return self.conn.execute(f"SELECT COALESCE(max(position), 0) + 1 FROM {kind} WHERE {col} = ?",
+                                 (value,)).fetchone()[0]
+
+    # -- milestones --------------------------------------------------------------------------
+
+    def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "") -> r.Milestone:
+        status = v.choice("Status", status, v.MILESTONE_STATUSES)
+        current = self._row("milestone", milestone_id)
+        return self._update("milestone", milestone_id, version, {"status": status},
+                            label=f"Set {current['name']!r} to {status}", reason=reason)
+
+    def edit_milestone(self, milestone_id: int, version: int, reason: str = "", **values) -> r.Milestone:
+        current = self._row("milestone", milestone_id)
+        return self._update("milestone", milestone_id, version, values,
+                            label=f"Edited milestone {current['name']!r}", reason=reason)
+
+    def add_milestone(self, *, project_id: int | None = None, programme_id: int | None = None,
+                      **values) -> r.Milestone:
+        values = clean("milestone", values, new=True)
+        owner = self._owner(project_id, programme_id)
+        if values.get("due") and not values.get("baseline"):
+            values["baseline"] = values["due"]  # the first date given is the plan to measure against
+        values.update(owner, position=self._next_position("milestone", owner))
+        return self._insert("milestone", values, label=f"Added milestone {values['name']!r}")
+
+    def delete_milestone(self, milestone_id: int, version: int, reason: str = "") -> None:
+        self._delete("milestone", milestone_id, version, reason)
+
+    # -- risks -------------------------------------------------------------------------------
+
+    def add_risk(self, *, project_id: int | None = None, programme_id: int | None = None, **values) -> r.Risk:
+        values = clean("risk", values, new=True)
+        owner = self._owner(project_id, programme_id)
+        values.update(owner, position=self._next_position("risk", owner))
+        return self._insert("risk", values, label=f"Added risk {_label('risk', values)!r}")
+
+    def edit_risk(self, risk_id: int, version: int, reason: str = "", **values) -> r.Risk:
+        current = self._row("risk", risk_id)
+        return self._update("risk", risk_id, version, values,
+                            label=f"Edited risk {_label('risk', current)!r}", reason=reason)
+
+    def close_risk(self, risk_id: int, version: int, reason: str = "") -> r.Risk:
+        current = self._row("risk", risk_id)
+        return self._update("risk", risk_id, version, {"status": "Closed"},
+                            label=f"Closed risk {_label('risk', current)!r}", reason=reason)
+
+    def reopen_risk(self, risk_id: int, version: int, reason: str = "") -> r.Risk:
+        current = self._row("risk", risk_id)
+        return self._update("risk", risk_id, version, {"status": "Open"},
+                            label=f"Reopened risk {_label('risk', current)!r}", reason=reason)
+
+    def delete_risk(self, risk_id: int, version: int, reason: str = "") -> None:
+        self._delete("risk", risk_id, version, reason)
+
+    # -- savings -----------------------------------------------------------------------------
+
+    def add_saving(self, *, project_id: int | None = None, programme_id: int | None = None,
+                   **values) -> r.Saving:
+        values = clean("saving", values, new=True)
+        owner = self._owner(project_id, programme_id)
+        values.update(owner, position=self._next_position("saving", owner))
+        return self._insert("saving", values, label=f"Added saving {_label('saving', values)!r}")
+
+    def edit_saving(self, saving_id: int, version: int, reason: str = "", **values) -> r.Saving:
+        current = self._row("saving", saving_id)
+        return self._update("saving", saving_id, version, values,
+                            label=f"Edited saving {_label('saving', current)!r}", reason=reason)
+
+    def delete_saving(self, saving_id: int, version: int, reason: str = "") -> None:
+        self._delete("saving", saving_id, version, reason)
+
+    def _delete(self, kind: str, item_id: int, version: int, reason: str) -> None:
+        reason = v.text("Reason", reason, multiline=True)
+        current = self._row(kind, item_id)
+        with self._transaction(f"Deleted {kind} {_label(kind, current)!r}") as tx:
+            row = self._checked_row(kind, item_id, version)
+            tx.delete(kind, row, reason)
+
+    # -- programmes, projects, portfolios ------------------------------------------------------
+
+    def add_portfolio(self, **values) -> r.Portfolio:
+        values = clean("portfolio", values, new=True)
+        return self._insert("portfolio", values, label=f"Added portfolio {values['name']!r}")
+
+    def add_programme(self, *, portfolio_id: int, **values) -> r.Programme:
+        values = clean("programme", values, new=True)
+        self._row("portfolio", portfolio_id)
+        owner = {"portfolio_id": portfolio_id}
+        values.update(owner, position=self._next_position("programme", owner))
+        return self._insert("programme", values, label=f"Added programme {values['name']!r}")
+
+    def edit_programme(self, programme_id: int, version: int, reason: str = "", **values) -> r.Programme:
+        current = self._row("programme", programme_id)
+        return self._update("programme", programme_id, version, values,
+                            label=f"Edited programme {current['code']!r}", reason=reason)
+
+    def add_project(self, *, programme_id: int, **values) -> r.Project:
+        values = clean("project", values, new=True)
+        self._row("programme", programme_id)
+        owner = {"programme_id": programme_id}
+        values.update(owner, position=self._next_position("project", owner))
+        return self._insert("project", values, label=f"Added project {values['name']!r}")
+
+    def edit_project(self, project_id: int, version: int, reason: str = "", **values) -> r.Project:
+        current = self._row("project", project_id)
+        return self._update("project", project_id, version, values,
+                            label=f"Edited project {current['name']!r}", reason=reason)
+
+    def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "") -> r.Project:
+        """Set a project's RAG by hand (None returns it to the roll-up of its milestones)."""
+        current = self._row("project", project_id)
+        word = rag or "derived"
+        return self._update("project", project_id, version, {"rag": rag, "rag_reason": reason or ""},
+                            label=f"Set project {current['name']!r} to {word}", reason=reason)
+
+    def set_programme_rag(self, programme_id: int, version: int, rag: str | None, reason: str = "") -> r.Programme:
+        current = self._row("programme", programme_id)
+        word = rag or "derived"
+        return self._update("programme", programme_id, version, {"rag": rag, "rag_reason": reason or ""},
+                            label=f"Set programme {current['code']!r} to {word}", reason=reason)
+
+    def set_status_date(self, portfolio_id: int, version: int, status_date, reason: str = "") -> r.Portfolio:
+        current = self._row("portfolio", portfolio_id)
+        return self._update("portfolio", portfolio_id, version, {"status_date": status_date},
+                            label=f"Moved {current['name']!r} status date", reason=reason)
+
+    def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int, red_min: int) -> r.Portfolio:
+        """A portfolio's own matrix: scores up to green_max are Green, from red_min Red."""
+        for label, value in (("Green up to", green_max), ("Red from", red_min)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 25:
+                raise ValidationError(label, "must be a whole number from 1 to 25.")
+        if green_max >= red_min:
+            raise ValidationError("Red from", "must be above the Green limit, leaving room for Amber.")
+        current = self._row("portfolio", portfolio_id)
+        with self._transaction(f"Changed {current['name']!r} risk matrix") as tx:
+            row = self._checked_row("portfolio", portfolio_id, version)
+            tx.update("portfolio", row, {"green_max": green_max, "red_min": red_min}, "")
+        return self.portfolio(portfolio_id)
+
+    # -- undo and redo -----------------------------------------------------------------------
+
+    def can_undo(self) -> str | None:
+        row = self._undoable()
+        return row[1] if row else None
+
+    def can_redo(self) -> str | None:
+        row = self._redoable()
+        return row[1] if row else None
+
+    def _undoable(self):
+        return self.conn.execute(
+            "SELECT id, label FROM change_group WHERE kind IN ('edit', 'redo') AND reverted_by IS NULL "
+            "ORDER BY id DESC LIMIT 1").fetchone()
+
+    def _redoable(self):
+        row = self.conn.execute(
+            "SELECT id, label FROM change_group WHERE kind = 'undo' AND reverted_by IS NULL "
+            "ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        later_edit = self.conn.execute("SELECT 1 FROM change_group WHERE kind = 'edit' AND id > ?",
+                                       (row[0],)).fetchone()
+        return None if later_edit else row
+
+    def undo(self) -> r.UndoResult | None:
+        """Revert the last change (of anyone's, in this file), exactly; None if nothing to undo."""
+        return self._revert(self._undoable(), "undo")
+
+    def redo(self) -> r.UndoResult | None:
+        return self._revert(self._redoable(), "redo")
+
+    def _revert(self, target, kind: str) -> r.UndoResult | None:
+        if target is None:
+            if self.read_only:
+                raise ReadOnlyError(str(self.path))
+            return None
+        group_id, label = target
+        original = label
+        if kind == "redo":
+            # The undo group's label reads "Undo: X"; redo shows X again.
+            original = label.removeprefix("Undo: ")
+        with self._transaction(f"{kind.capitalize()}: {original}", kind, reverts=group_id) as tx:
+            # Re-read under the write lock: another instance may have reverted it first.
+            still = self.conn.execute("SELECT reverted_by FROM change_group WHERE id = ?", (group_id,)).fetchone()
+            if still[0] is not None:
+                raise ConflictError("That change", None, None)
+            changes = self.conn.execute(
+                "SELECT op, item_kind, item_id, field, old, new FROM change WHERE group_id = ? ORDER BY id DESC",
+                (group_id,)).fetchall()
+            for op, item_kind, item_id, field, old, new in changes:
+                tx.invert(op, item_kind, item_id, field, _decode(old), _decode(new))
+            self.conn.execute("UPDATE change_group SET reverted_by = ? WHERE id = ?", (tx.group, group_id))
+        return r.UndoResult(original, kind)
+
+    # -- bulk load ---------------------------------------------------------------------------
+
+    def import_portfolio(self, portfolio: dict, *, label: str | None = None) -> int:
+        """Load a whole portfolio tree (as seed/ and the benchmark build it) in one transaction.
+
+        Every record is validated as a user's would be. The load is logged as one group that
+        cannot be undone (undo is for edits, not for loading a file's contents).
+        """
+        from store.bulk import load_tree
+
+        with self._transaction(label or f"Loaded portfolio {portfolio.get('name')!r}", "import") as tx:
+            return load_tree(self.conn, tx, portfolio)
+
+
+class _Tx:
+    """The open transaction of one user action: every write goes through here and is logged."""
+
+    def __init__(self, store: Writes, group: int, at: str):
+        self.store, self.group, self.at = store, group, at
+
+    def _log(self, op, kind, row, field="", old=None, new=None, reason=""):
+        portfolio, programme, project = self.store._context(kind, row)
+        self.store.conn.execute(
+            "INSERT INTO change (group_id, at, who, op, item_kind, item_id, item_label, field, old, new, reason, "
+            "portfolio_id, programme_id, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.group, self.at, self.store.who, op, kind, row["id"], _label(kind, row), field,
+             _encode(old), _encode(new), reason, portfolio, programme, project))
+
+    def update(self, kind: str, row: dict, values: dict, reason: str) -> None:
+        changed = {k: val for k, val in values.items() if row.get(k) != val}
+        if not changed:
+            return
+        sets = ", ".join(f"{k} = ?" for k in changed)
+        self.store.conn.execute(f"UPDATE {kind} SET {sets}, version = version + 1 WHERE id = ?",
+                                (*changed.values(), row["id"]))
+        after = {**row, **changed}
+        for key, value in changed.items():
+            self._log("update", kind, after, key, row.get(key), value, reason)
+
+    def insert(self, kind: str, values: dict, reason: str = "") -> int:
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        new_id = self.store.conn.execute(f"INSERT INTO {kind} ({cols}) VALUES ({marks})",
+                                         tuple(values.values())).lastrowid
+        row = self.store._row(kind, new_id)
+        self._log("create", kind, row, new=row, reason=reason)
+        return new_id
+
+    def delete(self, kind: str, row: dict, reason: str) -> None:
+        self._log("delete", kind, row, old=row, reason=reason)
+        self.store.conn.execute(f"DELETE FROM {kind} WHERE id = ?", (row["id"],))
+
+    def invert(self, op, kind, item_id, field, old, new) -> None:
+        """Apply the opposite of one logged change, refusing if the item moved on since."""
+        if op == "create":
+            try:
+                row = self.store._row(kind, item_id)
+            except NotFoundError:
+                raise ConflictError(f"{_NOUN[kind]} {_label(kind, new)!r}", None, None) from None
+            self.delete(kind, row, "")
+        elif op == "delete":
+            restored = dict(old)
+            restored["version"] = restored.get("version", 1) + 1
+            self.insert(kind, restored)
+        else:
+            row = self.store._row(kind, item_id)
+            if row.get(field) != new:
+                last = self.store.last_change(kind, item_id)
+                raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None, _when(last))
+            self.update(kind, row, {field: old}, "")
+
+
+def _encode(value):
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _decode(value):
+    return None if value is None else json.loads(value)
+
+
+def _when(change) -> str | None:
+    if change is None:
+        return None
+    stamp = change.at.replace("T", " ").removesuffix("Z")
+    return f"{stamp} UTC"
