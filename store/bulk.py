@@ -1,6 +1,7 @@
 """Loading a whole portfolio tree at once: validated like any edit, inserted in batches."""
 from __future__ import annotations
 
+from store import validate as v
 from store.writes import FIELDS, clean
 
 _CHILDREN = {"portfolio": ("programme",), "programme": ("milestone", "risk", "saving", "project"),
@@ -18,6 +19,10 @@ def _values(kind: str, record: dict) -> dict:
         if record.get("line_end") and record["line_end"] != record["line"]:
             line = f"{line}-{record['line_end']}"
         out["source_line"] = line
+    if kind in ("programme", "project") and record.get("notes"):
+        # Programmes and projects have no notes field: keep the paper's remarks with the description.
+        out["description"] = v.text("Description", f"{out.get('description', '')}\n\nNotes: {record['notes']}",
+                                    multiline=True)
     if kind == "milestone" and out.get("due") and not out.get("baseline"):
         out["baseline"] = out["due"]  # the paper's date is the plan slippage is measured from
     return out

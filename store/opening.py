@@ -70,7 +70,9 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None) -> tuple[
         return _initialise(_connect(str(path)), path), False
     app_id = int.from_bytes(header[68:72], "big")
     user_version = int.from_bytes(header[60:64], "big")
-    conn = _open_existing(path, ro)
+    # Every check runs on a read-only connection: closing a writable one can checkpoint the
+    # WAL into the file, and a file we refuse must be left exactly as it was.
+    conn = _open_existing(path, True)
     try:
         if app_id != APPLICATION_ID:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -78,22 +80,27 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None) -> tuple[
                 raise NotRagboardError(f"{path} is an SQLite database of another program, not a ragboard file; it has not been changed.")
             if ro:
                 raise NotRagboardError(f"{path} is an empty database and read-only: there is nothing to show.")
-            return _initialise(conn, path), False
+            conn.close()
+            return _initialise(_connect(str(path)), path), False
         if user_version > SCHEMA_VERSION:
             raise NewerSchemaError(f"{path} was written by a newer ragboard (file format {user_version}; this one reads up to {SCHEMA_VERSION}): upgrade ragboard to open it.")
         _quick_check(conn, path)
+        if user_version < SCHEMA_VERSION and ro:
+            raise NotRagboardError(f"{path} was written by an older ragboard and is read-only, so it cannot be upgraded: copy it somewhere writable first.")
+        if ro:
+            return conn, ro
+        conn.close()
+        conn = _connect(str(path))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # waits out, or reports, a writer's lock
         if user_version < SCHEMA_VERSION:
-            if ro:
-                raise NotRagboardError(f"{path} was written by an older ragboard and is read-only, so it cannot be upgraded: copy it somewhere writable first.")
             _migrate(conn, path, user_version)
-        if not ro:
-            conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
         return conn, ro
     except sqlite3.DatabaseError as exc:
         conn.close()
         if _is_locked(exc):
             raise _in_use(path) from None
-        raise CorruptFileError(f"{path} is damaged ({exc}); it has not been changed. Restore it from a backup.") from None
+        raise _damaged(path) from None
     except BaseException:
         conn.close()
         raise
@@ -103,6 +110,9 @@ def _open_existing(path: Path, ro: bool) -> sqlite3.Connection:
     if not ro:
         return _connect(str(path))
     uri = path.resolve().as_uri()
+    if not any(path.with_name(path.name + end).exists() for end in ("-wal", "-journal")):
+        # No writer has the file open: read it as it stands, creating no -wal or -shm beside it.
+        return _connect(f"{uri}?immutable=1", uri=True)
     try:
         conn = _connect(f"{uri}?mode=ro", uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -119,9 +129,14 @@ def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         if _is_locked(exc):
             raise _in_use(path) from None
-        raise CorruptFileError(f"{path} is damaged ({exc}); it has not been changed. Restore it from a backup.") from None
+        raise _damaged(path) from None
     if result != "ok":
-        raise CorruptFileError(f"{path} is damaged ({result}); it has not been changed. Restore it from a backup.")
+        raise _damaged(path)
+
+
+def _damaged(path: Path) -> CorruptFileError:
+    return CorruptFileError(f"{path} is damaged (SQLite's integrity check failed); it has not been changed. "
+                            "Restore it from a backup.")
 
 
 def _create(path: Path) -> sqlite3.Connection:

@@ -1,7 +1,7 @@
 """Typed records the store returns. Derived values (score, roll-up, slippage) come from queries."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(slots=True, frozen=True)
@@ -165,4 +165,3 @@ class Hit:
 class UndoResult:
     label: str
     kind: str  # 'undo' or 'redo'
-    changes: list = field(default_factory=list)

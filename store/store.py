@@ -23,11 +23,13 @@ def current_user() -> str:
 class Store(Queries, Writes):
     """One open ragboard file. Not shared between threads without care: one writer at a time."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool, who: str | None = None):
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool, who: str | None = None,
+                 clock=None):
         self.conn = conn
         self.path = path
         self.read_only = read_only
         self.who = who or current_user()
+        self._clock = clock  # tests fix the time stamped on changes
         self._data_version = self._read_data_version()
 
     # -- file state -------------------------------------------------------------------------
@@ -52,18 +54,22 @@ class Store(Queries, Writes):
             return True
         return False
 
-    @staticmethod
-    def now() -> str:
-        return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    def now(self) -> str:
+        moment = self._clock() if self._clock else dt.datetime.now(dt.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM programme)").fetchone()[0] == 1
 
 
-def open_store(path, *, read_only: bool | None = None, who: str | None = None) -> Store:
-    """Open (or create, owner-only) a ragboard file. Unusable files raise UnusableFileError."""
+def open_store(path, *, read_only: bool | None = None, who: str | None = None, clock=None) -> Store:
+    """Open (or create, owner-only) a ragboard file. Unusable files raise UnusableFileError.
+
+    who is the name recorded on changes (default: the OS user); clock returns an aware UTC
+    datetime (default: now).
+    """
     conn, ro = connect(path, read_only=read_only)
-    return Store(conn, Path(path), ro, who)
+    return Store(conn, Path(path), ro, who, clock)
 
 
 __all__ = ["Store", "open_store", "r"]
