@@ -83,13 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         return _fail(f"{path} cannot be opened: {exc.strerror or exc}.")
 
-    from tui.app import RagboardApp
-
     try:
-        RagboardApp(store, notice=notice).run()
+        run_app(store, notice)
     finally:
         store.close()
     return 0
+
+
+def run_app(store, notice: str | None) -> None:
+    from tui.app import RagboardApp
+
+    RagboardApp(store, notice=notice).run()
 
 
 if __name__ == "__main__":
