@@ -68,12 +68,14 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None) -> tuple[
         if ro:
             raise NotRagboardError(f"{path} is empty and read-only: there is nothing to show.")
         return _initialise(_connect(str(path)), path), False
-    app_id = int.from_bytes(header[68:72], "big")
-    user_version = int.from_bytes(header[60:64], "big")
     # Every check runs on a read-only connection: closing a writable one can checkpoint the
     # WAL into the file, and a file we refuse must be left exactly as it was.
     conn = _open_existing(path, True)
     try:
+        # Through the connection, not the raw header: another instance's latest application_id
+        # and user_version may still be in the -wal file, not yet copied into the main file.
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:

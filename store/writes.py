@@ -144,12 +144,18 @@ class Writes:
             group = self.conn.execute(
                 "INSERT INTO change_group (at, who, label, kind, reverts) VALUES (?, ?, ?, ?, ?)",
                 (at, self.who, label, kind, reverts)).lastrowid
-            yield _Tx(self, group, at)
+            tx = _Tx(self, group, at)
+            yield tx
+            if not tx.logged and kind in ("edit", "redo"):
+                # Nothing changed (e.g. a status set to what it was): leave nothing to undo.
+                self.conn.execute("DELETE FROM change_group WHERE id = ?", (group,))
+            elif kind in ("edit", "redo", "undo"):
+                self._mine.append(group)
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self._data_version = self._read_data_version()
 
     def _row(self, kind: str, item_id: int) -> dict:
         cur = self.conn.execute(f"SELECT * FROM {kind} WHERE id = ?", (item_id,))
@@ -157,6 +163,16 @@ class Writes:
         if row is None:
             raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
         return dict(zip([d[0] for d in cur.description], row))
+
+    def _current(self, kind: str, item_id: int) -> dict:
+        """The row as it is now; one removed meanwhile is a conflict naming who removed it."""
+        try:
+            return self._row(kind, item_id)
+        except NotFoundError:
+            last = self.last_change(kind, item_id)
+            if last is None:
+                raise
+            raise ConflictError(f"This {kind}", last.who, _when(last)) from None
 
     def _checked_row(self, kind: str, item_id: int, version: int) -> dict:
         try:
@@ -225,12 +241,12 @@ class Writes:
 
     def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "") -> r.Milestone:
         status = v.choice("Status", status, v.MILESTONE_STATUSES)
-        current = self._row("milestone", milestone_id)
+        current = self._current("milestone", milestone_id)
         return self._update("milestone", milestone_id, version, {"status": status},
                             label=f"Set {current['name']!r} to {status}", reason=reason)
 
     def edit_milestone(self, milestone_id: int, version: int, reason: str = "", **values) -> r.Milestone:
-        current = self._row("milestone", milestone_id)
+        current = self._current("milestone", milestone_id)
         return self._update("milestone", milestone_id, version, values,
                             label=f"Edited milestone {current['name']!r}", reason=reason)
 
@@ -255,17 +271,17 @@ class Writes:
         return self._insert("risk", values, label=f"Added risk {_label('risk', values)!r}")
 
     def edit_risk(self, risk_id: int, version: int, reason: str = "", **values) -> r.Risk:
-        current = self._row("risk", risk_id)
+        current = self._current("risk", risk_id)
         return self._update("risk", risk_id, version, values,
                             label=f"Edited risk {_label('risk', current)!r}", reason=reason)
 
     def close_risk(self, risk_id: int, version: int, reason: str = "") -> r.Risk:
-        current = self._row("risk", risk_id)
+        current = self._current("risk", risk_id)
         return self._update("risk", risk_id, version, {"status": "Closed"},
                             label=f"Closed risk {_label('risk', current)!r}", reason=reason)
 
     def reopen_risk(self, risk_id: int, version: int, reason: str = "") -> r.Risk:
-        current = self._row("risk", risk_id)
+        current = self._current("risk", risk_id)
         return self._update("risk", risk_id, version, {"status": "Open"},
                             label=f"Reopened risk {_label('risk', current)!r}", reason=reason)
 
@@ -282,7 +298,7 @@ class Writes:
         return self._insert("saving", values, label=f"Added saving {_label('saving', values)!r}")
 
     def edit_saving(self, saving_id: int, version: int, reason: str = "", **values) -> r.Saving:
-        current = self._row("saving", saving_id)
+        current = self._current("saving", saving_id)
         return self._update("saving", saving_id, version, values,
                             label=f"Edited saving {_label('saving', current)!r}", reason=reason)
 
@@ -291,7 +307,7 @@ class Writes:
 
     def _delete(self, kind: str, item_id: int, version: int, reason: str) -> None:
         reason = v.text("Reason", reason, multiline=True)
-        current = self._row(kind, item_id)
+        current = self._current(kind, item_id)
         with self._transaction(f"Deleted {kind} {_label(kind, current)!r}") as tx:
             row = self._checked_row(kind, item_id, version)
             tx.delete(kind, row, reason)
@@ -310,7 +326,7 @@ class Writes:
         return self._insert("programme", values, label=f"Added programme {values['name']!r}")
 
     def edit_programme(self, programme_id: int, version: int, reason: str = "", **values) -> r.Programme:
-        current = self._row("programme", programme_id)
+        current = self._current("programme", programme_id)
         return self._update("programme", programme_id, version, values,
                             label=f"Edited programme {current['code']!r}", reason=reason)
 
@@ -322,25 +338,25 @@ class Writes:
         return self._insert("project", values, label=f"Added project {values['name']!r}")
 
     def edit_project(self, project_id: int, version: int, reason: str = "", **values) -> r.Project:
-        current = self._row("project", project_id)
+        current = self._current("project", project_id)
         return self._update("project", project_id, version, values,
                             label=f"Edited project {current['name']!r}", reason=reason)
 
     def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "") -> r.Project:
         """Set a project's RAG by hand (None returns it to the roll-up of its milestones)."""
-        current = self._row("project", project_id)
+        current = self._current("project", project_id)
         word = rag or "derived"
         return self._update("project", project_id, version, {"rag": rag, "rag_reason": reason or ""},
                             label=f"Set project {current['name']!r} to {word}", reason=reason)
 
     def set_programme_rag(self, programme_id: int, version: int, rag: str | None, reason: str = "") -> r.Programme:
-        current = self._row("programme", programme_id)
+        current = self._current("programme", programme_id)
         word = rag or "derived"
         return self._update("programme", programme_id, version, {"rag": rag, "rag_reason": reason or ""},
                             label=f"Set programme {current['code']!r} to {word}", reason=reason)
 
     def set_status_date(self, portfolio_id: int, version: int, status_date, reason: str = "") -> r.Portfolio:
-        current = self._row("portfolio", portfolio_id)
+        current = self._current("portfolio", portfolio_id)
         return self._update("portfolio", portfolio_id, version, {"status_date": status_date},
                             label=f"Moved {current['name']!r} status date", reason=reason)
 
@@ -351,7 +367,7 @@ class Writes:
                 raise ValidationError(label, "must be a whole number from 1 to 25.")
         if green_max >= red_min:
             raise ValidationError("Red from", "must be above the Green limit, leaving room for Amber.")
-        current = self._row("portfolio", portfolio_id)
+        current = self._current("portfolio", portfolio_id)
         with self._transaction(f"Changed {current['name']!r} risk matrix") as tx:
             row = self._checked_row("portfolio", portfolio_id, version)
             tx.update("portfolio", row, {"green_max": green_max, "red_min": red_min}, "")

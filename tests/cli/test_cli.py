@@ -27,7 +27,7 @@ def opened(monkeypatch):
 
 def _run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "ragboard_cli.main", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
+                          text=True, env=env, timeout=60, check=False)
 
 
 def test_version_and_help():

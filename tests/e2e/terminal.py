@@ -78,4 +78,4 @@ class Terminal:
         return int(line.split("EXIT=")[1].split()[0])
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)

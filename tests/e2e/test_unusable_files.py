@@ -116,9 +116,9 @@ def test_file_in_use_is_refused(tmp_path):
     open_store(path).close()
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None);"
-         "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE');"
-         "print('held', flush=True); time.sleep(60)", str(path)],
+         ("import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None);"
+          "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE');"
+          "print('held', flush=True); time.sleep(60)"), str(path)],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
