@@ -96,5 +96,31 @@ def run_app(store, notice: str | None) -> None:
     RagboardApp(store, notice=notice).run()
 
 
+def entry() -> int:
+    """The console script: no traceback ever reaches the terminal; it goes to a log file."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence
+        import traceback
+
+        log = _error_log()
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f"; details are in {log}"
+        except OSError:
+            where = ""
+        print(f"ragboard: something went wrong that ragboard did not expect{where}.", file=sys.stderr)
+        return 1
+
+
+def _error_log() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path("ragboard", appauthor=False) / "error.log"
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

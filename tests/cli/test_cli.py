@@ -116,3 +116,15 @@ def test_readme_test_command_is_what_ci_runs():
     assert len(blocks) == 2, "Quick start holds exactly two commands"
     assert "ragboard" in blocks[0] and "pytest" in blocks[1]
     assert blocks[1] in (root / ".ci" / "run").read_text()
+
+
+def test_unexpected_failure_prints_one_line_not_a_traceback(monkeypatch, tmp_path, capsys):
+    def broken(argv=None):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "main", broken)
+    monkeypatch.setattr(cli, "_error_log", lambda: tmp_path / "logs" / "error.log")
+    assert cli.entry() == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "error.log" in err
+    assert "RuntimeError: boom" in (tmp_path / "logs" / "error.log").read_text()
