@@ -1,0 +1,128 @@
+"""A small fixed portfolio for the screen tests: fixed status dates, fixed clock, fixed user.
+
+The file is opened by a relative name from inside the test's own folder, so the path the top
+bar shows is the same on every run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from store import open_store
+
+FIXED = dt.datetime(2014, 3, 31, 9, 30, tzinfo=dt.timezone.utc)
+DB_NAME = "fixture.db"
+SIZE = (120, 36)
+
+
+def clock():
+    return FIXED
+
+
+def build(path: Path) -> dict:
+    """Two portfolios, three programmes, three projects, and their registers. Returns ids."""
+    ids: dict = {}
+    with open_store(path, who="builder", clock=clock) as s:
+        plym = s.add_portfolio(name="Transformation Portfolio", organisation="Plymouth City Council",
+                               status_date="2014-03-31")
+        worc = s.add_portfolio(name="FutureFit", organisation="Worcestershire County Council",
+                               status_date="2015-11-19")
+        cco = s.add_programme(portfolio_id=plym.id, code="CCO", name="Co-operative Centre of Operations",
+                              sro="David Trussler", description="Customer contact, digital services and assets.")
+        ppl = s.add_programme(portfolio_id=plym.id, code="PPL", name="People", sro="Carole Burgoyne")
+        s.set_programme_rag(ppl.id, ppl.version, "Amber", "Care market fragile")
+        dm = s.add_programme(portfolio_id=worc.id, code="DM", name="Demand Management", sro="Clare Marchant")
+        crm = s.add_project(programme_id=cco.id, reference="GAME_08", name="Customer Services Transformation",
+                            lead="Faye Batchelor", stage="Delivery",
+                            description="One front door for council customers, by phone, web and in person.",
+                            source="001_cbf3e5880ca2740d.txt", source_line="412")
+        s.add_project(programme_id=cco.id, reference="GAME_09", name="Digital by Default",
+                      lead="Giles Perritt", stage="Outline Business Case")
+        wk1 = s.add_project(programme_id=dm.id, reference="DM1", name="Build Better Information",
+                            lead="Rob Elliott", stage="Concept")
+        m = {}
+        m["case"] = s.add_milestone(project_id=crm.id, name="Business case approved", due_text="Q4 2013",
+                                    due="2013-12-31", actual="2013-12-15", status="Complete")
+        m["crm"] = s.add_milestone(project_id=crm.id, name="Procure new CRM", due_text="June 2014",
+                                   due="2014-06-30", forecast="2014-08-31", status="Amber")
+        m["live"] = s.add_milestone(project_id=crm.id, name="Go live phase 1", due_text="Q1 2014",
+                                    due="2014-03-01", status="Red")
+        m["staff"] = s.add_milestone(project_id=crm.id, name="Staff consultation", due_text="Jan 2014",
+                                     due="2014-01-31", status="Green")
+        s.add_milestone(programme_id=cco.id, name="Programme board sign-off", due_text="April 2014",
+                        due="2014-04-30", status="Not rated")
+        s.add_milestone(project_id=wk1.id, name="Data warehouse live", due_text="Dec 2015", due="2015-12-31",
+                        status="Green")
+        k = {}
+        k["supplier"] = s.add_risk(project_id=crm.id, reference="R1",
+                                   description="Supplier cannot deliver the CRM on time", owner="F Batchelor",
+                                   likelihood=4, impact=5, residual_likelihood=3, residual_impact=3,
+                                   mitigation="Weekly supplier reviews")
+        k["double"] = s.add_risk(project_id=crm.id, reference="R2",
+                                 description="Savings double counted across programmes", owner="PMO",
+                                 likelihood=2, impact=3)
+        k["staff"] = s.add_risk(project_id=crm.id, reference="R3", description="Staff resistance to change",
+                                owner="HR", likelihood=3, impact=4, status="Closed")
+        s.add_risk(programme_id=cco.id, reference="P1", description="Programme funding not confirmed",
+                   owner="D Trussler", likelihood=3, impact=5)
+        v = {}
+        v["delivered"] = s.add_saving(project_id=crm.id, year="2013/14", amount=250000, amount_text="£250K",
+                                      kind="saving", band="Green Delivered")
+        v["target"] = s.add_saving(project_id=crm.id, year="2014/15", amount=500000, amount_text="£0.5m",
+                                   kind="saving", band="Amber")
+        v["cost"] = s.add_saving(project_id=crm.id, year="2014/15", amount=50000, kind="cost",
+                                 band="Not rated", notes="CRM licences")
+        s.add_saving(project_id=crm.id, year="2015/16", amount=100000, kind="income", band="Red")
+        s.add_saving(programme_id=cco.id, year="2013/14", amount=75000, kind="cost avoidance",
+                     band="Green On Target")
+        ids.update(plym=plym.id, worc=worc.id, cco=cco.id, ppl=ppl.id, dm=dm.id, crm=crm.id, wk1=wk1.id,
+                   milestones={k2: x.id for k2, x in m.items()}, risks={k2: x.id for k2, x in k.items()},
+                   savings={k2: x.id for k2, x in v.items()})
+    return ids
+
+
+@pytest.fixture
+def fixture_db(tmp_path, monkeypatch) -> tuple[Path, dict]:
+    monkeypatch.chdir(tmp_path)
+    path = Path(DB_NAME)
+    ids = build(path)
+    return path, ids
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = Path(DB_NAME)
+    open_store(path).close()
+    return path
+
+
+def make_app(path: Path, *, read_only: bool | None = None, poll: float = 3600):
+    from tui.app import RagboardApp
+
+    store = open_store(path, who="tester", clock=clock, read_only=read_only)
+    app = RagboardApp(store)
+    app.cursor_blink = False
+    app.poll_seconds = poll
+    return app
+
+
+def fresh(path: Path):
+    """A new store on the same file: proves what reached the disk."""
+    return open_store(path, who="checker", clock=clock)
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and the screen catch up."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def press(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)

@@ -1,0 +1,206 @@
+"""The ragboard app: handed an open store, it shows programmes, projects and their registers.
+
+Start-up is kept light: screens other than home, and the palette's providers, are imported
+when first needed.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from textual.app import App
+from textual.binding import Binding
+
+from store.errors import ConflictError, ReadOnlyError, StoreError, ValidationError
+
+
+def _jump_provider():
+    from tui.commands import JumpProvider
+
+    return JumpProvider
+
+
+class RagboardApp(App):
+    """A keyboard-driven dashboard over one ragboard file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ragboard"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {_jump_provider}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("f1", "help", "Help", show=False, id="app.help_f1"),
+        Binding("u", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="app.undo_ctrl"),
+        Binding("ctrl+y", "redo", "Redo", id="app.redo"),
+    ]
+    POLL_SECONDS = 0.5
+
+    def __init__(self, store, *, notice: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.notice = notice
+        # The store's connection is shared by the screen and its workers: one caller at a time.
+        self.store_lock = threading.RLock()
+        # Tests turn this off so a text cursor never blinks in a snapshot.
+        self.cursor_blink = True
+        self.poll_seconds = self.POLL_SECONDS
+
+    # -- start ---------------------------------------------------------------------------------
+
+    def get_default_screen(self):
+        from tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.notice:
+            self.notify(self.notice, title="Demo data")
+        self.set_interval(self.poll_seconds, self._poll, name="changed-elsewhere")
+
+    # -- talking to the store ----------------------------------------------------------------
+
+    def locked(self, fn: Callable, *args, **kwargs) -> Any:
+        """Call the store under its lock; errors propagate (forms and workers handle them)."""
+        with self.store_lock:
+            return fn(*args, **kwargs)
+
+    def attempt(self, fn: Callable, *args, inline: bool = False, **kwargs) -> tuple[bool, Any]:
+        """Call one store method; on refusal say why and return (False, None).
+
+        inline=True lets a ValidationError through, for a form to show beside its field.
+        """
+        try:
+            with self.store_lock:
+                return True, fn(*args, **kwargs)
+        except ValidationError as exc:
+            if inline:
+                raise
+            self.notify(exc.message and f"{exc.field}: {exc.message}", title="Not saved", severity="error")
+        except ConflictError as exc:
+            self.notify(str(exc), title="Changed elsewhere", severity="warning", timeout=10)
+            self.reload_screen()
+        except ReadOnlyError as exc:
+            self.notify(str(exc), title="Read-only file", severity="warning")
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            self.reload_screen()
+        except Exception as exc:  # never show a traceback: say what failed and carry on
+            self.log.error("store call failed", exc)
+            self.notify(f"Something went wrong: {exc}", title="Error", severity="error", timeout=8)
+        return False, None
+
+    def writable(self, doing: str = "change it") -> bool:
+        """True if edits can be saved; otherwise say why nothing happens."""
+        if self.store.read_only:
+            self.notify(f"{self.store.path} is read-only, so ragboard cannot {doing}. "
+                        "Copy the file somewhere writable to edit.", title="Read-only file", severity="warning")
+            return False
+        return True
+
+    def reload_screen(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+        # Screens below the top reload when they are shown again.
+        for screen in self.screen_stack[:-1]:
+            if hasattr(screen, "stale"):
+                screen.stale = True
+
+    def _poll(self) -> None:
+        try:
+            with self.store_lock:
+                changed = self.store.changed_elsewhere()
+        except Exception:
+            return
+        if changed:
+            self.reload_screen()
+
+    # -- app-wide actions ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_undo(self) -> None:
+        self._revert("undo")
+
+    def action_redo(self) -> None:
+        self._revert("redo")
+
+    def _revert(self, kind: str) -> None:
+        if not self.writable(f"{kind} a change"):
+            return
+        ok, result = self.attempt(getattr(self.store, kind))
+        if not ok:
+            return
+        if result is None:
+            self.notify(f"Nothing to {kind}.", title=kind.capitalize())
+            return
+        verb = "Undone" if kind == "undo" else "Redone"
+        self.notify(f"{verb}: {result.label}", title="Saved")
+        self.reload_screen()
+
+    # -- palette -----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen):
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        try:
+            with self.store_lock:
+                portfolios = self.store.portfolios()
+        except Exception:
+            portfolios = []
+        for portfolio in portfolios:
+            yield SystemCommand(f"Status date: {portfolio.name}",
+                                f"Change the status date ({portfolio.status_date}) of {portfolio.organisation or portfolio.name}",
+                                lambda p=portfolio: self.change_status_date(p))
+        selection = getattr(screen, "selection_for_history", None)
+        if selection is not None:
+            yield SystemCommand("History of the selection", "Every change to the selected item, newest first",
+                                self.show_selection_history)
+
+    def change_status_date(self, portfolio) -> None:
+        if not self.writable("change the status date"):
+            return
+        from tui.screens.form import Field, FormScreen
+
+        def submit(values: dict):
+            with self.store_lock:
+                return self.store.set_status_date(portfolio.id, portfolio.version, values["status_date"])
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(f"{portfolio.name}: status date is now {result.status_date}.", title="Saved")
+                self.reload_screen()
+
+        self.push_screen(FormScreen(f"Status date of {portfolio.name}",
+                                    [Field("status_date", "Status date", placeholder="30/06/2025")],
+                                    {"status_date": portfolio.status_date}, submit), done)
+
+    def show_selection_history(self) -> None:
+        selection = getattr(self.screen, "selection_for_history", None)
+        item = selection() if callable(selection) else None
+        if item is None:
+            self.notify("Select a programme, project, milestone, risk or saving first.", title="History")
+            return
+        from tui.screens.item_history import ItemHistoryScreen
+
+        kind, item_id, label = item
+        self.push_screen(ItemHistoryScreen(kind, item_id, label))
+
+    def open_hit(self, kind: str, item_id: int, programme_id: int) -> None:
+        """Open a programme or a project found by the palette."""
+        from tui.screens.programme import ProgrammeScreen
+
+        if kind == "programme":
+            self.push_screen(ProgrammeScreen(item_id))
+        else:
+            from tui.screens.project import ProjectScreen
+
+            self.push_screen(ProjectScreen(item_id))

@@ -1,0 +1,101 @@
+"""What every ragboard screen shares: the top lines, the filter line, back, and read-only guards."""
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from tui.widgets.topbar import TopBar
+
+
+class FilterInput(Input):
+    """The '/' line: filters the list in view as you type."""
+
+    def on_mount(self) -> None:
+        self.cursor_blink = self.app.cursor_blink
+
+
+class RagScreen(Screen):
+    """A screen with a top bar, a list that '/' filters, and the shared key map."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="screen.back"),
+        Binding("slash", "filter", "Filter", key_display="/", id="screen.filter"),
+    ]
+    crumb = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale = False  # set when the file changed while another screen was on top
+
+    def compose_top(self):
+        yield TopBar(self.crumb, id="topbar")
+
+    def compose_bottom(self):
+        yield FilterInput(placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it",
+                          id="filter")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.reload()
+        else:
+            self.refresh_top()
+
+    def refresh_top(self, crumb: str | None = None) -> None:
+        try:
+            self.query_one(TopBar).refresh_info(crumb)
+        except Exception:
+            pass
+
+    # -- to fill in ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Fetch this screen's data again (the file changed)."""
+
+    def list_widget(self):
+        """The list the filter applies to and focus returns to."""
+        raise NotImplementedError
+
+    def apply_filter(self, text: str) -> None:
+        self.list_widget().set_filter(text)
+
+    def filter_text(self) -> str:
+        return self.list_widget().filter_text
+
+    # -- filter and back ---------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.filter_text()
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            event.stop()
+            self.apply_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            event.stop()
+            event.input.display = bool(event.value.strip())
+            self.list_widget().focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display or self.filter_text():
+            box.value = ""
+            box.display = False
+            self.apply_filter("")
+            self.list_widget().focus()
+            return
+        self.go_back()
+
+    def go_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

@@ -1,0 +1,131 @@
+"""A form dialog for one record: a line per field, the store's message beside the field it names."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from store.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str  # the store's name for the field: its ValidationError.field
+    options: tuple[str, ...] = ()
+    multiline: bool = False
+    placeholder: str = ""
+
+
+class FormScreen(ModalScreen):
+    """Edit or add a record. submit(values) makes ONE store call and returns the saved record;
+    a ValidationError it raises is shown beside its field and the form stays open."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], values: dict[str, str],
+                 submit: Callable[[dict[str, str]], Any], note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.values = values
+        self.submit = submit
+        self.note = note
+
+    def compose(self):
+        with Vertical(id="dialog", classes="form"):
+            yield Label(self.title_text, id="dialog-title")
+            if self.note:
+                yield Static(self.note, id="form-note")
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    with Horizontal(classes="form-row"):
+                        yield Label(f.label, classes="form-label")
+                        value = self.values.get(f.key, "")
+                        if f.options:
+                            yield Select([(o, o) for o in f.options], value=value if value in f.options else Select.NULL,
+                                         allow_blank=value not in f.options, id=f"field-{f.key}",
+                                         classes="form-input")
+                        elif f.multiline:
+                            yield TextArea(value, id=f"field-{f.key}", classes="form-input form-text",
+                                           soft_wrap=True, show_line_numbers=False)
+                        else:
+                            yield Input(value, placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input")
+                    yield Static("", id=f"error-{f.key}", classes="form-error")
+            yield Static("", id="form-message", classes="form-error")
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        for widget in self.query(".form-input"):
+            if hasattr(widget, "cursor_blink"):
+                widget.cursor_blink = self.app.cursor_blink
+        for error in self.query(".form-error"):
+            error.display = False
+        first = self.query(".form-input").first()
+        first.focus()
+
+    def collect(self) -> dict[str, str]:
+        out = {}
+        for f in self.fields:
+            widget = self.query_one(f"#field-{f.key}")
+            if isinstance(widget, Select):
+                value = widget.value
+                out[f.key] = "" if value is Select.NULL or value is None else str(value)
+            elif isinstance(widget, TextArea):
+                out[f.key] = widget.text
+            else:
+                out[f.key] = widget.value
+        return out
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, field: str, message: str) -> None:
+        for error in self.query(".form-error"):
+            error.display = False
+        for f in self.fields:
+            if f.label == field:
+                target = self.query_one(f"#error-{f.key}", Static)
+                target.update(f"{f.label}: {message}")
+                target.display = True
+                self.query_one(f"#field-{f.key}").focus()
+                return
+        target = self.query_one("#form-message", Static)
+        target.update(f"{field}: {message}")
+        target.display = True
+
+    def action_save(self) -> None:
+        try:
+            result = self.submit(self.collect())
+        except ValidationError as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        except Exception as exc:
+            # The app says why (conflict, read-only, busy...) and reloads; the form closes.
+            self.dismiss(None)
+            self.app.call_later(self.app.attempt, _reraise, exc)
+            return
+        self.dismiss(result if result is not None else True)
+
+
+def _reraise(exc: BaseException):
+    raise exc

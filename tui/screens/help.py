@@ -1,0 +1,57 @@
+"""Help: every key of the screen underneath, from its bindings (so a remapped key shows as it is)."""
+from __future__ import annotations
+
+from rich.table import Table
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+from tui import fmt
+
+MOVES = [
+    ("up / k, down / j", "Move the selection"),
+    ("PgUp / PgDn, Home / End", "Move a page, or to the first or last row"),
+    ("ctrl+p", "Command palette: jump to a programme or project, status dates, theme, history"),
+]
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self):
+        with Vertical(id="dialog", classes="help"):
+            yield Label(f"Keys: {getattr(self.under, 'crumb', '') or 'this screen'}", id="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(self._table(), id="help-keys")
+                yield Static(f"RAG: R Red, A Amber, G Green, C Complete, - Not rated. {fmt.LEGEND}.",
+                             classes="dialog-hint")
+            yield Static("Escape closes.", classes="dialog-hint")
+
+    def _table(self) -> Table:
+        table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2))
+        table.add_column("Key")
+        table.add_column("Does")
+        seen: set[tuple[str, str]] = set()
+        for key, does in MOVES:
+            table.add_row(key, does)
+        for key, active in self.under.active_bindings.items():
+            binding = active.binding
+            if binding.action in ("command_palette",) or not binding.description:
+                continue
+            display = binding.key_display or self.app.get_key_display(binding)
+            entry = (display, binding.description)
+            if entry in seen:
+                continue
+            seen.add(entry)
+            table.add_row(display, binding.tooltip or binding.description)
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,246 @@
+"""Home: every programme, grouped by portfolio, with its roll-up and figures.
+
+The list is virtualised: rows are fetched from store.home_rows a page at a time as they scroll
+into view, so a file with thousands of programmes opens as fast as a small one.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+from tui import fmt
+from tui.screens.base import RagScreen
+from tui.widgets.virtual_list import Column, VirtualList
+
+WELCOME = """[b]Welcome to ragboard.[/b]
+
+This file has no programmes yet.
+
+  Press [b]n[/b] to add a programme. As there is no portfolio yet, the form asks for the
+  portfolio's name and its status date (the "as at" date of the reporting period) too.
+
+  Or look around the demo portfolios first: quit with [b]q[/b] and run
+
+      ragboard seed --db demo.db
+      ragboard --db demo.db
+
+Press [b]?[/b] for every key."""
+
+
+def _portfolio_cell(row, previous) -> Text:
+    if previous is not None and previous.portfolio_name == row.portfolio_name:
+        return Text("")
+    return Text(row.portfolio_name, style="bold")
+
+
+def _count(value: int, alarm: bool = True) -> Text:
+    return Text(str(value), style="bold" if value and alarm else "dim" if not value else "")
+
+
+COLUMNS = [
+    Column("Portfolio", 15, _portfolio_cell),
+    Column("Code", 6, lambda r, p: r.programme.code),
+    Column("Programme", 22, lambda r, p: r.programme.name),
+    Column("SRO", 13, lambda r, p: r.programme.sro),
+    Column("RAG", 13, lambda r, p: fmt.rag(r.programme.rolled_rag, derived=r.programme.rag_is_derived)),
+    Column("Proj", 4, lambda r, p: _count(r.projects, alarm=False), "right"),
+    Column("Red", 3, lambda r, p: _count(r.red_milestones), "right"),
+    Column("Overdue", 7, lambda r, p: _count(r.overdue_milestones), "right"),
+    Column("Risk15+", 7, lambda r, p: _count(r.high_risks), "right"),
+    Column("Savings (FY)", 18, lambda r, p: Text.assemble(fmt.money(r.savings), (f" {r.financial_year}", "dim")),
+           "right"),
+]
+
+
+def _match(row, needle: str) -> bool:
+    p = row.programme
+    return any(needle in (v or "").lower() for v in (p.code, p.name, p.sro, row.portfolio_name))
+
+
+class HomeScreen(RagScreen):
+    crumb = "Programmes"
+    BINDINGS = [
+        Binding("r", "set_rag('Red')", "Red", id="home.red"),
+        Binding("a", "set_rag('Amber')", "Amber", id="home.amber"),
+        Binding("g", "set_rag('Green')", "Green", id="home.green"),
+        Binding("c", "set_rag(None)", "Derive RAG", id="home.derive",
+                tooltip="Clear the RAG set by hand: show the one derived from its projects"),
+        Binding("e", "edit", "Edit", id="home.edit"),
+        Binding("n", "new", "New programme", id="home.new"),
+        Binding("x", "close_item", "Close", show=False, id="home.close"),
+    ]
+
+    def compose(self):
+        yield from self.compose_top()
+        app = self.app
+        yield VirtualList(COLUMNS, self._fetch, self._count, match=_match, id="programmes",
+                          empty_text="No programme matches the filter.")
+        yield Static(WELCOME, id="welcome")
+        yield Static(f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
+                     "Red, Overdue: milestones (against the status date). Risk15+: open risks scoring 15 or more.",
+                     id="legend")
+        yield from self.compose_bottom()
+
+    def _fetch(self, offset: int, limit: int):
+        return self.app.locked(self.app.store.home_rows, offset, limit)
+
+    def _count(self) -> int:
+        return self.app.locked(self.app.store.programme_count)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def list_widget(self) -> VirtualList:
+        return self.query_one("#programmes", VirtualList)
+
+    def reload(self) -> None:
+        try:
+            empty = self.app.locked(self.app.store.is_empty)
+        except Exception as exc:
+            self.notify(f"Cannot read the file: {exc}", severity="error")
+            empty = False
+        self.query_one("#welcome").display = empty
+        self.query_one("#legend").display = not empty
+        vlist = self.list_widget()
+        vlist.display = not empty
+        if not empty:
+            vlist.reload()
+            vlist.focus()
+        self.refresh_top()
+
+    # -- selection --------------------------------------------------------------------------
+
+    @property
+    def selected(self):
+        vlist = self.list_widget()
+        return vlist.selected if vlist.display else None
+
+    def selection_for_history(self):
+        row = self.selected
+        return ("programme", row.programme.id, row.programme.code) if row else None
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        from tui.screens.programme import ProgrammeScreen
+
+        self.app.push_screen(ProgrammeScreen(event.row.programme.id))
+
+    def _replace(self, programme) -> None:
+        vlist = self.list_widget()
+        vlist.replace_row(lambda r: r.programme.id == programme.id,
+                          lambda old: dataclasses.replace(old, programme=programme))
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_set_rag(self, rag: str | None) -> None:
+        row = self.selected
+        if row is None:
+            self.notify("Select a programme first.")
+            return
+        if not self.app.writable("set a RAG"):
+            return
+        from tui.screens.reason import ReasonScreen
+
+        programme = row.programme
+        word = rag or "derived from its projects"
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            ok, saved = self.app.attempt(self.app.store.set_programme_rag, programme.id, programme.version, rag,
+                                         reason)
+            if ok:
+                self._replace(saved)
+                self.notify(f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
+                            f"{' (derived)' if saved.rag_is_derived else ''}.", title="Saved")
+
+        self.app.push_screen(ReasonScreen(f"Set {programme.code} {programme.name} to {word}"), done)
+
+    def action_edit(self) -> None:
+        row = self.selected
+        if row is None:
+            self.notify("Select a programme first.")
+            return
+        if not self.app.writable("edit the programme"):
+            return
+        from tui import forms
+        from tui.screens.form import FormScreen
+
+        programme = row.programme
+        original = forms.values_of(programme, forms.PROGRAMME)
+
+        def submit(values):
+            changes = forms.changed(values, original)
+            if not changes:
+                return None
+            return self.app.locked(self.app.store.edit_programme, programme.id, programme.version, **changes)
+
+        def done(saved) -> None:
+            if saved is True:
+                self.notify("No changes.")
+            elif saved:
+                self._replace(saved)
+                self.notify(f"Programme {saved.code} saved.", title="Saved")
+
+        self.app.push_screen(FormScreen(f"Edit programme {programme.code}", forms.PROGRAMME, original, submit), done)
+
+    def action_new(self) -> None:
+        if not self.app.writable("add a programme"):
+            return
+        from tui import forms
+        from tui.screens.form import Field, FormScreen
+
+        try:
+            portfolios = self.app.locked(self.app.store.portfolios)
+        except Exception as exc:
+            self.notify(str(exc), severity="error")
+            return
+        created: dict = {}
+        if portfolios:
+            fields = [Field("portfolio", "Portfolio", options=tuple(p.name for p in portfolios)), *forms.PROGRAMME]
+            values = {"portfolio": portfolios[0].name}
+            row = self.selected
+            if row is not None:
+                values["portfolio"] = row.portfolio_name
+            note = ""
+        else:
+            fields = [*forms.NEW_PORTFOLIO, *forms.PROGRAMME]
+            values = {}
+            note = "There is no portfolio yet: name it and give its status date, then the programme."
+
+        def submit(values):
+            from store.errors import ValidationError
+
+            store = self.app.store
+            programme_values = {f.key: values[f.key] for f in forms.PROGRAMME}
+            if portfolios:
+                portfolio_id = next(p.id for p in portfolios if p.name == values["portfolio"])
+            elif "id" in created:
+                portfolio_id = created["id"]
+            else:
+                try:
+                    portfolio = self.app.locked(store.add_portfolio, name=values["portfolio_name"],
+                                                organisation=values["organisation"],
+                                                status_date=values["status_date"])
+                except ValidationError as exc:
+                    raise ValidationError("Portfolio name" if exc.field == "Name" else exc.field,
+                                          exc.message) from None
+                created["id"] = portfolio_id = portfolio.id
+            return self.app.locked(store.add_programme, portfolio_id=portfolio_id, **programme_values)
+
+        def done(saved) -> None:
+            if saved and saved is not True:
+                self.notify(f"Programme {saved.code} added.", title="Saved")
+                self.reload()
+                self.list_widget().loaded_then(lambda: self.list_widget().select_where(
+                    lambda r: r.programme.id == saved.id))
+            elif created:
+                self.reload()
+
+        self.app.push_screen(FormScreen("New programme", fields, values, submit, note=note), done)
+
+    def action_close_item(self) -> None:
+        self.notify("Programmes are not closed or deleted here; set their projects' stage to Closed instead.")

@@ -1,0 +1,37 @@
+"""Every change to one item, newest first (from the palette's "History of the selection")."""
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from tui.widgets.panels import HistoryPanel
+
+
+class _ItemHistory(HistoryPanel):
+    def fetch(self, store):
+        return store.history(item=(self.owner["kind"], self.owner["id"]))
+
+
+class ItemHistoryScreen(ModalScreen):
+    BINDINGS = [Binding("escape,q", "close", "Close", id="item_history.close")]
+
+    def __init__(self, kind: str, item_id: int, label: str) -> None:
+        super().__init__()
+        self.kind, self.item_id, self.label = kind, item_id, label
+
+    def compose(self):
+        with Vertical(id="dialog", classes="history"):
+            yield Label(f"History of {self.kind} {self.label}", id="dialog-title")
+            yield _ItemHistory({"kind": self.kind, "id": self.item_id})
+            yield Static("Escape closes.", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        panel = self.query_one(_ItemHistory)
+        ok, changes = self.app.attempt(panel.fetch, self.app.store)
+        panel.show(changes or [])
+        panel.table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss()

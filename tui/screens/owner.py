@@ -1,0 +1,336 @@
+"""What the programme and project screens share: a header, tabs of lists, and the edit keys.
+
+The keys act on the list in the active tab: r/a/g/c set a milestone's status (or a project's
+RAG on the Projects tab), e edits, n adds, x closes a risk or deletes a milestone or saving.
+Every confirmed edit is one store call; the row changes in place, then the screen refreshes
+its roll-ups in a worker.
+"""
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding
+from textual.widgets import Static, TabbedContent, TabPane
+
+from tui import fmt, forms
+from tui.screens.base import RagScreen
+from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel, SavingPanel
+
+
+def tab_bindings(count: int) -> list[Binding]:
+    return [Binding(str(i + 1), f"tab({i})", f"Tab {i + 1}", show=False, id=f"owner.tab{i + 1}")
+            for i in range(count)]
+
+
+class OwnerScreen(RagScreen):
+    """A programme or project: header lines and a tab per list."""
+
+    BINDINGS = [
+        Binding("r", "set_status('Red')", "Red", id="owner.red"),
+        Binding("a", "set_status('Amber')", "Amber", id="owner.amber"),
+        Binding("g", "set_status('Green')", "Green", id="owner.green"),
+        Binding("c", "set_status('Complete')", "Complete", id="owner.complete"),
+        Binding("e", "edit", "Edit", id="owner.edit"),
+        Binding("n", "new", "New", id="owner.new"),
+        Binding("x", "close_item", "Close", id="owner.close"),
+        Binding("tab", "next_tab(1)", "Next tab", show=False, id="owner.next_tab"),
+        Binding("shift+tab", "next_tab(-1)", "Previous tab", show=False, id="owner.previous_tab"),
+    ]
+    TABS: list[tuple[str, str, type[Panel]]] = []  # (id, title, panel class)
+    owner_kind = ""
+
+    def __init__(self, owner_id: int) -> None:
+        super().__init__()
+        self.owner_id = owner_id
+        self.record = None
+        self.portfolio = None
+        self.loaded = False
+
+    @property
+    def owner(self) -> dict:
+        return {f"{self.owner_kind}_id": self.owner_id}
+
+    def compose(self):
+        yield from self.compose_top()
+        yield Static(id="owner-header")
+        with TabbedContent(id="tabs"):
+            for tab_id, title, panel_class in self.TABS:
+                with TabPane(f"{self.TABS.index((tab_id, title, panel_class)) + 1} {title}", id=tab_id):
+                    yield panel_class(self.owner, id=f"panel-{tab_id}")
+        yield Static(f"{fmt.LEGEND}.", id="legend")
+        yield from self.compose_bottom()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="owner-load")
+    def _load(self) -> None:
+        app = self.app
+        try:
+            with app.store_lock:
+                record = self.fetch_record(app.store)
+                portfolio = app.store.portfolio_of(**self.owner)
+                data = {tab_id: self.query_one(f"#panel-{tab_id}", Panel).fetch(app.store)
+                        for tab_id, _, _ in self.TABS}
+        except Exception as exc:
+            app.call_from_thread(self._load_failed, exc)
+            return
+        app.call_from_thread(self._loaded, record, portfolio, data)
+
+    def _load_failed(self, exc: Exception) -> None:
+        from store.errors import NotFoundError
+
+        if isinstance(exc, NotFoundError):
+            self.notify(f"This {self.owner_kind} no longer exists; it was removed in another window.",
+                        severity="warning")
+            self.go_back()
+            return
+        self.notify(f"Cannot read the file: {exc}", severity="error")
+
+    def _loaded(self, record, portfolio, data) -> None:
+        self.record = record
+        self.portfolio = portfolio
+        self.query_one("#owner-header", Static).update(self.header(record, portfolio))
+        for tab_id, _, _ in self.TABS:
+            self.query_one(f"#panel-{tab_id}", Panel).show(data[tab_id])
+        self.refresh_top(self.crumb_for(record))
+        self.loaded = True
+        if self.focused is None or self.focused.id == "tabs":
+            self.active_panel().table.focus()
+
+    def fetch_record(self, store):
+        raise NotImplementedError
+
+    def header(self, record, portfolio):
+        raise NotImplementedError
+
+    def crumb_for(self, record) -> str:
+        raise NotImplementedError
+
+    # -- tabs -------------------------------------------------------------------------------
+
+    def active_panel(self) -> Panel:
+        tabs = self.query_one(TabbedContent)
+        return self.query_one(f"#panel-{tabs.active}", Panel)
+
+    def list_widget(self):
+        return self.active_panel().table
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.active_panel().table.focus()
+        box = self.query_one("#filter")
+        if box.display:
+            box.value = ""
+            box.display = False
+
+    def action_tab(self, index: int) -> None:
+        if index < len(self.TABS):
+            self.query_one(TabbedContent).active = self.TABS[index][0]
+
+    def action_next_tab(self, step: int) -> None:
+        ids = [t[0] for t in self.TABS]
+        current = ids.index(self.query_one(TabbedContent).active)
+        self.action_tab((current + step) % len(ids))
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.reload()
+        elif self.loaded:
+            self.reload()  # a project below a programme may have changed its roll-up
+
+    def selection_for_history(self):
+        panel = self.active_panel()
+        record = panel.selected
+        if isinstance(panel, HistoryPanel) or record is None:
+            if self.record is None:
+                return None
+            return (self.owner_kind, self.owner_id, self.crumb_for(self.record))
+        if isinstance(panel, ProjectsPanel):
+            return ("project", record.project.id, record.project.name)
+        label = getattr(record, "name", None) or getattr(record, "reference", None) or \
+            getattr(record, "description", None) or f"{getattr(record, 'year', '')} {getattr(record, 'kind', '')}"
+        return (panel.kind, record.id, fmt.one_line(label, 50))
+
+    # -- after a save -----------------------------------------------------------------------
+
+    def saved(self, panel: Panel, record, message: str) -> None:
+        """Show the saved record in its row at once, say so, then refresh the roll-ups."""
+        if isinstance(panel, ProjectsPanel):
+            from tui.widgets.panels import _Keyed
+
+            old = panel.selected
+            if old is not None and old.project.id == record.id:
+                import dataclasses
+
+                panel.table.update_record(_Keyed(record.id, dataclasses.replace(old, project=record)))
+        else:
+            panel.table.update_record(record)
+        self.notify(message, title="Saved")
+        self.reload()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _selected(self, panel: Panel, doing: str):
+        record = panel.selected
+        if record is None:
+            self.notify(f"There is no {panel.noun} selected to {doing}.")
+        return record
+
+    def action_set_status(self, status: str) -> None:
+        panel = self.active_panel()
+        if isinstance(panel, ProjectsPanel):
+            self._set_project_rag(panel, None if status == "Complete" else status)
+            return
+        if not isinstance(panel, MilestonePanel):
+            self.notify("r, a, g and c set a milestone's status: switch to the Milestones tab first.",
+                        title="Nothing to set")
+            return
+        milestone = self._selected(panel, "set")
+        if milestone is None or not self.app.writable("set a milestone's status"):
+            return
+        from tui.screens.reason import ReasonScreen
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            ok, saved = self.app.attempt(self.app.store.set_milestone_status, milestone.id, milestone.version,
+                                         status, reason)
+            if ok:
+                self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}.")
+
+        self.app.push_screen(ReasonScreen(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}"), done)
+
+    def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
+        row = self._selected(panel, "set")
+        if row is None or not self.app.writable("set a project's RAG"):
+            return
+        project = row.project
+        from tui.screens.reason import ReasonScreen
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            ok, saved = self.app.attempt(self.app.store.set_project_rag, project.id, project.version, rag, reason)
+            if ok:
+                word = saved.rolled_rag or "Not rated"
+                self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {word}"
+                                         f"{' (derived)' if saved.rag_is_derived else ''}.")
+
+        word = rag or "the RAG derived from its milestones"
+        self.app.push_screen(ReasonScreen(f"Set {fmt.one_line(project.name, 50)!r} to {word}"), done)
+
+    def action_edit(self) -> None:
+        panel = self.active_panel()
+        if isinstance(panel, HistoryPanel):
+            self.notify("History cannot be edited; press u to undo the last change.")
+            return
+        record = self._selected(panel, "edit")
+        if record is None or not self.app.writable(f"edit the {panel.noun}"):
+            return
+        if isinstance(panel, ProjectsPanel):
+            record = record.project
+        kind = panel.kind
+        fields = forms.FIELDS[kind]
+        original = forms.values_of(record, fields)
+        method = getattr(self.app.store, f"edit_{kind}")
+
+        def submit(values):
+            changes = forms.changed(values, original)
+            if not changes:
+                return None
+            return self.app.locked(method, record.id, record.version, **changes)
+
+        def done(saved) -> None:
+            if saved is True:
+                self.notify("No changes.")
+            elif saved:
+                self.saved(panel, saved, f"{kind.capitalize()} saved.")
+
+        from tui.screens.form import FormScreen
+
+        title = f"Edit {kind} {fmt.one_line(getattr(record, 'name', '') or getattr(record, 'reference', '') or '', 40)}"
+        self.app.push_screen(FormScreen(title.strip(), fields, original, submit), done)
+
+    def action_new(self) -> None:
+        panel = self.active_panel()
+        if isinstance(panel, HistoryPanel):
+            self.notify("History is written by ragboard itself; switch to a list to add an item.")
+            return
+        if not self.app.writable(f"add a {panel.noun}"):
+            return
+        kind = panel.kind
+        fields = forms.FIELDS[kind]
+        values = dict(forms.DEFAULTS.get(kind, {}))
+        if kind == "saving" and self.portfolio is not None:
+            from store.validate import financial_year_of
+
+            values["year"] = financial_year_of(self.portfolio.status_date)
+        store = self.app.store
+
+        def submit(values):
+            if kind == "project":
+                return self.app.locked(store.add_project, programme_id=self.owner_id, **values)
+            return self.app.locked(getattr(store, f"add_{kind}"), **self.owner, **values)
+
+        def done(saved) -> None:
+            if saved and saved is not True:
+                if kind == "project":
+                    from tui.widgets.panels import _Keyed
+                    from store.records import ProjectSummary
+
+                    panel.table.add_record(_Keyed(saved.id, ProjectSummary(saved, None, None, 0, 0)))
+                else:
+                    panel.table.add_record(saved)
+                self.notify(f"{kind.capitalize()} added.", title="Saved")
+                self.reload()
+
+        from tui.screens.form import FormScreen
+
+        self.app.push_screen(FormScreen(f"New {kind}", fields, values, submit), done)
+
+    def action_close_item(self) -> None:
+        panel = self.active_panel()
+        if isinstance(panel, (HistoryPanel, ProjectsPanel)):
+            self.notify("x closes a risk or deletes a milestone or saving; "
+                        "to close a project, edit it and set its stage to Closed.")
+            return
+        record = self._selected(panel, "close")
+        if record is None or not self.app.writable(f"close or delete the {panel.noun}"):
+            return
+        store = self.app.store
+        from tui.screens.confirm import ConfirmScreen
+
+        if isinstance(panel, RiskPanel):
+            if record.status == "Closed":
+                self.notify("That risk is already closed. Press e to reopen it (Status: Open).")
+                return
+            label = record.reference or fmt.one_line(record.description, 40)
+            question = ConfirmScreen(f"Close risk {label}?", fmt.one_line(record.description, 200), yes="Close")
+
+            def done(yes: bool) -> None:
+                if yes:
+                    ok, saved = self.app.attempt(store.close_risk, record.id, record.version)
+                    if ok:
+                        self.saved(panel, saved, f"Risk {label} closed.")
+        else:
+            label = fmt.one_line(record.name, 50) if panel.kind == "milestone" else \
+                f"{record.year} {record.kind} {fmt.money(record.amount)}"
+            question = ConfirmScreen(f"Delete {panel.noun} {label}?",
+                                     "It goes from the file; u undoes it.", yes="Delete")
+            method = getattr(store, f"delete_{panel.kind}")
+
+            def done(yes: bool) -> None:
+                if yes:
+                    ok, _ = self.app.attempt(method, record.id, record.version)
+                    if ok:
+                        panel.table.remove_record(record.id)
+                        self.notify(f"{panel.noun.capitalize()} {label} deleted.", title="Saved")
+                        self.reload()
+
+        self.app.push_screen(question, done)

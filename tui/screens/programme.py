@@ -1,0 +1,53 @@
+"""A programme: its projects, and its own milestones, risks and savings, and its history."""
+from __future__ import annotations
+
+from rich.text import Text
+
+from tui import fmt
+from tui.screens.owner import OwnerScreen, tab_bindings
+from tui.widgets.panels import HistoryPanel, MilestonePanel, ProjectsPanel, RiskPanel, SavingPanel
+
+
+class ProgrammeScreen(OwnerScreen):
+    owner_kind = "programme"
+    crumb = "Programme"
+    TABS = [
+        ("projects", "Projects", ProjectsPanel),
+        ("milestones", "Milestones", MilestonePanel),
+        ("risks", "Risks", RiskPanel),
+        ("savings", "Savings", SavingPanel),
+        ("history", "History", HistoryPanel),
+    ]
+    BINDINGS = tab_bindings(len(TABS))
+
+    def fetch_record(self, store):
+        return store.programme(self.owner_id)
+
+    def crumb_for(self, programme) -> str:
+        return f"Programmes > {programme.code} {programme.name}"
+
+    def header(self, p, portfolio) -> Text:
+        text = Text()
+        text.append(f"{p.code}  {p.name}", style="bold")
+        text.append("   RAG ")
+        text.append_text(fmt.rag(p.rolled_rag, derived=p.rag_is_derived))
+        if p.rag_reason:
+            text.append(f"  because: {fmt.one_line(p.rag_reason, 60)}")
+        text.append(f"\nSRO: {p.sro or 'not recorded'}   Portfolio: {portfolio.name}"
+                    f" ({portfolio.organisation})   Status date: {fmt.date(portfolio.status_date)}")
+        source = f"{p.source} line {p.source_line}" if p.source else "entered in ragboard"
+        text.append(f"\nSource: {source}", style="dim")
+        if p.description:
+            text.append(f"\n{fmt.one_line(p.description, 150)}", style="italic")
+        return text
+
+    def on_data_table_row_selected(self, event) -> None:
+        panel = self.active_panel()
+        if isinstance(panel, ProjectsPanel) and event.data_table is panel.table:
+            row = panel.selected
+            if row is not None:
+                from tui.screens.project import ProjectScreen
+
+                self.app.push_screen(ProjectScreen(row.project.id))
+        elif not isinstance(panel, HistoryPanel):
+            self.action_edit()

@@ -1,0 +1,233 @@
+"""The lists inside a programme or a project: projects, milestones, risks, savings, history.
+
+Each panel knows how to fetch its records (called in a worker, under the store lock), how to
+show a record as a row, and how a filter matches it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.table import Table as RichTable
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from tui import fmt
+from tui.widgets.heatmap import HeatMap
+from tui.widgets.table import Table
+
+
+def _has(needle: str, *values) -> bool:
+    return any(needle in (v or "").lower() for v in values)
+
+
+class Panel(Vertical):
+    """One list of records belonging to a programme or a project."""
+
+    kind = ""
+    noun = ""
+    COLUMNS: list[tuple[str, str, int | None]] = []
+
+    def __init__(self, owner: dict, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.owner = owner  # {"project_id": n} or {"programme_id": n}
+
+    def compose(self):
+        table = Table(id=f"{self.kind}-table")
+        table.configure(self.COLUMNS, self.cells, self.match)
+        yield table
+
+    @property
+    def table(self) -> Table:
+        return self.query_one(Table)
+
+    @property
+    def selected(self):
+        return self.table.selected
+
+    def fetch(self, store):
+        raise NotImplementedError
+
+    def show(self, data) -> None:
+        self.table.show(data)
+
+    def cells(self, record) -> tuple:
+        raise NotImplementedError
+
+    def match(self, record, needle: str) -> bool:
+        raise NotImplementedError
+
+
+class ProjectsPanel(Panel):
+    kind = "project"
+    noun = "project"
+    COLUMNS = [("reference", "Reference", 10), ("name", "Project", 19), ("lead", "Lead", 12),
+               ("stage", "Stage", 8), ("rag", "RAG", 13), ("next", "Next milestone", 14),
+               ("due", "Due", 11), ("risks", "Risks", 5), ("savings", "Savings FY", 10)]
+
+    def fetch(self, store):
+        return store.project_rows(self.owner["programme_id"])
+
+    def show(self, data) -> None:
+        # ProjectSummary rows are keyed by the project's id.
+        self.table.show([_Keyed(row.project.id, row) for row in data])
+
+    @property
+    def selected(self):
+        keyed = self.table.selected
+        return keyed.row if keyed else None
+
+    def cells(self, keyed) -> tuple:
+        row = keyed.row
+        p = row.project
+        return (p.reference, fmt.one_line(p.name, 60), p.lead, p.stage,
+                fmt.rag(p.rolled_rag, derived=p.rag_is_derived), fmt.one_line(row.next_milestone or "", 40),
+                fmt.date(row.next_due), Text(str(row.open_risks), justify="right"),
+                Text(fmt.money(row.savings), justify="right"))
+
+    def match(self, keyed, needle: str) -> bool:
+        p = keyed.row.project
+        return _has(needle, p.reference, p.name, p.lead, p.stage)
+
+
+class _Keyed:
+    """A summary row carrying the id of the record it summarises."""
+
+    __slots__ = ("id", "row")
+
+    def __init__(self, id: int, row) -> None:
+        self.id, self.row = id, row
+
+
+class MilestonePanel(Panel):
+    kind = "milestone"
+    noun = "milestone"
+    COLUMNS = [("name", "Milestone", 24), ("due_text", "Due (printed)", 13), ("baseline", "Baseline", 11),
+               ("forecast", "Forecast", 11), ("actual", "Actual", 11), ("slip", "Slippage", 9),
+               ("status", "Status", 12), ("overdue", "", 7)]
+
+    def fetch(self, store):
+        return store.milestones(**self.owner)
+
+    def cells(self, m) -> tuple:
+        return (fmt.one_line(m.name, 70), fmt.one_line(m.due_text, 30), fmt.date(m.baseline),
+                fmt.date(m.forecast), fmt.date(m.actual), fmt.slippage(m.slippage_days), fmt.rag(m.status),
+                Text("overdue", style="bold") if m.overdue else "")
+
+    def match(self, m, needle: str) -> bool:
+        return _has(needle, m.name, m.due_text, m.status, m.notes)
+
+
+class RiskPanel(Panel):
+    kind = "risk"
+    noun = "risk"
+    COLUMNS = [("reference", "Ref", 5), ("description", "Risk", 24), ("owner", "Owner", 9),
+               ("score", "L x I = score", 15), ("residual", "Residual", 15), ("status", "Status", 6)]
+    BINDINGS = [Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")]
+
+    def compose(self):
+        with Horizontal(id="risk-row"):
+            table = Table(id="risk-table")
+            table.configure(self.COLUMNS, self.cells, self.match)
+            yield table
+            yield HeatMap(id="heatmap")
+
+    def fetch(self, store):
+        risks = store.risks(**self.owner)
+        portfolio = store.portfolio_of(**self.owner)
+        return risks, portfolio
+
+    def show(self, data) -> None:
+        risks, portfolio = data
+        self.table.show(risks)
+        self.query_one(HeatMap).show(risks, portfolio.green_max, portfolio.red_min)
+
+    def action_toggle_heatmap(self) -> None:
+        self.query_one(HeatMap).toggle()
+
+    def cells(self, k) -> tuple:
+        status = Text(k.status, style="dim") if k.status == "Closed" else k.status
+        return (k.reference, fmt.one_line(k.description, 80), k.owner,
+                fmt.score(k.likelihood, k.impact, k.score, k.rag),
+                fmt.score(k.residual_likelihood, k.residual_impact, k.residual_score, k.residual_rag), status)
+
+    def match(self, k, needle: str) -> bool:
+        return _has(needle, k.reference, k.description, k.owner, k.status, k.mitigation)
+
+
+class SavingPanel(Panel):
+    kind = "saving"
+    noun = "saving"
+    COLUMNS = [("year", "Year", 7), ("kind", "Kind", 14), ("band", "Band", 19), ("amount", "Amount", 12),
+               ("amount_text", "As printed", 16), ("notes", "Notes", 34)]
+
+    def compose(self):
+        yield from super().compose()
+        yield Static(id="saving-totals")
+
+    def fetch(self, store):
+        return store.savings(**self.owner)
+
+    def show(self, data) -> None:
+        super().show(data)
+        self.query_one("#saving-totals", Static).update(self._totals(data))
+
+    def update_totals(self) -> None:
+        self.query_one("#saving-totals", Static).update(self._totals(self.table.records))
+
+    @staticmethod
+    def _totals(savings: list):
+        if not savings:
+            return Text("No savings recorded. Press n to add one.", style="dim")
+        bands = ["Green Delivered", "Green On Target", "Amber", "Red", "Not rated"]
+        by = defaultdict(int)
+        years = sorted({s.year for s in savings})
+        for s in savings:
+            sign = -1 if s.kind == "cost" else 1
+            by[(s.year, s.band)] += sign * s.amount
+            by[(s.year, None)] += sign * s.amount
+            by[(None, s.band)] += sign * s.amount
+            by[(None, None)] += sign * s.amount
+        grid = RichTable(title="Totals by financial year and band (costs subtracted)", title_justify="left",
+                         box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        grid.add_column("Year")
+        for b in bands:
+            grid.add_column(fmt.band(b), justify="right")
+        grid.add_column("Total", justify="right")
+        for year in [*years, None]:
+            cells = [fmt.money(by[(year, b)]) if (year, b) in by else "" for b in bands]
+            grid.add_row("All years" if year is None else year, *cells, fmt.money(by[(year, None)]),
+                         style="bold" if year is None else "")
+        return grid
+
+    def cells(self, s) -> tuple:
+        return (s.year, s.kind, fmt.band(s.band), Text(fmt.money(s.amount), justify="right"),
+                fmt.one_line(s.amount_text, 30), fmt.one_line(s.notes, 60))
+
+    def match(self, s, needle: str) -> bool:
+        return _has(needle, s.year, s.kind, s.band, s.amount_text, s.notes)
+
+
+class HistoryPanel(Panel):
+    kind = "history"
+    noun = "change"
+    COLUMNS = [("at", "When (UTC)", 16), ("who", "Who", 8), ("item", "Item", 22), ("field", "Field", 10),
+               ("change", "Old -> new", 32), ("reason", "Reason", 16)]
+
+    def fetch(self, store):
+        return store.history(**self.owner)
+
+    def cells(self, c) -> tuple:
+        when = c.at.replace("T", " ").removesuffix("Z")[:16]
+        if c.op == "create":
+            change = Text(f"added {fmt.change_value(c.new)}")
+        elif c.op == "delete":
+            change = Text(f"deleted {fmt.change_value(c.old)}")
+        else:
+            change = Text(f"{fmt.change_value(c.old)} -> {fmt.change_value(c.new)}")
+        return (when, c.who, f"{c.item_kind} {fmt.one_line(c.item_label, 40)}", c.field, change,
+                fmt.one_line(c.reason, 60))
+
+    def match(self, c, needle: str) -> bool:
+        return _has(needle, c.who, c.item_label, c.field, c.reason, str(c.old), str(c.new))

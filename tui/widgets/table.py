@@ -1,0 +1,98 @@
+"""A DataTable that honours the ragboard key map (j/k as well as the arrows) and can filter."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+
+class Table(DataTable):
+    """Rows of records, one per key; keeps every record so a filter can narrow and restore."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.records: list = []
+        self.filter_text = ""
+        self._cells: Callable[[Any], tuple] = lambda record: ()
+        self._match: Callable[[Any, str], bool] = lambda record, text: True
+
+    def configure(self, columns: list[tuple[str, str, int | None]], cells: Callable[[Any], tuple],
+                  match: Callable[[Any, str], bool]) -> None:
+        """columns: (key, title, width or None to fit)."""
+        self._cells = cells
+        self._match = match
+        for key, title, width in columns:
+            self.add_column(title, key=key, width=width)
+
+    def show(self, records: list) -> None:
+        """Show records, keeping the cursor on the same record where it still exists."""
+        keep = self.selected_key
+        self.records = list(records)
+        self._fill(keep)
+
+    def _fill(self, keep: str | None = None) -> None:
+        self.clear()
+        needle = self.filter_text.lower()
+        for record in self.records:
+            if needle and not self._match(record, needle):
+                continue
+            self.add_row(*self._cells(record), key=str(record.id))
+        if keep is not None:
+            self.select_key(keep)
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self._fill()
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        except Exception:
+            return None
+
+    @property
+    def selected(self):
+        key = self.selected_key
+        if key is None:
+            return None
+        for record in self.records:
+            if str(record.id) == key:
+                return record
+        return None
+
+    def select_key(self, key: str) -> None:
+        try:
+            self.move_cursor(row=self.get_row_index(key))
+        except Exception:
+            pass
+
+    def update_record(self, record) -> None:
+        """Replace one record and redraw its row in place."""
+        self.records = [record if r.id == record.id else r for r in self.records]
+        key = str(record.id)
+        if key not in self.rows:
+            return
+        for column_key, value in zip(self.columns, self._cells(record)):
+            self.update_cell(key, column_key, value, update_width=False)
+
+    def add_record(self, record) -> None:
+        self.records.append(record)
+        self._fill(str(record.id))
+
+    def remove_record(self, record_id: int) -> None:
+        row = self.cursor_row
+        self.records = [r for r in self.records if r.id != record_id]
+        self._fill()
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1))

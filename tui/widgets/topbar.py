@@ -1,0 +1,53 @@
+"""The lines at the top of every screen: the file, its status dates, where you are, read-only."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from tui import fmt
+
+
+class TopBar(Vertical):
+    """File and status dates, the breadcrumb of the screen, and a banner when read-only."""
+
+    def __init__(self, crumb: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.crumb = crumb
+
+    def compose(self):
+        yield Static(id="topbar-file")
+        yield Static(id="topbar-crumb")
+        yield Static(id="read-only-banner")
+
+    def on_mount(self) -> None:
+        self.refresh_info()
+
+    def refresh_info(self, crumb: str | None = None) -> None:
+        if crumb is not None:
+            self.crumb = crumb
+        app = self.app
+        store = app.store
+        try:
+            portfolios = app.locked(store.portfolios)
+        except Exception:
+            portfolios = []
+        line = Text()
+        line.append("ragboard ", style="bold")
+        line.append(str(store.path))
+        if store.read_only:
+            line.append("  (read-only)", style="bold")
+        if portfolios:
+            line.append("   status dates: ", style="dim")
+            for i, p in enumerate(portfolios):
+                if i:
+                    line.append(" · ", style="dim")
+                line.append(f"{p.name} ")
+                line.append(fmt.date(p.status_date), style="bold")
+        self.query_one("#topbar-file", Static).update(line)
+        self.query_one("#topbar-crumb", Static).update(Text(self.crumb, style="bold"))
+        banner = self.query_one("#read-only-banner", Static)
+        banner.display = bool(store.read_only)
+        if store.read_only:
+            banner.update(f" READ-ONLY  {store.path} cannot be changed: you can look but not edit. "
+                          "Copy it somewhere writable to make changes.")

@@ -1,0 +1,356 @@
+"""A virtualised list: only the rows in view are rendered, and rows are fetched a page at a time.
+
+It draws through the Line API (render_line), so its cost does not grow with the number of rows.
+Pages come from a fetch(offset, limit) callable run in a thread worker; rows not yet fetched
+show as a placeholder until their page arrives. A filter narrows the view to the rows that
+match, walking the pages in a worker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int
+    cell: Callable[[Any, Any], "str | Text"]  # (row, previous row or None) -> cell
+    justify: str = "left"
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """Rows from fetch(offset, limit), count() of them, drawn one line each, with a cursor."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "select", "Open", id="list.open"),
+    ]
+    COMPONENT_CLASSES = {"virtual-list--header", "virtual-list--cursor", "virtual-list--placeholder"}
+    DEFAULT_CSS = """
+    VirtualList { height: 1fr; }
+    VirtualList > .virtual-list--header { text-style: bold; background: $panel; }
+    VirtualList > .virtual-list--cursor { background: $block-cursor-blurred-background; }
+    VirtualList:focus > .virtual-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    VirtualList > .virtual-list--placeholder { color: $text-muted; }
+    """
+
+    cursor = reactive(0, always_update=True, init=False)
+
+    class Selected(Message):
+        def __init__(self, vlist: "VirtualList", row: Any) -> None:
+            super().__init__()
+            self.vlist = vlist
+            self.row = row
+
+        @property
+        def control(self):
+            return self.vlist
+
+    class Highlighted(Selected):
+        pass
+
+    def __init__(self, columns: list[Column], fetch: Callable[[int, int], list], count: Callable[[], int],
+                 *, match: Callable[[Any, str], bool] | None = None, page_size: int = 100,
+                 empty_text: str = "Nothing to show.", name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns = columns
+        self._fetch = fetch
+        self._count = count
+        self._match = match
+        self.page_size = page_size
+        self.empty_text = empty_text
+        self.total = 0
+        self._pages: dict[int, list] = {}
+        self._pending: set[int] = set()
+        self._generation = 0  # bumps on reload so late pages from before it are dropped
+        self.filter_text = ""
+        self._view: list[int] | None = None  # row indexes that match the filter, or None for all
+        self.loaded = False
+        self._after_load: list[Callable[[], Any]] = []
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Forget every fetched page and count again (another window may have changed the file)."""
+        self._generation += 1
+        self._pages.clear()
+        self._pending.clear()
+        self._load_count(self._generation)
+
+    @work(thread=True, exclusive=True, group="virtual-list-count")
+    def _load_count(self, generation: int) -> None:
+        total = self._count()
+        first = self._fetch(0, self.page_size) if total else []
+        self.app.call_from_thread(self._count_loaded, generation, total, first)
+
+    def _count_loaded(self, generation: int, total: int, first: list) -> None:
+        if generation != self._generation:
+            return
+        self.total = total
+        self._pages[0] = first
+        self.loaded = True
+        if self.filter_text:
+            self._run_filter(self.filter_text)
+        else:
+            self._view = None
+            self._resize()
+        self.cursor = min(self.cursor, max(0, self.row_count - 1))
+        callbacks, self._after_load = self._after_load, []
+        for callback in callbacks:
+            callback()
+
+    def _page_for(self, index: int) -> list | None:
+        page = index // self.page_size
+        rows = self._pages.get(page)
+        if rows is None and page not in self._pending:
+            self._pending.add(page)
+            self._load_page(self._generation, page)
+        return rows
+
+    @work(thread=True, group="virtual-list-pages")
+    def _load_page(self, generation: int, page: int) -> None:
+        rows = self._fetch(page * self.page_size, self.page_size)
+        self.app.call_from_thread(self._page_loaded, generation, page, rows)
+
+    def _page_loaded(self, generation: int, page: int, rows: list) -> None:
+        if generation != self._generation:
+            return
+        self._pages[page] = rows
+        self._pending.discard(page)
+        self.refresh()
+        if self.cursor // self.page_size == page or (self._view is not None):
+            self._post_highlight()
+
+    def row_at(self, index: int) -> Any | None:
+        """The row shown at a position in the view (None if its page is still loading)."""
+        if self._view is not None:
+            if not 0 <= index < len(self._view):
+                return None
+            index = self._view[index]
+        if not 0 <= index < self.total:
+            return None
+        rows = self._page_for(index)
+        if rows is None:
+            return None
+        offset = index - (index // self.page_size) * self.page_size
+        return rows[offset] if offset < len(rows) else None
+
+    def _previous(self, index: int) -> Any | None:
+        if index <= 0:
+            return None
+        if self._view is not None:
+            return None  # a filtered view shows every group name
+        prev = index - 1
+        rows = self._pages.get(prev // self.page_size)
+        if rows is None:
+            return None
+        offset = prev % self.page_size
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def row_count(self) -> int:
+        return len(self._view) if self._view is not None else self.total
+
+    @property
+    def selected(self) -> Any | None:
+        return self.row_at(self.cursor) if self.row_count else None
+
+    def replace_row(self, predicate: Callable[[Any], bool], make: Callable[[Any], Any]) -> bool:
+        """Swap a fetched row in place (after an edit) without fetching again: make(old) -> new."""
+        for rows in self._pages.values():
+            for i, row in enumerate(rows):
+                if predicate(row):
+                    rows[i] = make(row)
+                    self.refresh()
+                    self._post_highlight()
+                    return True
+        return False
+
+    def select_where(self, predicate: Callable[[Any], bool]) -> bool:
+        """Move the cursor to the first row already fetched that satisfies predicate."""
+        positions = range(self.row_count) if self._view is not None else None
+        if positions is None:
+            for page in sorted(self._pages):
+                for offset, row in enumerate(self._pages[page]):
+                    if predicate(row):
+                        self.cursor = page * self.page_size + offset
+                        return True
+            return False
+        for position in positions:
+            index = self._view[position]
+            rows = self._pages.get(index // self.page_size)
+            if rows is not None and predicate(rows[index % self.page_size]):
+                self.cursor = position
+                return True
+        return False
+
+    def loaded_then(self, callback: Callable[[], Any]) -> None:
+        """Run callback once the count and first page of the current load have arrived."""
+        self._after_load.append(callback)
+
+    # -- filter -------------------------------------------------------------------------------
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        if not self.filter_text:
+            self._view = None
+            self._resize()
+            self.cursor = 0
+            return
+        self._run_filter(self.filter_text)
+
+    @work(thread=True, exclusive=True, group="virtual-list-filter")
+    def _run_filter(self, text: str) -> None:
+        worker = get_current_worker()
+        generation = self._generation
+        needle = text.lower()
+        matches: list[int] = []
+        for page in range((self.total + self.page_size - 1) // self.page_size):
+            if worker.is_cancelled:
+                return
+            rows = self._pages.get(page)
+            if rows is None:
+                rows = self._fetch(page * self.page_size, self.page_size)
+                self.app.call_from_thread(self._page_loaded, generation, page, rows)
+            for offset, row in enumerate(rows):
+                if self._match is None or self._match(row, needle):
+                    matches.append(page * self.page_size + offset)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._filtered, generation, text, matches)
+
+    def _filtered(self, generation: int, text: str, matches: list[int]) -> None:
+        if generation != self._generation or text != self.filter_text:
+            return
+        self._view = matches
+        self._resize()
+        self.cursor = 0
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _resize(self) -> None:
+        width = sum(c.width + 1 for c in self.columns)
+        self.virtual_size = Size(width, self.row_count + 1)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        if y == 0:
+            style = self.get_component_rich_style("virtual-list--header")
+            text = Text(no_wrap=True, overflow="ellipsis")
+            for column in self.columns:
+                text.append(self._fit(Text(column.title), column))
+                text.append(" ")
+            return self._strip(text, width, scroll_x, style)
+        index = scroll_y + y - 1
+        base = self.rich_style
+        if index >= self.row_count:
+            if index == 0 and self.loaded:
+                return self._strip(Text(self.empty_text), width, scroll_x,
+                                   base + self.get_component_rich_style("virtual-list--placeholder"))
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("virtual-list--cursor")
+        if row is None:
+            return self._strip(Text("  loading…"), width, scroll_x,
+                               style + self.get_component_rich_style("virtual-list--placeholder"))
+        real = self._view[index] if self._view is not None else index
+        previous = self._previous(real) if self._view is None else None
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for column in self.columns:
+            cell = column.cell(row, previous)
+            text.append(self._fit(cell if isinstance(cell, Text) else Text(str(cell)), column))
+            text.append(" ")
+        return self._strip(text, width, scroll_x, style)
+
+    @staticmethod
+    def _fit(text: Text, column: Column) -> Text:
+        text = text.copy()
+        text.no_wrap = True
+        if text.cell_len > column.width:
+            text.truncate(column.width, overflow="ellipsis")
+        if column.justify == "right":
+            text.pad_left(column.width - text.cell_len)
+        else:
+            text.pad_right(column.width - text.cell_len)
+        return text
+
+    def _strip(self, text: Text, width: int, scroll_x: int, style: Style) -> Strip:
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).crop(scroll_x, scroll_x + width)
+        return strip.extend_cell_length(width).apply_style(style) if style else strip.extend_cell_length(width)
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        count = self.row_count
+        if count and not 0 <= new < count:
+            self.cursor = max(0, min(new, count - 1))
+            return
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + visible:
+            self.scroll_to(y=new - visible + 1, animate=False, immediate=True)
+        self.refresh()
+        self._post_highlight()
+
+    def _post_highlight(self) -> None:
+        row = self.selected
+        if row is not None:
+            self.post_message(self.Highlighted(self, row))
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def action_cursor_up(self) -> None:
+        self.cursor = max(0, self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.cursor = min(max(0, self.row_count - 1), self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.cursor = max(0, self.cursor - self._page_height())
+
+    def action_page_down(self) -> None:
+        self.cursor = min(max(0, self.row_count - 1), self.cursor + self._page_height())
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, self.row_count - 1)
+
+    def action_select(self) -> None:
+        row = self.selected
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    async def _on_click(self, event) -> None:
+        index = round(self.scroll_offset.y) + event.y - 1
+        if event.y >= 1 and 0 <= index < self.row_count:
+            if self.cursor == index and event.chain >= 2:
+                self.action_select()
+            self.cursor = index
