@@ -15,7 +15,7 @@ class JumpProvider(Provider):
             return
         app = self.app
         try:
-            hits = await self._search(query)
+            hits = await self._find(query)
         except Exception:
             return
         matcher = self.matcher(query)
@@ -29,7 +29,7 @@ class JumpProvider(Provider):
         return
         yield  # no suggestions until something is typed
 
-    async def _search(self, query: str):
+    async def _find(self, query: str):
         import asyncio
 
         app = self.app

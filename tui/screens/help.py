@@ -39,8 +39,7 @@ class HelpScreen(ModalScreen):
         table.add_column("Key")
         table.add_column("Does")
         seen: set[tuple[str, str]] = set()
-        for key, does in MOVES:
-            table.add_row(key, does)
+        self.rows: list[tuple[str, str]] = list(MOVES)
         for key, active in self.under.active_bindings.items():
             binding = active.binding
             if binding.action in ("command_palette",) or not binding.description:
@@ -50,7 +49,9 @@ class HelpScreen(ModalScreen):
             if entry in seen:
                 continue
             seen.add(entry)
-            table.add_row(display, binding.tooltip or binding.description)
+            self.rows.append((display, binding.tooltip or binding.description))
+        for key, does in self.rows:
+            table.add_row(key, does)
         return table
 
     def action_close(self) -> None:

@@ -1,0 +1,549 @@
+"""Flows driven by keys, each checked through a fresh store on the same file."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from conftest import SIZE, fresh, make_app, press, settle
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.form import FormScreen
+from tui.screens.home import HomeScreen
+from tui.screens.programme import ProgrammeScreen
+from tui.screens.project import ProjectScreen
+from tui.screens.reason import ReasonScreen
+
+
+async def open_project(pilot) -> ProjectScreen:
+    await settle(pilot)
+    await press(pilot, "enter", "enter")
+    assert isinstance(pilot.app.screen, ProjectScreen)
+    return pilot.app.screen
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+    await settle(pilot)
+
+
+def set_field(app, key: str, value: str) -> None:
+    from textual.widgets import Input, Select, TextArea
+
+    widget = app.screen.query_one(f"#field-{key}")
+    if isinstance(widget, Select):
+        widget.value = value
+    elif isinstance(widget, TextArea):
+        widget.text = value
+    else:
+        assert isinstance(widget, Input)
+        widget.value = value
+
+
+def error_text(app, key: str) -> str:
+    widget = app.screen.query_one(f"#error-{key}")
+    return str(widget.render()) if widget.display else ""
+
+
+def notes(app) -> str:
+    return " | ".join(str(n.message) for n in app._notifications)
+
+
+# -- milestone status ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
+async def test_set_status_with_reason(fixture_db, key, status):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "down")  # Procure new CRM (Amber)
+        assert screen.active_panel().selected.name == "Procure new CRM"
+        await press(pilot, key)
+        assert isinstance(app.screen, ReasonScreen)
+        await type_text(pilot, "board on 3 March")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ProjectScreen)
+        # the row shows the new status at once
+        assert screen.active_panel().selected.status == status
+        assert "saved" in notes(app).lower() or status in notes(app)
+    with fresh(path) as s:
+        m = s.milestone(ids["milestones"]["crm"])
+        assert m.status == status
+        if status != "Amber":
+            last = s.history(item=("milestone", m.id), limit=1)[0]
+            assert last.field == "status" and last.new == status and last.reason == "board on 3 March"
+            assert last.who == "tester"
+
+
+@pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
+async def test_set_status_without_reason(fixture_db, key, status):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "down", "down", "down")  # Staff consultation (Green)
+        await press(pilot, key, "enter")
+    with fresh(path) as s:
+        m = s.milestone(ids["milestones"]["staff"])
+        assert m.status == status
+        if status != "Green":
+            assert s.history(item=("milestone", m.id), limit=1)[0].reason == ""
+
+
+async def test_escape_cancels_the_reason_and_changes_nothing(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "r")
+        await type_text(pilot, "not this")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ProjectScreen)
+    with fresh(path) as s:
+        assert s.milestone(ids["milestones"]["case"]).status == "Complete"
+
+
+# -- milestones: edit, add, delete -------------------------------------------------------------
+
+async def test_edit_milestone(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "down", "e")
+        assert isinstance(app.screen, FormScreen)
+        set_field(app, "forecast", "30/09/2014")
+        set_field(app, "name", "Procure and configure new CRM")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProjectScreen)
+        assert screen.active_panel().selected.name == "Procure and configure new CRM"
+    with fresh(path) as s:
+        m = s.milestone(ids["milestones"]["crm"])
+        assert m.name == "Procure and configure new CRM"
+        assert m.forecast == "2014-09-30"
+        assert m.slippage_days == 92
+
+
+async def test_add_milestone_typed(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "n")
+        assert isinstance(app.screen, FormScreen)
+        await type_text(pilot, "Decommission old system")
+        set_field(app, "due_text", "Q3 2014")
+        set_field(app, "due", "30 Sep 2014")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProjectScreen)
+        assert [m.name for m in screen.active_panel().table.records][-1] == "Decommission old system"
+    with fresh(path) as s:
+        names = {m.name: m for m in s.milestones(project_id=ids["crm"])}
+        assert names["Decommission old system"].due == "2014-09-30"
+        assert names["Decommission old system"].status == "Not rated"
+
+
+async def test_delete_milestone_after_confirmation(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "down", "down", "x")
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "n")  # no: nothing happens
+        await press(pilot, "x")
+        await press(pilot, "y")
+    with fresh(path) as s:
+        names = [m.name for m in s.milestones(project_id=ids["crm"])]
+        assert "Go live phase 1" not in names and len(names) == 3
+
+
+# -- risks ---------------------------------------------------------------------------------
+
+async def test_edit_risk(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "2")
+        assert screen.active_panel().kind == "risk"
+        await press(pilot, "down", "e")
+        set_field(app, "likelihood", "5")
+        set_field(app, "impact", "4")
+        await press(pilot, "ctrl+s")
+        assert screen.active_panel().selected.score == 20
+    with fresh(path) as s:
+        k = s.risk(ids["risks"]["double"])
+        assert (k.likelihood, k.impact, k.score, k.rag) == (5, 4, 20, "Red")
+
+
+async def test_add_risk(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "2", "n")
+        set_field(app, "reference", "R4")
+        set_field(app, "description", "Network outage during go-live")
+        set_field(app, "likelihood", "2")
+        set_field(app, "impact", "5")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProjectScreen)
+    with fresh(path) as s:
+        risks = {k.reference: k for k in s.risks(project_id=ids["crm"])}
+        assert risks["R4"].description == "Network outage during go-live"
+        assert risks["R4"].score == 10 and risks["R4"].status == "Open"
+
+
+async def test_close_risk(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "2", "x")
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "y")
+        assert screen.active_panel().selected.status == "Closed"
+    with fresh(path) as s:
+        assert s.risk(ids["risks"]["supplier"]).status == "Closed"
+
+
+# -- savings -------------------------------------------------------------------------------
+
+async def test_edit_saving(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "3", "down", "e")
+        set_field(app, "amount", "£650,000")
+        set_field(app, "band", "Green On Target")
+        await press(pilot, "ctrl+s")
+    with fresh(path) as s:
+        v = s.saving(ids["savings"]["target"])
+        assert (v.amount, v.band) == (650000, "Green On Target")
+
+
+async def test_add_saving_defaults_to_the_status_date_year(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "3", "n")
+        set_field(app, "amount", "120000")
+        await press(pilot, "ctrl+s")
+    with fresh(path) as s:
+        added = [v for v in s.savings(project_id=ids["crm"]) if v.amount == 120000]
+        assert len(added) == 1 and added[0].year == "2013/14" and added[0].kind == "saving"
+
+
+async def test_delete_saving(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "3", "down", "down", "x", "y")
+    with fresh(path) as s:
+        assert ids["savings"]["cost"] not in {v.id for v in s.savings(project_id=ids["crm"])}
+
+
+# -- undo and redo -------------------------------------------------------------------------
+
+async def test_undo_and_redo(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "down", "r", "enter")
+        with fresh(path) as s:
+            assert s.milestone(ids["milestones"]["crm"]).status == "Red"
+        await press(pilot, "u")
+        assert screen.active_panel().selected.status == "Amber"
+        with fresh(path) as s:
+            assert s.milestone(ids["milestones"]["crm"]).status == "Amber"
+        await press(pilot, "ctrl+y")
+        with fresh(path) as s:
+            assert s.milestone(ids["milestones"]["crm"]).status == "Red"
+        await press(pilot, "ctrl+z")
+        with fresh(path) as s:
+            assert s.milestone(ids["milestones"]["crm"]).status == "Amber"
+        assert "Undone" in notes(app)
+
+
+# -- filter --------------------------------------------------------------------------------
+
+async def test_filter_home_then_enter_selects_first_match(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await press(pilot, "slash")
+        await type_text(pilot, "demand")
+        vlist = home.list_widget()
+        assert vlist.row_count == 1
+        await press(pilot, "enter")
+        assert app.focused is vlist
+        assert vlist.selected.programme.code == "DM"
+        await press(pilot, "escape")  # clears the filter
+        assert vlist.row_count == 3 and isinstance(app.screen, HomeScreen)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ProgrammeScreen)
+
+
+async def test_filter_milestones_and_escape_clears_then_goes_back(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "live")
+        table = screen.active_panel().table
+        assert table.row_count == 1
+        await press(pilot, "enter")
+        assert table.selected.name == "Go live phase 1"
+        await press(pilot, "escape")
+        assert table.row_count == 4 and isinstance(app.screen, ProjectScreen)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ProgrammeScreen)
+
+
+# -- palette -------------------------------------------------------------------------------
+
+async def test_palette_jumps_to_a_project(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await type_text(pilot, "Digital")
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProjectScreen)
+        assert app.screen.record.name == "Digital by Default"
+
+
+async def test_palette_changes_a_status_date(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await type_text(pilot, "Status date: FutureFit")
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, FormScreen)
+        set_field(app, "status_date", "31/12/2015")
+        await press(pilot, "ctrl+s")
+    with fresh(path) as s:
+        assert s.portfolio(ids["worc"]).status_date == "2015-12-31"
+
+
+# -- programmes and projects ------------------------------------------------------------------
+
+async def test_set_programme_rag_by_hand_and_back_to_derived(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "g")
+        await type_text(pilot, "recovery plan agreed")
+        await press(pilot, "enter")
+        with fresh(path) as s:
+            p = s.programme(ids["cco"])
+            assert (p.rag, p.rag_reason, p.rag_is_derived) == ("Green", "recovery plan agreed", False)
+        assert app.screen.list_widget().selected.programme.rag == "Green"
+        await press(pilot, "c", "enter")
+    with fresh(path) as s:
+        p = s.programme(ids["cco"])
+        assert p.rag is None and p.rolled_rag == "Red" and p.rag_is_derived
+
+
+async def test_edit_programme_and_add_project(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "e")
+        set_field(app, "sro", "Tracey Lee")
+        await press(pilot, "ctrl+s")
+        assert app.screen.list_widget().selected.programme.sro == "Tracey Lee"
+        await press(pilot, "enter", "n")
+        set_field(app, "name", "Libraries Review")
+        set_field(app, "reference", "GAME_10")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProgrammeScreen)
+    with fresh(path) as s:
+        assert s.programme(ids["cco"]).sro == "Tracey Lee"
+        assert "Libraries Review" in [p.name for p in s.projects(ids["cco"])]
+
+
+async def test_edit_project_stage(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "e")
+        set_field(app, "stage", "Closed")
+        await press(pilot, "ctrl+s")
+    with fresh(path) as s:
+        assert s.project(ids["crm"]).stage == "Closed"
+
+
+async def test_empty_file_adds_portfolio_and_programme(empty_db):
+    app = make_app(empty_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#welcome").display
+        await press(pilot, "n")
+        set_field(app, "portfolio_name", "Transformation Portfolio")
+        set_field(app, "status_date", "31/03/2014")
+        set_field(app, "code", "CCO")
+        set_field(app, "name", "Co-operative Centre of Operations")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.query_one("#welcome").display
+        assert app.screen.list_widget().row_count == 1
+    with fresh(empty_db) as s:
+        (portfolio,) = s.portfolios()
+        assert portfolio.status_date == "2014-03-31"
+        assert [r.programme.code for r in s.home_rows()] == ["CCO"]
+
+
+# -- bad input: message beside the field, file unchanged -------------------------------------------
+
+def _change_count(path) -> int:
+    with fresh(path) as s:
+        return len(s.history(limit=10_000))
+
+
+@pytest.mark.parametrize("tab,key,field,value,words", [
+    ("1", "e", "due", "31/02/2014", "not a real date"),
+    ("1", "n", "name", "", "cannot be blank"),
+    ("2", "e", "likelihood", "7", "1 to 5"),
+    ("2", "n", "description", "", "cannot be blank"),
+    ("3", "e", "year", "2014/16", "not a financial year"),
+    ("3", "n", "amount", "12.50", "no pence"),
+])
+async def test_project_forms_refuse_bad_input(fixture_db, tab, key, field, value, words):
+    path, ids = fixture_db
+    before = _change_count(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, tab, key)
+        set_field(app, field, value)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, FormScreen), "the form stays open"
+        assert words in error_text(app, field)
+    assert _change_count(path) == before
+
+
+async def test_programme_form_refuses_blank_code(fixture_db):
+    path, ids = fixture_db
+    before = _change_count(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        set_field(app, "name", "Growth")
+        await press(pilot, "ctrl+s")
+        assert "cannot be blank" in error_text(app, "code")
+        await press(pilot, "escape")
+    assert _change_count(path) == before
+
+
+async def test_project_form_refuses_blank_name(fixture_db):
+    path, ids = fixture_db
+    before = _change_count(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "e")
+        set_field(app, "name", "   ")
+        await press(pilot, "ctrl+s")
+        assert "cannot be blank" in error_text(app, "name")
+    assert _change_count(path) == before
+
+
+async def test_new_portfolio_form_refuses_bad_status_date(empty_db):
+    app = make_app(empty_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        set_field(app, "portfolio_name", "Transformation Portfolio")
+        set_field(app, "status_date", "someday")
+        set_field(app, "code", "CCO")
+        set_field(app, "name", "Centre")
+        await press(pilot, "ctrl+s")
+        assert "not a date" in error_text(app, "status_date")
+    with fresh(empty_db) as s:
+        assert s.portfolios() == [] and s.is_empty()
+
+
+# -- read-only, conflicts, other instances -------------------------------------------------------
+
+async def test_read_only_file_refuses_edits_and_says_why(fixture_db):
+    path, ids = fixture_db
+    before = _change_count(path)
+    app = make_app(path, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#read-only-banner").display
+        await press(pilot, "r")
+        assert not isinstance(app.screen, ReasonScreen)
+        await press(pilot, "enter", "enter", "r", "e", "n", "x", "u")
+        assert isinstance(app.screen, ProjectScreen)
+        assert "read-only" in notes(app)
+    assert _change_count(path) == before
+
+
+async def test_conflict_shows_who_and_reloads(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "down")
+        with fresh(path) as other:
+            m = other.milestone(ids["milestones"]["crm"])
+            other.set_milestone_status(m.id, m.version, "Green", "from the other laptop")
+        await press(pilot, "r", "enter")
+        assert "changed by checker" in notes(app)
+        await settle(pilot)
+        assert screen.active_panel().selected.status == "Green"
+    with fresh(path) as s:
+        assert s.milestone(ids["milestones"]["crm"]).status == "Green"
+
+
+async def test_changes_from_another_instance_appear_without_a_key(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path, poll=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with fresh(path) as other:
+            p = other.programme(ids["cco"])
+            other.edit_programme(p.id, p.version, name="Centre of Operations")
+        for _ in range(20):
+            await asyncio.sleep(0.1)
+            await settle(pilot, 1)
+            row = app.screen.list_widget().row_at(0)
+            if row is not None and row.programme.name == "Centre of Operations":
+                break
+        assert app.screen.list_widget().row_at(0).programme.name == "Centre of Operations"
+
+
+async def test_help_lists_the_screen_keys(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_project(pilot)
+        await press(pilot, "question_mark")
+        text = " ".join(f"{key} {does}" for key, does in app.screen.rows)
+        for words in ("Complete", "Undo", "Redo", "Filter", "Back", "Close"):
+            assert words in text
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ProjectScreen)
