@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from store import validate as v
-from store.writes import FIELDS, clean
+from store.writes import FIELDS, check_thresholds, clean, next_id
 
 _CHILDREN = {"portfolio": ("programme",), "programme": ("milestone", "risk", "saving", "project"),
              "project": ("milestone", "risk", "saving")}
@@ -31,28 +31,37 @@ def _values(kind: str, record: dict) -> dict:
 def load_tree(conn, tx, portfolio: dict) -> int:
     """Insert a portfolio and everything under it; returns the portfolio's id."""
     values = _values("portfolio", portfolio)
-    for key in ("green_max", "red_min"):
-        if key in portfolio:
-            values[key] = int(portfolio[key])
+    if "green_max" in portfolio or "red_min" in portfolio:
+        green_max, red_min = portfolio.get("green_max", 6), portfolio.get("red_min", 20)
+        check_thresholds(green_max, red_min)  # the same rules as set_risk_thresholds
+        values.update(green_max=green_max, red_min=red_min)
     portfolio_id = tx.insert("portfolio", values)
     pending: dict[str, list[tuple]] = {}
+
+    # Fresh ids, never those of deleted records (see next_id).
+    ids = {kind: next_id(conn, kind) for kind in ("programme", "project", "milestone", "risk", "saving")}
+
+    def take(kind):
+        ids[kind] += 1
+        return ids[kind] - 1
 
     def add_rows(kind, owner_kind, owner_id, items):
         for position, item in enumerate(items, start=1):
             row = _values(kind, item)
             row[_OWNER_COLUMN[owner_kind]] = owner_id
             row["position"] = position
+            row["id"] = take(kind)
             pending.setdefault(kind, []).append(tuple(sorted(row.items())))
 
     for p_pos, prog in enumerate(portfolio.get("programme", []), start=1):
         row = _values("programme", prog)
-        row.update(portfolio_id=portfolio_id, position=p_pos)
+        row.update(id=take("programme"), portfolio_id=portfolio_id, position=p_pos)
         prog_id = _insert(conn, "programme", row)
         for kind in ("milestone", "risk", "saving"):
             add_rows(kind, "programme", prog_id, prog.get(kind, []))
         for j_pos, proj in enumerate(prog.get("project", []), start=1):
             row = _values("project", proj)
-            row.update(programme_id=prog_id, position=j_pos)
+            row.update(id=take("project"), programme_id=prog_id, position=j_pos)
             proj_id = _insert(conn, "project", row)
             for kind in ("milestone", "risk", "saving"):
                 add_rows(kind, "project", proj_id, proj.get(kind, []))

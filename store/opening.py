@@ -171,7 +171,14 @@ def backup_path(path: Path, version: int) -> Path:
 def _migrate(conn: sqlite3.Connection, path: Path, from_version: int) -> None:
     """Back the file up beside itself, then bring it to the current schema in one transaction."""
     target = backup_path(path, from_version)
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    for n in range(2, 100):
+        try:
+            fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            break
+        except FileExistsError:  # a backup from an attempt in this same second
+            target = target.with_name(f"{backup_path(path, from_version).stem}-{n}.bak")
+    else:
+        raise FileExistsError(target)
     os.close(fd)
     dest = sqlite3.connect(target)
     try:
@@ -180,7 +187,9 @@ def _migrate(conn: sqlite3.Connection, path: Path, from_version: int) -> None:
         dest.close()
     try:
         conn.execute("BEGIN IMMEDIATE")
-        apply_steps(conn, from_version)
+        # Another window may have upgraded it while we waited for the lock.
+        if conn.execute("PRAGMA user_version").fetchone()[0] == from_version:
+            apply_steps(conn, from_version)
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         conn.execute("ROLLBACK") if conn.in_transaction else None

@@ -30,6 +30,7 @@ class Store(Queries, Writes):
         self.read_only = read_only
         self.who = who or current_user()
         self._clock = clock  # tests fix the time stamped on changes
+        self._mine: list[int] = []  # change groups made through this instance, for undo
         self._data_version = self._read_data_version()
 
     # -- file state -------------------------------------------------------------------------
@@ -56,6 +57,8 @@ class Store(Queries, Writes):
 
     def now(self) -> str:
         moment = self._clock() if self._clock else dt.datetime.now(dt.timezone.utc)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.timezone.utc)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def is_empty(self) -> bool:

@@ -47,7 +47,7 @@ def text(field: str, value, *, required: bool = False, multiline: bool = False,
         raise ValidationError(field, "must be text.")
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip() if not multiline else value.strip("\n ")
-    if required and not value:
+    if required and not value.strip():  # long text keeps edge spaces other than " ", but is still blank
         raise ValidationError(field, "cannot be blank.")
     limit = limit or (TEXT_MAX if multiline else NAME_MAX)
     if len(value) > limit:

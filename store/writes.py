@@ -98,8 +98,18 @@ def clean(kind: str, values: dict, *, new: bool) -> dict:
                 label = spec[key][0]
                 raise ValidationError(label, "cannot be blank.")
     if kind == "risk":
-        _check_pairs(out)
+        # A new risk given only a likelihood (or only an impact) has the other one blank.
+        blank = dict.fromkeys(("likelihood", "impact", "residual_likelihood", "residual_impact")) if new else {}
+        _check_pairs({**blank, **out})
     return out
+
+
+def check_thresholds(green_max, red_min) -> None:
+    for label, value in (("Green up to", green_max), ("Red from", red_min)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 25:
+            raise ValidationError(label, "must be a whole number from 1 to 25.")
+    if green_max >= red_min:
+        raise ValidationError("Red from", "must be above the Green limit, leaving room for Amber.")
 
 
 def _check_pairs(values: dict) -> None:
@@ -113,7 +123,7 @@ def _label(kind: str, row: dict) -> str:
     if kind == "risk":
         return row.get("reference") or (row.get("description") or "")[:60]
     if kind == "saving":
-        return f"{row.get('year')} {row.get('kind')}"
+        return f"{row.get('year')} {row.get('kind') or 'saving'}"  # a new saving's kind may be the default
     if kind == "programme":
         return row.get("code") or row.get("name") or ""
     return row.get("name") or ""
@@ -362,11 +372,7 @@ class Writes:
 
     def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int, red_min: int) -> r.Portfolio:
         """A portfolio's own matrix: scores up to green_max are Green, from red_min Red."""
-        for label, value in (("Green up to", green_max), ("Red from", red_min)):
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 25:
-                raise ValidationError(label, "must be a whole number from 1 to 25.")
-        if green_max >= red_min:
-            raise ValidationError("Red from", "must be above the Green limit, leaving room for Amber.")
+        check_thresholds(green_max, red_min)
         current = self._current("portfolio", portfolio_id)
         with self._transaction(f"Changed {current['name']!r} risk matrix") as tx:
             row = self._checked_row("portfolio", portfolio_id, version)
@@ -383,19 +389,29 @@ class Writes:
         row = self._redoable()
         return row[1] if row else None
 
+    def _scope(self) -> tuple[str, tuple]:
+        """Undo works on this window's own changes once it has made any (so it never reverts
+        what another instance just did); before that, on the file's latest change."""
+        mine = self._mine[-500:]
+        if not mine:
+            return "", ()
+        return f" AND id IN ({', '.join('?' for _ in mine)})", tuple(mine)
+
     def _undoable(self):
+        where, args = self._scope()
         return self.conn.execute(
-            "SELECT id, label FROM change_group WHERE kind IN ('edit', 'redo') AND reverted_by IS NULL "
-            "ORDER BY id DESC LIMIT 1").fetchone()
+            "SELECT id, label FROM change_group WHERE kind IN ('edit', 'redo') AND reverted_by IS NULL"
+            f"{where} ORDER BY id DESC LIMIT 1", args).fetchone()
 
     def _redoable(self):
+        where, args = self._scope()
         row = self.conn.execute(
-            "SELECT id, label FROM change_group WHERE kind = 'undo' AND reverted_by IS NULL "
-            "ORDER BY id DESC LIMIT 1").fetchone()
+            f"SELECT id, label FROM change_group WHERE kind = 'undo' AND reverted_by IS NULL{where} "
+            "ORDER BY id DESC LIMIT 1", args).fetchone()
         if row is None:
             return None
-        later_edit = self.conn.execute("SELECT 1 FROM change_group WHERE kind = 'edit' AND id > ?",
-                                       (row[0],)).fetchone()
+        later_edit = self.conn.execute(f"SELECT 1 FROM change_group WHERE kind = 'edit' AND id > ?{where}",
+                                       (row[0], *args)).fetchone()
         return None if later_edit else row
 
     def undo(self) -> r.UndoResult | None:
@@ -423,8 +439,12 @@ class Writes:
             changes = self.conn.execute(
                 "SELECT op, item_kind, item_id, field, old, new FROM change WHERE group_id = ? ORDER BY id DESC",
                 (group_id,)).fetchall()
-            for op, item_kind, item_id, field, old, new in changes:
-                tx.invert(op, item_kind, item_id, field, _decode(old), _decode(new))
+            try:
+                for op, item_kind, item_id, field, old, new in changes:
+                    tx.invert(op, item_kind, item_id, field, _decode(old), _decode(new))
+            except sqlite3.IntegrityError:
+                # e.g. removing a project another instance has since added items to
+                raise ConflictError("That change", None, None) from None
             self.conn.execute("UPDATE change_group SET reverted_by = ? WHERE id = ?", (tx.group, group_id))
         return r.UndoResult(original, kind)
 
@@ -447,8 +467,10 @@ class _Tx:
 
     def __init__(self, store: Writes, group: int, at: str):
         self.store, self.group, self.at = store, group, at
+        self.logged = 0
 
     def _log(self, op, kind, row, field="", old=None, new=None, reason=""):
+        self.logged += 1
         portfolio, programme, project = self.store._context(kind, row)
         self.store.conn.execute(
             "INSERT INTO change (group_id, at, who, op, item_kind, item_id, item_label, field, old, new, reason, "
@@ -468,6 +490,8 @@ class _Tx:
             self._log("update", kind, after, key, row.get(key), value, reason)
 
     def insert(self, kind: str, values: dict, reason: str = "") -> int:
+        if "id" not in values:
+            values = {"id": next_id(self.store.conn, kind), **values}
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         new_id = self.store.conn.execute(f"INSERT INTO {kind} ({cols}) VALUES ({marks})",
@@ -486,9 +510,18 @@ class _Tx:
             try:
                 row = self.store._row(kind, item_id)
             except NotFoundError:
-                raise ConflictError(f"{_NOUN[kind]} {_label(kind, new)!r}", None, None) from None
+                last = self.store.last_change(kind, item_id)
+                raise ConflictError(f"{_NOUN[kind]} {_label(kind, new)!r}", last.who if last else None,
+                                    _when(last)) from None
+            if _without_version(row) != _without_version(new):
+                # Edited since it was added (by another instance): removing it would lose that.
+                last = self.store.last_change(kind, item_id)
+                raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None,
+                                    _when(last))
             self.delete(kind, row, "")
         elif op == "delete":
+            if self.store.conn.execute(f"SELECT 1 FROM {kind} WHERE id = ?", (item_id,)).fetchone():
+                raise ConflictError(f"{_NOUN[kind]} {_label(kind, old)!r}", None, None)
             restored = dict(old)
             restored["version"] = restored.get("version", 1) + 1
             self.insert(kind, restored)
@@ -498,6 +531,21 @@ class _Tx:
                 last = self.store.last_change(kind, item_id)
                 raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None, _when(last))
             self.update(kind, row, {field: old}, "")
+
+
+def next_id(conn, kind: str) -> int:
+    """An id never used before for this kind, even by a deleted record.
+
+    SQLite would reuse the id of a deleted last row; another instance still showing the
+    deleted record would then edit, or undo into, a different one.
+    """
+    return conn.execute(
+        f"SELECT max(COALESCE((SELECT max(id) FROM {kind}), 0), "
+        "COALESCE((SELECT max(item_id) FROM change WHERE item_kind = ?), 0)) + 1", (kind,)).fetchone()[0]
+
+
+def _without_version(row: dict) -> dict:
+    return {k: val for k, val in row.items() if k != "version"}
 
 
 def _encode(value):

@@ -1,0 +1,104 @@
+"""Shared fixtures for the store's tests: a fresh file, a fixed clock, a small portfolio."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from store import open_store
+from store.schema import TABLES
+
+START = dt.datetime(2025, 7, 1, 9, 0, 0, tzinfo=dt.UTC)
+
+
+class Clock:
+    """A clock that moves on one minute each time it is read."""
+
+    def __init__(self, start: dt.datetime = START):
+        self.moment = start
+
+    def __call__(self) -> dt.datetime:
+        now = self.moment
+        self.moment += dt.timedelta(minutes=1)
+        return now
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "ragboard.db"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(db_path, clock):
+    s = open_store(db_path, who="alice", clock=clock)
+    yield s
+    s.close()
+
+
+@dataclass
+class Tree:
+    portfolio: object
+    programme: object
+    project: object
+    other_project: object
+
+
+@pytest.fixture
+def tree(store) -> Tree:
+    """A portfolio (status date 30 Jun 2025, FY 2025/26), one programme, two projects."""
+    f = store.add_portfolio(name="Transformation", organisation="Plymouth City Council",
+                            status_date="2025-06-30")
+    g = store.add_programme(portfolio_id=f.id, code="CCYPS", name="Children and Young People", sro="Judith")
+    j = store.add_project(programme_id=g.id, reference="A/R.6.253", name="Early Help", lead="Sam",
+                          stage="Delivery")
+    k = store.add_project(programme_id=g.id, reference="GAME_08", name="Fostering", lead="Kim")
+    return Tree(f, g, j, k)
+
+
+def dump(path) -> list[str]:
+    """The whole database as SQL text, read through a fresh connection."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def state(path, *, tables=("portfolio", "programme", "project", "milestone", "risk", "saving")) -> dict:
+    """Every row of the data tables, all columns but version, through a fresh connection."""
+    conn = sqlite3.connect(path)
+    try:
+        out = {}
+        for table in tables:
+            cur = conn.execute(f"SELECT * FROM {table} ORDER BY id")
+            cols = [d[0] for d in cur.description]
+            out[table] = [tuple(v for c, v in zip(cols, row) if c != "version") for row in cur]
+        return out
+    finally:
+        conn.close()
+
+
+def log_rows(path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT group_id, at, who, op, item_kind, item_id, field, old, new, reason "
+                            "FROM change ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def count(path, table: str) -> int:
+    assert table in TABLES
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()

@@ -1,0 +1,192 @@
+"""Undo and redo restore exact previous states, are logged, and refuse to overwrite others' work."""
+from __future__ import annotations
+
+import pytest
+
+from store import ConflictError, open_store
+
+from .conftest import Clock, state
+
+
+def _group_count(store, kind):
+    return store.conn.execute("SELECT count(*) FROM change_group WHERE kind = ?", (kind,)).fetchone()[0]
+
+
+ACTIONS = {
+    "set_milestone_status": lambda s, t, x: s.set_milestone_status(x["m"].id, x["m"].version, "Red", "late"),
+    "edit_milestone": lambda s, t, x: s.edit_milestone(x["m"].id, x["m"].version, name="New", forecast="2025-09-01",
+                                                       notes="a\nb"),
+    "add_milestone": lambda s, t, x: s.add_milestone(project_id=t.project.id, name="Added", due="2025-08-01"),
+    "delete_milestone": lambda s, t, x: s.delete_milestone(x["m"].id, x["m"].version),
+    "add_risk": lambda s, t, x: s.add_risk(programme_id=t.programme.id, description="Added", likelihood=1, impact=2),
+    "edit_risk": lambda s, t, x: s.edit_risk(x["r"].id, x["r"].version, likelihood=5, impact=5, owner="Kim"),
+    "close_risk": lambda s, t, x: s.close_risk(x["r"].id, x["r"].version),
+    "reopen_risk": lambda s, t, x: s.reopen_risk(x["closed"].id, x["closed"].version),
+    "delete_risk": lambda s, t, x: s.delete_risk(x["r"].id, x["r"].version),
+    "add_saving": lambda s, t, x: s.add_saving(project_id=t.project.id, year="2026/27", amount=5),
+    "edit_saving": lambda s, t, x: s.edit_saving(x["s"].id, x["s"].version, amount=7, band="Amber"),
+    "delete_saving": lambda s, t, x: s.delete_saving(x["s"].id, x["s"].version),
+    "set_project_rag": lambda s, t, x: s.set_project_rag(t.project.id, t.project.version, "Red", "why"),
+    "set_programme_rag": lambda s, t, x: s.set_programme_rag(t.programme.id, t.programme.version, "Amber"),
+    "add_programme": lambda s, t, x: s.add_programme(portfolio_id=t.portfolio.id, code="N", name="New"),
+    "edit_programme": lambda s, t, x: s.edit_programme(t.programme.id, t.programme.version, sro="Ann"),
+    "add_project": lambda s, t, x: s.add_project(programme_id=t.programme.id, name="New"),
+    "edit_project": lambda s, t, x: s.edit_project(t.project.id, t.project.version, stage="Closed"),
+    "add_portfolio": lambda s, t, x: s.add_portfolio(name="New", status_date="2025-01-01"),
+    "set_status_date": lambda s, t, x: s.set_status_date(t.portfolio.id, t.portfolio.version, "2025-12-31"),
+    "set_risk_thresholds": lambda s, t, x: s.set_risk_thresholds(t.portfolio.id, t.portfolio.version, 3, 10),
+}
+
+
+@pytest.fixture
+def items(store, tree):
+    m = store.add_milestone(project_id=tree.project.id, name="Go live", due="2025-07-01", status="Green",
+                            notes="keep")
+    r = store.add_risk(project_id=tree.project.id, reference="R1", description="Demand", likelihood=2, impact=3)
+    closed = store.add_risk(project_id=tree.project.id, description="Old")
+    closed = store.close_risk(closed.id, closed.version)
+    s = store.add_saving(project_id=tree.project.id, year="2025/26", amount=100, notes="n")
+    return {"m": m, "r": r, "closed": closed, "s": s}
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_undo_restores_exactly_and_redo_reapplies(store, tree, items, db_path, action):
+    before = state(db_path)
+    ACTIONS[action](store, tree, items)
+    after = state(db_path)
+    assert after != before
+    logged = len(store.history())
+    result = store.undo()
+    assert result.kind == "undo" and result.label
+    assert state(db_path) == before
+    assert len(store.history()) > logged  # the undo is itself in the change log
+    assert _group_count(store, "undo") == 1
+    redone = store.redo()
+    assert redone.kind == "redo" and redone.label == result.label
+    assert state(db_path) == after
+    store.undo()
+    assert state(db_path) == before
+
+
+def test_undo_walks_back_through_several_changes(store, tree, items, db_path):
+    states = [state(db_path)]
+    m = items["m"]
+    m = store.set_milestone_status(m.id, m.version, "Amber")
+    states.append(state(db_path))
+    m = store.set_milestone_status(m.id, m.version, "Red")
+    states.append(state(db_path))
+    store.delete_milestone(m.id, m.version)
+    states.append(state(db_path))
+    for expected in reversed(states[:-1]):
+        store.undo()
+        assert state(db_path) == expected
+    for expected in states[1:]:
+        store.redo()
+        assert state(db_path) == expected
+    assert store.redo() is None
+
+
+def test_undo_is_logged_with_who_when_and_its_own_group(store, tree, items):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    assert store.can_undo() == "Set 'Go live' to Red"
+    store.undo()
+    last = store.history(item=("milestone", m.id))[0]
+    assert (last.field, last.old, last.new, last.who) == ("status", "Red", "Green", "alice")
+    group = store.conn.execute("SELECT label, kind, reverts FROM change_group WHERE id = ?",
+                               (last.group_id,)).fetchone()
+    assert group[0] == "Undo: Set 'Go live' to Red" and group[1] == "undo" and group[2] is not None
+    assert store.can_redo() == "Undo: Set 'Go live' to Red"
+
+
+def test_a_new_edit_clears_redo(store, tree, items):
+    m = items["m"]
+    m = store.set_milestone_status(m.id, m.version, "Red")
+    store.undo()
+    assert store.can_redo()
+    store.edit_milestone(m.id, store.milestone(m.id).version, notes="new")
+    assert store.can_redo() is None and store.redo() is None
+
+
+def test_nothing_to_undo(db_path, clock):
+    with open_store(db_path, who="a", clock=clock) as s:
+        assert s.can_undo() is None and s.undo() is None and s.redo() is None
+        s.import_portfolio({"name": "L", "status_date": "2025-06-30", "programme": [{"code": "C", "name": "N"}]})
+        assert s.undo() is None  # a load is not undone
+        assert s.programme_count() == 1
+
+
+def test_a_no_op_edit_leaves_nothing_to_undo(store, tree, items, db_path):
+    m = items["m"]
+    m = store.set_milestone_status(m.id, m.version, "Red")
+    before = state(db_path)
+    store.set_milestone_status(m.id, m.version, "Red")  # same value again
+    store.undo()  # undoes the real change, not the no-op
+    assert store.milestone(m.id).status == "Green"
+    assert state(db_path) != before
+
+
+def test_undo_after_another_instance_changed_the_item_is_refused(store, tree, items, db_path):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    with open_store(db_path, who="bob", clock=Clock()) as bob:
+        seen = bob.milestone(m.id)
+        bob.set_milestone_status(m.id, seen.version, "Amber")
+    before = state(db_path)
+    with pytest.raises(ConflictError) as e:
+        store.undo()
+    assert "bob" in str(e.value)
+    assert state(db_path) == before
+    assert store.milestone(m.id).status == "Amber"  # bob's change is kept
+
+
+def test_undo_of_an_add_after_another_instance_edited_it_is_refused(store, tree, db_path):
+    added = store.add_risk(project_id=tree.project.id, description="New")
+    with open_store(db_path, who="bob") as bob:
+        bob.edit_risk(added.id, added.version, owner="Bob")
+    with pytest.raises(ConflictError):
+        store.undo()
+    assert store.risk(added.id).owner == "Bob"
+
+
+def test_undo_of_an_add_after_another_instance_added_beneath_it_is_refused(store, tree, db_path):
+    project = store.add_project(programme_id=tree.programme.id, name="New")
+    with open_store(db_path, who="bob") as bob:
+        bob.add_milestone(project_id=project.id, name="Bob's")
+    before = state(db_path)
+    with pytest.raises(ConflictError):
+        store.undo()
+    assert state(db_path) == before
+
+
+def test_undo_does_not_revert_another_instances_change(store, tree, items, db_path):
+    m, s = items["m"], items["s"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    with open_store(db_path, who="bob") as bob:
+        bob.edit_saving(s.id, s.version, amount=999)
+    store.undo()  # alice's own last change
+    assert store.milestone(m.id).status == "Green"
+    assert store.saving(s.id).amount == 999
+
+
+def test_undo_in_a_new_session_reverts_the_files_last_change(db_path, store, tree, items):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    store.close()
+    with open_store(db_path, who="alice") as again:
+        assert again.can_undo() == "Set 'Go live' to Red"
+        again.undo()
+        assert again.milestone(m.id).status == "Green"
+
+
+def test_undo_already_done_elsewhere_moves_on_to_the_previous_change(store, tree, items, db_path):
+    m, saving = items["m"], items["s"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    with open_store(db_path, who="bob") as bob:
+        bob.undo()  # a fresh window: undoes the file's last change, alice's
+    assert store.milestone(m.id).status == "Green"
+    assert store.can_undo() == "Added saving '2025/26 saving'"
+    store.undo()
+    assert store.milestone(m.id).status == "Green"  # not undone twice
+    assert [s.id for s in store.savings(project_id=tree.project.id)] == []
+    assert saving.id not in [s.id for s in store.savings(project_id=tree.project.id)]
