@@ -6,6 +6,7 @@ when first needed.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any, Callable
 
 from textual.app import App
@@ -23,7 +24,7 @@ def _jump_provider():
 class RagboardApp(App):
     """A keyboard-driven dashboard over one ragboard file."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses elsewhere still find it
     TITLE = "ragboard"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_jump_provider}

@@ -40,9 +40,11 @@ class HelpScreen(ModalScreen):
         table.add_column("Does")
         seen: set[tuple[str, str]] = set()
         self.rows: list[tuple[str, str]] = list(MOVES)
-        for key, active in self.under.active_bindings.items():
-            binding = active.binding
-            if binding.action in ("command_palette",) or not binding.description:
+        ours = [a.binding for a in self.under.active_bindings.values()
+                if a.binding.id and not a.binding.id.startswith(("list.", "table."))]
+        ours.sort(key=lambda b: b.id.startswith("app."))  # this screen's keys first, then the app's
+        for binding in ours:
+            if not binding.description:
                 continue
             display = binding.key_display or self.app.get_key_display(binding)
             entry = (display, binding.description)

@@ -63,13 +63,13 @@ def _match(row, needle: str) -> bool:
 class HomeScreen(RagScreen):
     crumb = "Programmes"
     BINDINGS = [
-        Binding("r", "set_rag('Red')", "Red", id="home.red"),
-        Binding("a", "set_rag('Amber')", "Amber", id="home.amber"),
-        Binding("g", "set_rag('Green')", "Green", id="home.green"),
+        Binding("r", "set_rag('Red')", "Red", id="home.red", tooltip="Set the programme's RAG to Red by hand"),
+        Binding("a", "set_rag('Amber')", "Amber", id="home.amber", tooltip="Set the programme's RAG to Amber by hand"),
+        Binding("g", "set_rag('Green')", "Green", id="home.green", tooltip="Set the programme's RAG to Green by hand"),
         Binding("c", "set_rag(None)", "Derive RAG", id="home.derive",
                 tooltip="Clear the RAG set by hand: show the one derived from its projects"),
-        Binding("e", "edit", "Edit", id="home.edit"),
-        Binding("n", "new", "New programme", id="home.new"),
+        Binding("e", "edit", "Edit", id="home.edit", tooltip="Edit the selected programme"),
+        Binding("n", "new", "New programme", id="home.new", tooltip="Add a programme (and a portfolio if none)"),
         Binding("x", "close_item", "Close", show=False, id="home.close"),
     ]
 
@@ -92,12 +92,12 @@ class HomeScreen(RagScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.reload()
+        self.reload(first=True)
 
     def list_widget(self) -> VirtualList:
         return self.query_one("#programmes", VirtualList)
 
-    def reload(self) -> None:
+    def reload(self, first: bool = False) -> None:
         try:
             empty = self.app.locked(self.app.store.is_empty)
         except Exception as exc:
@@ -108,7 +108,10 @@ class HomeScreen(RagScreen):
         vlist = self.list_widget()
         vlist.display = not empty
         if not empty:
-            vlist.reload()
+            try:
+                vlist.reload(at_once=first)
+            except Exception as exc:  # an unreadable file: say so, keep the screen
+                self.notify(f"Cannot read the file: {exc}", severity="error")
             vlist.focus()
         self.refresh_top()
 

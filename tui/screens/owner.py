@@ -16,22 +16,28 @@ from tui.screens.base import RagScreen
 from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel, SavingPanel
 
 
-def tab_bindings(count: int) -> list[Binding]:
-    return [Binding(str(i + 1), f"tab({i})", f"Tab {i + 1}", show=False, id=f"owner.tab{i + 1}")
-            for i in range(count)]
+def tab_bindings(tabs) -> list[Binding]:
+    return [Binding(str(i + 1), f"tab({i})", title, show=False, id=f"owner.tab{i + 1}",
+                    tooltip=f"Show the {title} tab")
+            for i, (_, title, _) in enumerate(tabs)]
 
 
 class OwnerScreen(RagScreen):
     """A programme or project: header lines and a tab per list."""
 
     BINDINGS = [
-        Binding("r", "set_status('Red')", "Red", id="owner.red"),
-        Binding("a", "set_status('Amber')", "Amber", id="owner.amber"),
-        Binding("g", "set_status('Green')", "Green", id="owner.green"),
-        Binding("c", "set_status('Complete')", "Complete", id="owner.complete"),
-        Binding("e", "edit", "Edit", id="owner.edit"),
-        Binding("n", "new", "New", id="owner.new"),
-        Binding("x", "close_item", "Close", id="owner.close"),
+        Binding("r", "set_status('Red')", "Red", id="owner.red",
+                tooltip="Set the selected milestone (or project) to Red, with an optional reason"),
+        Binding("a", "set_status('Amber')", "Amber", id="owner.amber",
+                tooltip="Set the selected milestone (or project) to Amber, with an optional reason"),
+        Binding("g", "set_status('Green')", "Green", id="owner.green",
+                tooltip="Set the selected milestone (or project) to Green, with an optional reason"),
+        Binding("c", "set_status('Complete')", "Complete", id="owner.complete",
+                tooltip="Mark the selected milestone Complete (on a project: back to its derived RAG)"),
+        Binding("e", "edit", "Edit", id="owner.edit", tooltip="Edit the selected item in a form"),
+        Binding("n", "new", "New", id="owner.new", tooltip="Add a new item to the list in view"),
+        Binding("x", "close_item", "Close", id="owner.close",
+                tooltip="Close the selected risk, or delete the selected milestone or saving (asks first)"),
         Binding("tab", "next_tab(1)", "Next tab", show=False, id="owner.next_tab"),
         Binding("shift+tab", "next_tab(-1)", "Previous tab", show=False, id="owner.previous_tab"),
     ]

@@ -18,7 +18,7 @@ class ProgrammeScreen(OwnerScreen):
         ("savings", "Savings", SavingPanel),
         ("history", "History", HistoryPanel),
     ]
-    BINDINGS = tab_bindings(len(TABS))
+    BINDINGS = tab_bindings(TABS)
 
     def fetch_record(self, store):
         return store.programme(self.owner_id)
@@ -33,8 +33,9 @@ class ProgrammeScreen(OwnerScreen):
         text.append_text(fmt.rag(p.rolled_rag, derived=p.rag_is_derived))
         if p.rag_reason:
             text.append(f"  because: {fmt.one_line(p.rag_reason, 60)}")
-        text.append(f"\nSRO: {p.sro or 'not recorded'}   Portfolio: {portfolio.name}"
-                    f" ({portfolio.organisation})   Status date: {fmt.date(portfolio.status_date)}")
+        organisation = f" ({portfolio.organisation})" if portfolio.organisation else ""
+        text.append(f"\nSRO: {p.sro or 'not recorded'}   Portfolio: {portfolio.name}{organisation}"
+                    f"   Status date: {fmt.date(portfolio.status_date)}")
         source = f"{p.source} line {p.source_line}" if p.source else "entered in ragboard"
         text.append(f"\nSource: {source}", style="dim")
         if p.description:

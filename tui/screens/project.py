@@ -17,7 +17,7 @@ class ProjectScreen(OwnerScreen):
         ("savings", "Savings", SavingPanel),
         ("history", "History", HistoryPanel),
     ]
-    BINDINGS = tab_bindings(len(TABS))
+    BINDINGS = tab_bindings(TABS)
 
     def __init__(self, owner_id: int) -> None:
         super().__init__(owner_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -89,12 +90,20 @@ class VirtualList(ScrollView, can_focus=True):
 
     # -- data ---------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Forget every fetched page and count again (another window may have changed the file)."""
+    def reload(self, *, at_once: bool = False) -> None:
+        """Forget every fetched page and count again (another window may have changed the file).
+
+        at_once fetches the count and the first page now (one page costs a few milliseconds),
+        so the first screen shows rows without waiting for a worker; later pages come from one.
+        """
         self._generation += 1
         self._pages.clear()
         self._pending.clear()
-        self._load_count(self._generation)
+        if at_once:
+            total = self._count()
+            self._count_loaded(self._generation, total, self._fetch(0, self.page_size) if total else [])
+        else:
+            self._load_count(self._generation)
 
     @work(thread=True, exclusive=True, group="virtual-list-count")
     def _load_count(self, generation: int) -> None:
@@ -251,55 +260,73 @@ class VirtualList(ScrollView, can_focus=True):
         self.virtual_size = Size(width, self.row_count + 1)
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _style(self, name: str) -> Style:
+        styles = getattr(self, "_styles", None)
+        if styles is None:
+            styles = self._styles = {c: self.get_component_rich_style(c) for c in self.COMPONENT_CLASSES}
+        return styles[name]
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
-        if y == 0:
-            style = self.get_component_rich_style("virtual-list--header")
-            text = Text(no_wrap=True, overflow="ellipsis")
-            for column in self.columns:
-                text.append(self._fit(Text(column.title), column))
-                text.append(" ")
-            return self._strip(text, width, scroll_x, style)
-        index = scroll_y + y - 1
         base = self.rich_style
+        if y == 0:
+            segments = []
+            for column in self.columns:
+                segments.extend(self._cell(column.title, column))
+            return self._strip(segments, width, scroll_x, base + self._style("virtual-list--header"))
+        index = scroll_y + y - 1
         if index >= self.row_count:
             if index == 0 and self.loaded:
-                return self._strip(Text(self.empty_text), width, scroll_x,
-                                   base + self.get_component_rich_style("virtual-list--placeholder"))
+                return self._strip([Segment(self.empty_text)], width, scroll_x,
+                                   base + self._style("virtual-list--placeholder"))
             return Strip.blank(width, base)
         row = self.row_at(index)
-        style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("virtual-list--cursor")
+        style = base + self._style("virtual-list--cursor") if index == self.cursor else base
         if row is None:
-            return self._strip(Text("  loading…"), width, scroll_x,
-                               style + self.get_component_rich_style("virtual-list--placeholder"))
+            return self._strip([Segment("  loading…")], width, scroll_x,
+                               style + self._style("virtual-list--placeholder"))
         real = self._view[index] if self._view is not None else index
-        previous = self._previous(real) if self._view is None else None
-        text = Text(no_wrap=True, overflow="ellipsis")
+        # The first row in view always names its group, so a scrolled list still says where it is.
+        previous = self._previous(real) if self._view is None and y > 1 else None
+        segments = []
         for column in self.columns:
-            cell = column.cell(row, previous)
-            text.append(self._fit(cell if isinstance(cell, Text) else Text(str(cell)), column))
-            text.append(" ")
-        return self._strip(text, width, scroll_x, style)
+            segments.extend(self._cell(column.cell(row, previous), column))
+        return self._strip(segments, width, scroll_x, style)
+
+    _GAP = Segment(" ")
+
+    def _cell(self, cell, column: Column) -> list[Segment]:
+        """One cell fitted to its column's width, then a gap."""
+        width = column.width
+        if isinstance(cell, str):
+            length = cell_len(cell)
+            if length > width:
+                text = Text(cell)
+                text.truncate(width, overflow="ellipsis")
+                cell, length = text.plain, text.cell_len
+            pad = " " * (width - length)
+            return [Segment(pad + cell if column.justify == "right" else cell + pad), self._GAP]
+        text = cell.copy()
+        text.no_wrap = True
+        if text.cell_len > width:
+            text.truncate(width, overflow="ellipsis")
+        if column.justify == "right":
+            text.pad_left(width - text.cell_len)
+        else:
+            text.pad_right(width - text.cell_len)
+        return [*text.render(self.app.console), self._GAP]
 
     @staticmethod
-    def _fit(text: Text, column: Column) -> Text:
-        text = text.copy()
-        text.no_wrap = True
-        if text.cell_len > column.width:
-            text.truncate(column.width, overflow="ellipsis")
-        if column.justify == "right":
-            text.pad_left(column.width - text.cell_len)
-        else:
-            text.pad_right(column.width - text.cell_len)
-        return text
-
-    def _strip(self, text: Text, width: int, scroll_x: int, style: Style) -> Strip:
-        segments = list(text.render(self.app.console))
-        strip = Strip(segments).crop(scroll_x, scroll_x + width)
-        return strip.extend_cell_length(width).apply_style(style) if style else strip.extend_cell_length(width)
+    def _strip(segments: list[Segment], width: int, scroll_x: int, style: Style) -> Strip:
+        strip = Strip(segments)
+        if scroll_x:
+            strip = strip.crop(scroll_x, scroll_x + width)
+        return strip.crop_extend(0, width, None).apply_style(style)
 
     # -- cursor -------------------------------------------------------------------------------
 

@@ -1,0 +1,125 @@
+"""Every screen, tab and dialog at 120x36 on the fixture file, with a fixed clock and theme."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import SIZE, fresh, make_app, press, settle
+
+
+def shot(snap_compare, app, *keys, then=None):
+    async def run_before(pilot):
+        await settle(pilot)
+        await press(pilot, *keys)
+        if then is not None:
+            await then(pilot)
+            await settle(pilot)
+
+    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def fill(**values):
+    async def run(pilot):
+        for key, value in values.items():
+            pilot.app.screen.query_one(f"#field-{key}").value = value
+        await settle(pilot)
+    return run
+
+
+def test_home(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]))
+
+
+def test_home_filtered(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "slash", "p", "e", "o")
+
+
+def test_empty_file_welcome(snap_compare, empty_db):
+    assert shot(snap_compare, make_app(empty_db))
+
+
+def test_empty_file_new_programme_form(snap_compare, empty_db):
+    assert shot(snap_compare, make_app(empty_db), "n")
+
+
+def test_read_only_banner(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0], read_only=True), "r")
+
+
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
+def test_programme_tabs(snap_compare, fixture_db, tab):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", tab)
+
+
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4"])
+def test_project_tabs(snap_compare, fixture_db, tab):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", tab)
+
+
+def test_project_residual_heat_map(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "2", "t")
+
+
+def test_reason_prompt(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "down", "r")
+
+
+def test_status_saved(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "down", "r", "enter")
+
+
+def test_confirm_close_risk(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "2", "x")
+
+
+def test_help(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "question_mark")
+
+
+@pytest.mark.parametrize("tab", ["1", "2", "3"])
+def test_project_item_forms(snap_compare, fixture_db, tab):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", tab, "e")
+
+
+def test_new_milestone_form(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "n")
+
+
+def test_programme_form(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "e")
+
+
+def test_project_form(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "e")
+
+
+def test_validation_message(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "down", "e",
+                then=_then(fill(forecast="31/02/2014"), "ctrl+s"))
+
+
+def _then(first, *keys):
+    async def run(pilot):
+        await first(pilot)
+        await press(pilot, *keys)
+    return run
+
+
+def test_conflict_message(snap_compare, fixture_db):
+    path, ids = fixture_db
+
+    async def other_laptop(pilot):
+        with fresh(path) as other:
+            m = other.milestone(ids["milestones"]["crm"])
+            other.set_milestone_status(m.id, m.version, "Green", "from the other laptop")
+        await press(pilot, "r", "enter")
+
+    assert shot(snap_compare, make_app(path), "enter", "enter", "down", then=other_laptop)
+
+
+def test_selection_history(snap_compare, fixture_db):
+    path, ids = fixture_db
+
+    async def open_history(pilot):
+        pilot.app.show_selection_history()
+
+    assert shot(snap_compare, make_app(path), "enter", "enter", "down", "r", "enter", then=open_history)
