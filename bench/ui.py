@@ -1,0 +1,316 @@
+"""The screens, timed through a real terminal: what a programme manager waits for after a key.
+
+One session per database walks the key map as a user would: the cursor down and up the home
+list, Enter into programmes and projects, r/a/g on milestone rows (with the reason prompt),
+the palette to jump to a project, and '/' to filter. Each wait is for the text that shows the
+result (a row repainted, a screen's header and first row, a status word on the right row),
+read back from the terminal; between keys the app is let go quiet, outside any timing.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from bench.stats import summary
+from bench.terminal import Session
+
+RAG_KEYS = {"Red": "r", "Amber": "a", "Green": "g"}
+LETTER = {"Red": "R", "Amber": "A", "Green": "G", "Complete": "C"}
+QUIET = 0.2  # seconds of silence taken as "the app is idle" between timed keys (Textual may pause ~100 ms between frames)
+
+
+def _ms(t0: float, t1: float) -> float:
+    return (t1 - t0) * 1000
+
+
+def _row_repainted(needle: str):
+    """A frame that wrote the screen line holding needle (the row the cursor moved to)."""
+    def check(screen, frame):
+        lines = screen.lines()
+        return any(needle in lines[y] for y in frame.touched if y < len(lines))
+    return check
+
+
+def _line_has(first: str, *others: str):
+    """Some screen line holds first and every one of others."""
+    def check(screen, frame):
+        return any(first in line and all(o in line for o in others) for line in screen.lines())
+    return check
+
+
+def _all_text(*needles: str, absent: tuple[str, ...] = ()):
+    def check(screen, frame):
+        text = screen.text()
+        return all(n in text for n in needles) and not any(a in text for a in absent)
+    return check
+
+
+class Walk:
+    """The data the screens should show, read from the file through the store."""
+
+    def __init__(self, path):
+        from store import open_store
+
+        self.path = path
+        with open_store(path, read_only=True) as store:
+            self.home = store.home_rows(0, 100_000)
+            self.projects = {row.programme.id: store.project_rows(row.programme.id) for row in self.home[:40]}
+            self.milestones = {}
+            for rows in self.projects.values():
+                for summary_row in rows[:6]:
+                    pid = summary_row.project.id
+                    self.milestones[pid] = store.milestones(project_id=pid)
+
+    def status_of(self, milestone_id: int) -> str:
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT status FROM milestone WHERE id = ?", (milestone_id,)).fetchone()[0]
+
+
+HOME_MARK = "Risk15+"  # the home list's column heading
+FILTER_PROMPT = "Filter: type to narrow"
+
+
+def _programme_ready(programme, projects):
+    needles = [f"{programme.code}  {programme.name}"[:40]]
+    if projects:
+        needles.append(projects[0].project.name[:14])
+    return _all_text(*needles)
+
+
+def _project_ready(project, milestones):
+    needles = ["1 Milestones", project.name[:14]]
+    if milestones:
+        needles.append(milestones[0].name[:14])
+    return _all_text(*needles)
+
+
+def _filter_open(screen, frame) -> bool:
+    return FILTER_PROMPT in screen.text() and "r Red" not in screen.lines()[-1]
+
+
+def _filter_cleared(needle: str):
+    """The list is whole again, the filter line hidden, and the footer shows the list's keys again
+    (focus is back on the list: until then a '/' would be typed into the hidden filter line)."""
+    shown = _all_text(needle, absent=(FILTER_PROMPT,))
+    return lambda screen, frame: shown(screen, frame) and "r Red" in screen.lines()[-1]
+
+
+def _palette_hit(project):
+    """The palette lists the project (its label line) with its help line."""
+    label = _line_has(project.reference, project.name[:15]) if project.reference else _line_has(project.name[:15])
+    return lambda screen, frame: "Open project in" in screen.text() and label(screen, frame)
+
+
+def _distinguishing_word(milestones) -> str | None:
+    """A word of the last milestone's name that the first milestone does not hold anywhere."""
+    if len(milestones) < 2:
+        return None
+    first = milestones[0]
+    held = " ".join([first.name, first.due_text, first.status, first.notes]).lower()
+    for word in milestones[-1].name.split():
+        if len(word) > 3 and word.lower() not in held:
+            return word
+    return None
+
+
+def _home_again(session: Session, walk: Walk, absent: str) -> None:
+    session.wait_for(_all_text(HOME_MARK, walk.home[0].programme.code, absent=(absent,)), timeout=10,
+                     what="the home screen again")
+    session.settle(QUIET)
+
+
+def measure_ui(db, argv: list[str]) -> None:
+    """Fill db.results / db.detail with the screen timings and the session's peak RSS."""
+    walk = Walk(db.path)
+    if not walk.home:
+        raise RuntimeError("the file has no programmes")
+    samples = {label: [] for label in (
+        "cursor move (home list)", "Enter: programme screen", "Enter: project screen",
+        "RAG key: reason prompt shown", "RAG Enter: row repainted + committed", "palette: last key to hit listed",
+        "palette: Enter to project screen", "palette jump (search + open)", "'/' filter, project milestones",
+        "'/' filter, home programmes")}
+    cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open, palette_total, \
+        filter_milestones, filter_home = samples.values()
+    s = Session(argv)
+    try:
+        _walk(s, walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open,
+              palette_total, filter_milestones, filter_home)
+        s.sample_peak_rss()
+    finally:
+        s.close()
+        _record(db, samples)
+        db.results["rss_mb"] = max(db.results.get("rss_mb") or 0.0, s.peak_rss_mb or 0.0)
+
+
+def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search,
+          palette_open, palette_total, filter_milestones, filter_home) -> None:
+    s.wait_for(_all_text(HOME_MARK, walk.home[0].programme.code), timeout=30, what="the home screen")
+    s.settle(0.3)
+
+    # -- cursor: down the home list (past the first screenful, so it scrolls) and back up ---
+    steps = min(len(walk.home) - 1, 45)
+    for direction, rows in (("down", range(1, steps + 1)), ("up", range(steps - 1, -1, -1))):
+        for i in rows:
+            t0 = s.press(direction)
+            t1 = s.wait_for(_row_repainted(walk.home[i].programme.code), since=t0,
+                            what=f"the cursor on {walk.home[i].programme.code}")
+            cursor.append(_ms(t0, t1))
+            s.settle(QUIET)
+
+    # -- Enter on a programme: its screen with its first projects ---------------------------
+    at = 0
+    targets = [i for i in range(min(len(walk.home), 30)) if walk.home[i].programme.id in walk.projects][:15]
+    for i in targets:
+        while at < i:
+            s.press("down")
+            at += 1
+            s.settle(QUIET)
+        programme = walk.home[i].programme
+        t0 = s.press("enter")
+        t1 = s.wait_for(_programme_ready(programme, walk.projects[programme.id]), since=t0,
+                        what=f"programme {programme.code}")
+        drill_programme.append(_ms(t0, t1))
+        s.settle(QUIET)
+        s.press("escape")
+        _home_again(s, walk, f"{programme.code}  {programme.name}"[:40])
+    while at > 0:
+        s.press("up")
+        at -= 1
+        s.settle(QUIET)
+
+    # -- Enter on a project, from the programme's list -----------------------------------------
+    index = next(i for i, row in enumerate(walk.home) if walk.projects.get(row.programme.id))
+    for _ in range(index):
+        s.press("down")
+        s.settle(QUIET)
+    programme = walk.home[index].programme
+    projects = walk.projects[programme.id]
+    s.press("enter")
+    s.wait_for(_programme_ready(programme, projects), what=f"programme {programme.code}")
+    s.settle(QUIET)
+    header = f"{programme.code}  {programme.name}"[:40]
+    for j, row in enumerate(projects[:6]):
+        if j:
+            s.press("down")
+            s.settle(QUIET)
+        t0 = s.press("enter")
+        t1 = s.wait_for(_project_ready(row.project, walk.milestones.get(row.project.id)), since=t0,
+                        what=f"project {row.project.name}")
+        drill_project.append(_ms(t0, t1))
+        s.settle(QUIET)
+        s.press("escape")
+        s.wait_for(_all_text(header, absent=("1 Milestones",)), what="the programme again")
+        s.settle(QUIET)
+
+    # -- r/a/g on milestone rows: the reason prompt, then Enter saves --------------------------
+    project_row = max(projects[:6], key=lambda r: len(walk.milestones.get(r.project.id, [])))
+    milestones = walk.milestones.get(project_row.project.id, [])
+    s.press("escape")  # back to home, then straight to the project through its programme
+    _home_again(s, walk, header)
+    s.press("enter")
+    s.wait_for(_programme_ready(programme, projects), what=f"programme {programme.code}")
+    s.settle(QUIET)
+    for _ in range(projects.index(project_row)):
+        s.press("down")
+        s.settle(QUIET)
+    s.press("enter")
+    s.wait_for(_project_ready(project_row.project, milestones), what="the project for RAG edits")
+    s.settle(QUIET)
+    for k in range(12 if milestones else 0):  # down the rows, and round again on a short list
+        row = k % min(len(milestones), 12)
+        milestone = milestones[row]
+        if k:
+            for _ in range(1 if row else min(len(milestones), 12) - 1):
+                s.press("down" if row else "up")
+                s.settle(QUIET)
+        current = walk.status_of(milestone.id)
+        new = next(rag for rag in ("Red", "Amber", "Green") if rag != current)
+        t0 = s.press(RAG_KEYS[new])
+        t1 = s.wait_text("Why? (optional", since=t0)
+        rag_prompt.append(_ms(t0, t1))
+        s.settle(QUIET)
+        t2 = s.press("enter")
+        t3 = s.wait_for(_line_has(milestone.name[:14], f"{LETTER[new]} {new}"), since=t2,
+                        what=f"{milestone.name} shown as {new}")
+        committed = t3
+        while walk.status_of(milestone.id) != new:  # committed: visible to another connection
+            if time.perf_counter() - t2 > 10:
+                raise RuntimeError(f"{milestone.name} was shown as {new} but not written to the file")
+            time.sleep(0.001)
+            committed = time.perf_counter()
+        rag_save.append(_ms(t2, committed))
+        s.settle(QUIET)
+    s.settle(1.0)  # the roll-ups refresh in a worker after each edit: let the last one land
+
+    # -- '/' on the milestones tab: typed in one go, until only the matching rows show --------
+    word = _distinguishing_word(milestones)
+    if word:
+        for _ in range(5):
+            s.press("/")
+            s.wait_for(_filter_open, what="the filter line")  # keys typed before it has focus go to the list
+            s.settle(QUIET)
+            t0 = s.press(word)
+            t1 = s.wait_for(_all_text(milestones[-1].name[:14], absent=(milestones[0].name[:14],)), since=t0,
+                            what=f"the milestones filtered by {word!r}")
+            filter_milestones.append(_ms(t0, t1))
+            s.settle(QUIET)
+            s.press("escape")  # clears the filter
+            s.wait_for(_filter_cleared(milestones[0].name[:14]), what="the filter cleared")
+            s.settle(QUIET)
+
+    s.press("escape")
+    s.wait_for(_all_text(header, absent=("1 Milestones",)), what="the programme again")
+    s.settle(QUIET)
+    s.press("escape")
+    _home_again(s, walk, header)
+
+    # -- '/' on home: the programmes narrowed to one, typed in one go --------------------------
+    last, first = walk.home[-1].programme, walk.home[0].programme
+    if last.code != first.code:
+        for _ in range(5):
+            s.press("/")
+            s.wait_for(_filter_open, what="the filter line")  # keys typed before it has focus go to the list
+            s.settle(QUIET)
+            t0 = s.press(last.code)
+            t1 = s.wait_for(_all_text(last.name[:14], absent=(first.code + " ",)), since=t0,
+                            what=f"the programmes filtered to {last.code}")
+            filter_home.append(_ms(t0, t1))
+            s.settle(QUIET)
+            s.press("escape")
+            s.wait_for(_filter_cleared(first.code + " "), what="the filter cleared")
+            s.settle(QUIET)
+
+    # -- the palette: ctrl+p, type a project's reference or name, Enter opens it -------------
+    candidates = [row for rows in walk.projects.values() for row in rows]
+    step = max(1, len(candidates) // 10)
+    for row in candidates[::step][:10]:
+        project = row.project
+        query = project.reference or project.name[:20]
+        s.press("ctrl+p")
+        s.wait_text("Search for commands")
+        s.settle(QUIET)
+        t0 = s.press(query)
+        t1 = s.wait_for(_palette_hit(project), since=t0, what=f"the palette finding {query}")
+        s.settle(QUIET)
+        t2 = s.press("enter")
+        t3 = s.wait_for(_project_ready(project, None), since=t2, what=f"project {project.name} from the palette")
+        palette_search.append(_ms(t0, t1))
+        palette_open.append(_ms(t2, t3))
+        palette_total.append(_ms(t0, t1) + _ms(t2, t3))
+        s.settle(QUIET)
+        s.press("escape")  # the palette opened the project on top of home
+        _home_again(s, walk, "1 Milestones")
+
+
+
+def _record(db, samples: dict) -> None:
+    """Whatever was measured, even if the walk stopped part-way."""
+    for label, values in samples.items():
+        if values:
+            db.detail[label] = summary(values)
+    p95 = lambda *labels: max((summary(samples[l])["p95"] for l in labels if samples[l]), default=None)
+    db.results["cursor_p95"] = p95("cursor move (home list)")
+    both = samples["Enter: programme screen"] + samples["Enter: project screen"]
+    db.results["drill_p95"] = summary(both)["p95"] if both else None
+    db.results["rag_p95"] = p95("RAG key: reason prompt shown", "RAG Enter: row repainted + committed")
+    db.results["palette_p95"] = p95("palette jump (search + open)")
