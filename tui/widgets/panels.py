@@ -28,6 +28,7 @@ class Panel(Vertical):
     kind = ""
     noun = ""
     COLUMNS: list[tuple[str, str, int | None]] = []
+    FLEX: str | None = None  # the column that takes the spare width
 
     def __init__(self, owner: dict, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -35,7 +36,7 @@ class Panel(Vertical):
 
     def compose(self):
         table = Table(id=f"{self.kind}-table")
-        table.configure(self.COLUMNS, self.cells, self.match)
+        table.configure(self.COLUMNS, self.cells, self.match, self.FLEX)
         yield table
 
     @property
@@ -62,6 +63,7 @@ class Panel(Vertical):
 class ProjectsPanel(Panel):
     kind = "project"
     noun = "project"
+    FLEX = "name"
     COLUMNS = [("reference", "Reference", 10), ("name", "Project", 19), ("lead", "Lead", 12),
                ("stage", "Stage", 8), ("rag", "RAG", 13), ("next", "Next milestone", 14),
                ("due", "Due", 11), ("risks", "Risks", 5), ("savings", "Savings FY", 10)]
@@ -103,6 +105,7 @@ class _Keyed:
 class MilestonePanel(Panel):
     kind = "milestone"
     noun = "milestone"
+    FLEX = "name"
     COLUMNS = [("name", "Milestone", 24), ("due_text", "Due (printed)", 13), ("baseline", "Baseline", 11),
                ("forecast", "Forecast", 11), ("actual", "Actual", 11), ("slip", "Slippage", 9),
                ("status", "Status", 12), ("overdue", "", 7)]
@@ -122,6 +125,7 @@ class MilestonePanel(Panel):
 class RiskPanel(Panel):
     kind = "risk"
     noun = "risk"
+    FLEX = "description"
     COLUMNS = [("reference", "Ref", 5), ("description", "Risk", 24), ("owner", "Owner", 9),
                ("score", "L x I = score", 15), ("residual", "Residual", 15), ("status", "Status", 6)]
     BINDINGS = [Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")]
@@ -129,7 +133,7 @@ class RiskPanel(Panel):
     def compose(self):
         with Horizontal(id="risk-row"):
             table = Table(id="risk-table")
-            table.configure(self.COLUMNS, self.cells, self.match)
+            table.configure(self.COLUMNS, self.cells, self.match, self.FLEX)
             yield table
             yield HeatMap(id="heatmap")
 
@@ -159,6 +163,7 @@ class RiskPanel(Panel):
 class SavingPanel(Panel):
     kind = "saving"
     noun = "saving"
+    FLEX = "notes"
     COLUMNS = [("year", "Year", 7), ("kind", "Kind", 14), ("band", "Band", 19), ("amount", "Amount", 12),
                ("amount_text", "As printed", 16), ("notes", "Notes", 34)]
 
@@ -212,6 +217,7 @@ class SavingPanel(Panel):
 class HistoryPanel(Panel):
     kind = "history"
     noun = "change"
+    FLEX = "change"
     COLUMNS = [("at", "When (UTC)", 16), ("who", "Who", 8), ("item", "Item", 22), ("field", "Field", 10),
                ("change", "Old -> new", 32), ("reason", "Reason", 16)]
 

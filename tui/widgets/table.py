@@ -21,14 +21,38 @@ class Table(DataTable):
         self.filter_text = ""
         self._cells: Callable[[Any], tuple] = lambda record: ()
         self._match: Callable[[Any, str], bool] = lambda record, text: True
+        self._flex: str | None = None
+        self._flex_min = 10
 
     def configure(self, columns: list[tuple[str, str, int | None]], cells: Callable[[Any], tuple],
-                  match: Callable[[Any, str], bool]) -> None:
-        """columns: (key, title, width or None to fit)."""
+                  match: Callable[[Any, str], bool], flex: str | None = None) -> None:
+        """columns: (key, title, width). The flex column takes whatever width the others leave."""
         self._cells = cells
         self._match = match
+        self._flex = flex
         for key, title, width in columns:
             self.add_column(title, key=key, width=width)
+            if key == flex:
+                self._flex_min = width or 10
+
+    def on_resize(self) -> None:
+        self._fit_flex()
+
+    def _fit_flex(self) -> None:
+        """Give the spare width to the flex column (names and descriptions read better whole)."""
+        if not self._flex:
+            return
+        column = self.columns.get(self._flex)
+        if column is None:
+            return
+        others = sum(c.get_render_width(self) for c in self.columns.values() if c is not column)
+        spare = self.size.width - 2 - others - 2 * self.cell_padding
+        width = max(self._flex_min, spare)
+        if width != column.width:
+            column.width = width
+            self._require_update_dimensions = True
+            self._clear_caches()
+            self.refresh()
 
     def show(self, records: list) -> None:
         """Show records, keeping the cursor on the same record where it still exists."""
