@@ -25,7 +25,6 @@ from bench.storetimes import store_timings
 from bench.terminal import Session
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 
 # (key, label, target, unit): each is checked on every database it was measured on.
 TARGETS = {
@@ -56,10 +55,22 @@ def _log(message: str) -> None:
 
 
 def _ragboard_argv(db: Path) -> list[str]:
-    script = BIN / "ragboard"
-    if script.exists():
-        return [str(script), "--db", str(db)]
+    """The ragboard command, run from this tree (python -m, in ROOT: the code beside this bench)."""
     return [sys.executable, "-m", "ragboard_cli.main", "--db", str(db)]
+
+
+def _version() -> str:
+    """Which ragboard was measured: the commit, and whether tui/, store/ or the CLI had edits on top."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    try:
+        sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "tui", "store",
+                                "ragboard_cli", "seed"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"commit {sha}" + (" with uncommitted changes to the app" if dirty else "")
 
 
 def _bare_argv() -> list[str]:
@@ -219,6 +230,8 @@ def write_report(out: Path, dbs: list[Db], started: float, extra: list[str], sto
         f"(took {(time.perf_counter() - started) / 60:.1f} min).",
         "",
         f"Machine: {_machine()}.",
+        "",
+        f"ragboard measured: {_version()}.",
         "",
         "Databases: " + "; ".join(
             f"**{db.label}**: {db.counts.get('programme', 0):,} programmes, {db.counts.get('project', 0):,} projects, "

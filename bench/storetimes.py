@@ -35,7 +35,10 @@ def store_timings(path: Path, samples: int = 30, seed: int = 7) -> list[tuple[st
             fn(*args_list[0])  # warm the page cache and the statement cache
             rows.append((screen, query, summary(_time(fn, args_list))))
 
-        add("home", "home_rows() first page", lambda: store.home_rows(), [()] * samples)
+        add("start-up", "open_store(path) (includes PRAGMA quick_check)", lambda: open_store(path).close(),
+            [()] * min(samples, 10))
+        add("home", "home_rows(0, 100): the first page", lambda: store.home_rows(0, 100), [()] * samples)
+        add("home", "home_rows(0, 35): a screenful", lambda: store.home_rows(0, 35), [()] * samples)
         add("home", "programme_count()", store.programme_count, [()] * samples)
         add("programme", "programme(id) + project_rows(id)",
             lambda p: (store.programme(p), store.project_rows(p)), [(p,) for p in some_programmes])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 from bench.stats import summary
 from bench.terminal import Session
@@ -131,7 +132,7 @@ def measure_ui(db, argv: list[str]) -> None:
         "'/' filter, home programmes")}
     cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open, palette_total, \
         filter_milestones, filter_home = samples.values()
-    s = Session(argv)
+    s = Session(argv, cwd=str(Path(__file__).resolve().parents[1]))
     try:
         _walk(s, walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open,
               palette_total, filter_milestones, filter_home)
