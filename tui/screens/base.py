@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
+
+from tui.widgets.keybar import KeyBar
 
 from tui.widgets.topbar import TopBar
 
@@ -32,12 +34,22 @@ class RagScreen(Screen):
         yield TopBar(self.crumb, id="topbar")
 
     def compose_bottom(self):
-        yield FilterInput(placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it",
-                          id="filter")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
+        pass
+
+    def filter_box(self, create: bool = False) -> Input | None:
+        """The '/' line, mounted the first time it is asked for (screens open faster without it)."""
+        found = self.query("#filter")
+        if found:
+            return found.first(Input)
+        if not create:
+            return None
+        box = FilterInput(placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it",
+                          id="filter")
+        self.mount(box, before=self.query_one(KeyBar))
+        return box
 
     def on_screen_resume(self) -> None:
         if self.stale:
@@ -70,10 +82,13 @@ class RagScreen(Screen):
     # -- filter and back ---------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box(create=True)
         box.display = True
         box.value = self.filter_text()
-        box.focus()
+        if box.is_mounted:
+            box.focus()
+        else:
+            self.call_after_refresh(box.focus)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -87,8 +102,10 @@ class RagScreen(Screen):
             self.list_widget().focus()
 
     def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display or self.filter_text():
+        box = self.filter_box()
+        if (box is not None and box.display) or self.filter_text():
+            if box is None:
+                box = self.filter_box(create=True)
             box.value = ""
             box.display = False
             self.apply_filter("")

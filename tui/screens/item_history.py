@@ -10,8 +10,9 @@ from tui.widgets.panels import HistoryPanel
 
 
 class _ItemHistory(HistoryPanel):
-    def fetch(self, store):
-        return store.history(item=(self.owner["kind"], self.owner["id"]))
+    @classmethod
+    def fetch(cls, store, owner: dict):
+        return store.history(item=(owner["kind"], owner["id"]))
 
 
 class ItemHistoryScreen(ModalScreen):
@@ -29,7 +30,7 @@ class ItemHistoryScreen(ModalScreen):
 
     def on_mount(self) -> None:
         panel = self.query_one(_ItemHistory)
-        ok, changes = self.app.attempt(panel.fetch, self.app.store)
+        ok, changes = self.app.attempt(panel.fetch, self.app.store, panel.owner)
         panel.show(changes or [])
         panel.table.focus()
 

@@ -50,6 +50,7 @@ class OwnerScreen(RagScreen):
         self.record = None
         self.portfolio = None
         self.loaded = False
+        self.data: dict = {}
 
     @property
     def owner(self) -> dict:
@@ -58,35 +59,48 @@ class OwnerScreen(RagScreen):
     def compose(self):
         yield from self.compose_top()
         yield Static(id="owner-header")
+        # Only the first tab's list is built now; the others when first shown (a screen opens faster).
         with TabbedContent(id="tabs"):
-            for tab_id, title, panel_class in self.TABS:
-                with TabPane(f"{self.TABS.index((tab_id, title, panel_class)) + 1} {title}", id=tab_id):
-                    yield panel_class(self.owner, id=f"panel-{tab_id}")
+            for number, (tab_id, title, panel_class) in enumerate(self.TABS, start=1):
+                with TabPane(f"{number} {title}", id=tab_id):
+                    if number == 1:
+                        yield panel_class(self.owner, id=f"panel-{tab_id}")
         yield Static(f"{fmt.LEGEND}.", id="legend")
         yield from self.compose_bottom()
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.reload()
+        # The first load is a handful of indexed queries (a few milliseconds): done at once so the
+        # screen opens complete. Reloads (after edits, or changes from another window) use a worker.
+        try:
+            fetched = self._fetch_all()
+        except Exception as exc:
+            self._load_failed(exc)
+            return
+        self._loaded(*fetched)
 
     # -- loading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
         self._load()
 
+    def _fetch_all(self):
+        app = self.app
+        with app.store_lock:
+            record = self.fetch_record(app.store)
+            portfolio = app.store.portfolio_of(**self.owner)
+            data = {tab_id: panel_class.fetch(app.store, self.owner) for tab_id, _, panel_class in self.TABS}
+        return record, portfolio, data
+
     @work(thread=True, exclusive=True, group="owner-load")
     def _load(self) -> None:
         app = self.app
         try:
-            with app.store_lock:
-                record = self.fetch_record(app.store)
-                portfolio = app.store.portfolio_of(**self.owner)
-                data = {tab_id: self.query_one(f"#panel-{tab_id}", Panel).fetch(app.store)
-                        for tab_id, _, _ in self.TABS}
+            fetched = self._fetch_all()
         except Exception as exc:
             app.call_from_thread(self._load_failed, exc)
             return
-        app.call_from_thread(self._loaded, record, portfolio, data)
+        app.call_from_thread(self._loaded, *fetched)
 
     def _load_failed(self, exc: Exception) -> None:
         from store.errors import NotFoundError
@@ -102,8 +116,9 @@ class OwnerScreen(RagScreen):
         self.record = record
         self.portfolio = portfolio
         self.query_one("#owner-header", Static).update(self.header(record, portfolio))
-        for tab_id, _, _ in self.TABS:
-            self.query_one(f"#panel-{tab_id}", Panel).show(data[tab_id])
+        self.data = data
+        for panel in self.query(Panel):
+            panel.show(data[panel.id.removeprefix("panel-")])
         self.refresh_top(self.crumb_for(record))
         self.loaded = True
         if self.focused is None or self.focused.id == "tabs":
@@ -122,17 +137,26 @@ class OwnerScreen(RagScreen):
 
     def active_panel(self) -> Panel:
         tabs = self.query_one(TabbedContent)
-        return self.query_one(f"#panel-{tabs.active}", Panel)
+        found = self.query(f"#panel-{tabs.active}")
+        if found:
+            return found.first(Panel)
+        # First visit to this tab: build its list now, from the data already fetched.
+        panel_class = next(c for tab_id, _, c in self.TABS if tab_id == tabs.active)
+        panel = panel_class(self.owner, id=f"panel-{tabs.active}")
+        self.query_one(f"TabPane#{tabs.active}").mount(panel)  # it shows self.data when mounted
+        return panel
 
     def list_widget(self):
         return self.active_panel().table
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.active_panel().table.focus()
-        box = self.query_one("#filter")
-        if box.display:
-            box.value = ""
-            box.display = False
+        panel = self.active_panel()
+        if panel.is_mounted:
+            panel.table.focus()
+        for box in self.query("#filter"):
+            if box.display:
+                box.value = ""
+                box.display = False
 
     def action_tab(self, index: int) -> None:
         if index < len(self.TABS):

@@ -39,6 +39,13 @@ class Panel(Vertical):
         table.configure(self.COLUMNS, self.cells, self.match, self.FLEX)
         yield table
 
+    def on_mount(self) -> None:
+        # A list built on the first visit to its tab shows what its screen has already fetched.
+        data = getattr(self.screen, "data", {}).get((self.id or "").removeprefix("panel-"))
+        if data is not None:
+            self.show(data)
+            self.table.focus()
+
     @property
     def table(self) -> Table:
         return self.query_one(Table)
@@ -47,7 +54,9 @@ class Panel(Vertical):
     def selected(self):
         return self.table.selected
 
-    def fetch(self, store):
+    @classmethod
+    def fetch(cls, store, owner: dict):
+        """The records to show (called in a worker, under the store lock)."""
         raise NotImplementedError
 
     def show(self, data) -> None:
@@ -68,8 +77,9 @@ class ProjectsPanel(Panel):
                ("stage", "Stage", 8), ("rag", "RAG", 13), ("next", "Next milestone", 14),
                ("due", "Due", 11), ("risks", "Risks", 5), ("savings", "Savings FY", 10)]
 
-    def fetch(self, store):
-        return store.project_rows(self.owner["programme_id"])
+    @classmethod
+    def fetch(cls, store, owner: dict):
+        return store.project_rows(owner["programme_id"])
 
     def show(self, data) -> None:
         # ProjectSummary rows are keyed by the project's id.
@@ -110,8 +120,9 @@ class MilestonePanel(Panel):
                ("forecast", "Forecast", 11), ("actual", "Actual", 11), ("slip", "Slippage", 9),
                ("status", "Status", 12), ("overdue", "", 7)]
 
-    def fetch(self, store):
-        return store.milestones(**self.owner)
+    @classmethod
+    def fetch(cls, store, owner: dict):
+        return store.milestones(**owner)
 
     def cells(self, m) -> tuple:
         return (fmt.one_line(m.name, 70), fmt.one_line(m.due_text, 30), fmt.date(m.baseline),
@@ -137,10 +148,9 @@ class RiskPanel(Panel):
             yield table
             yield HeatMap(id="heatmap")
 
-    def fetch(self, store):
-        risks = store.risks(**self.owner)
-        portfolio = store.portfolio_of(**self.owner)
-        return risks, portfolio
+    @classmethod
+    def fetch(cls, store, owner: dict):
+        return store.risks(**owner), store.portfolio_of(**owner)
 
     def show(self, data) -> None:
         risks, portfolio = data
@@ -171,8 +181,9 @@ class SavingPanel(Panel):
         yield from super().compose()
         yield Static(id="saving-totals")
 
-    def fetch(self, store):
-        return store.savings(**self.owner)
+    @classmethod
+    def fetch(cls, store, owner: dict):
+        return store.savings(**owner)
 
     def show(self, data) -> None:
         super().show(data)
@@ -221,8 +232,9 @@ class HistoryPanel(Panel):
     COLUMNS = [("at", "When (UTC)", 16), ("who", "Who", 8), ("item", "Item", 22), ("field", "Field", 10),
                ("change", "Old -> new", 32), ("reason", "Reason", 16)]
 
-    def fetch(self, store):
-        return store.history(**self.owner)
+    @classmethod
+    def fetch(cls, store, owner: dict):
+        return store.history(**owner)
 
     def cells(self, c) -> tuple:
         when = c.at.replace("T", " ").removesuffix("Z")[:16]
