@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed":
         return _seed(Path(args.seed_db).expanduser())
 
-    from store import StoreError, open_store
+    from store import StoreError
+    from store.store import open_store_checking_later
 
     explicit = args.db is not None
     path = Path(args.db).expanduser() if explicit else default_db_path()
@@ -77,11 +78,17 @@ def main(argv: list[str] | None = None) -> int:
 
             write_demo_file(path)
             notice = f"Created {path} with the demo portfolios."
-        store = open_store(path)
+        store, check = open_store_checking_later(path)
     except StoreError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{path} cannot be opened: {exc.strerror or exc}.")
+    try:
+        import tui.app  # noqa: F401 - loading the app overlaps the file's integrity check
+        check.confirm()
+    except StoreError as exc:
+        store.close()
+        return _fail(str(exc))
 
     try:
         run_app(store, notice)

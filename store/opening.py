@@ -47,11 +47,14 @@ def _in_use(path: Path) -> InUseError:
     return InUseError(f"{path} is in use by another program that is writing to it; try again in a moment.")
 
 
-def connect(path: str | os.PathLike, *, read_only: bool | None = None) -> tuple[sqlite3.Connection, bool]:
+def connect(path: str | os.PathLike, *, read_only: bool | None = None,
+            check: bool = True) -> tuple[sqlite3.Connection, bool]:
     """Open or create a ragboard file; returns the connection and whether it is read-only.
 
     Raises an UnusableFileError subclass, leaving the file as it was, for anything that is not
-    a ragboard database this version can use.
+    a ragboard database this version can use. check=False leaves the integrity check (which
+    reads the whole file) to the caller, through check_intact; a file to be upgraded is always
+    checked first.
     """
     path = Path(path)
     if path.is_dir():
@@ -86,7 +89,8 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None) -> tuple[
             return _initialise(_connect(str(path)), path), False
         if user_version > SCHEMA_VERSION:
             raise NewerSchemaError(f"{path} was written by a newer ragboard (file format {user_version}; this one reads up to {SCHEMA_VERSION}): upgrade ragboard to open it.")
-        _quick_check(conn, path)
+        if check or user_version < SCHEMA_VERSION:
+            _quick_check(conn, path)
         if user_version < SCHEMA_VERSION and ro:
             raise NotRagboardError(f"{path} was written by an older ragboard and is read-only, so it cannot be upgraded: copy it somewhere writable first.")
         if ro:
@@ -123,6 +127,16 @@ def _open_existing(path: Path, ro: bool) -> sqlite3.Connection:
         # A WAL file whose -shm we may not create: read it as an unchanging snapshot.
         conn = _connect(f"{uri}?immutable=1", uri=True)
         return conn
+
+
+def check_intact(path: str | os.PathLike) -> None:
+    """The integrity check on a connection of its own, read-only; raises CorruptFileError."""
+    path = Path(path)
+    conn = _open_existing(path, True)
+    try:
+        _quick_check(conn, path)
+    finally:
+        conn.close()
 
 
 def _quick_check(conn: sqlite3.Connection, path: Path) -> None:

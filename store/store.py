@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from store import records as r
-from store.opening import connect
+from store.opening import check_intact, connect
 from store.queries import Queries
 from store.writes import Writes
 
@@ -73,6 +73,39 @@ def open_store(path, *, read_only: bool | None = None, who: str | None = None, c
     """
     conn, ro = connect(path, read_only=read_only)
     return Store(conn, Path(path), ro, who, clock)
+
+
+class IntegrityCheck:
+    """The whole-file integrity check, run on another thread while the app loads.
+
+    SQLite releases the GIL while it reads, so on a large file the check overlaps start-up
+    instead of adding to it. confirm() waits for it and raises CorruptFileError if it failed.
+    """
+
+    def __init__(self, path):
+        import threading
+
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="integrity-check", daemon=True)
+        self._thread.start()
+
+    def _run(self, path) -> None:
+        try:
+            check_intact(path)
+        except BaseException as exc:  # handed to confirm() on the caller's thread
+            self._error = exc
+
+    def confirm(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def open_store_checking_later(path, **kwargs) -> tuple[Store, IntegrityCheck | None]:
+    """Open a file leaving its integrity check running; call check.confirm() before showing it."""
+    conn, ro = connect(path, read_only=kwargs.pop("read_only", None), check=False)
+    store = Store(conn, Path(path), ro, **kwargs)
+    return store, IntegrityCheck(path)
 
 
 __all__ = ["Store", "open_store", "r"]
