@@ -339,9 +339,14 @@ class VirtualList(ScrollView, can_focus=True):
         top = round(self.scroll_offset.y)
         if new < top:
             self.scroll_to(y=new, animate=False, immediate=True)
+            self.refresh()
         elif new >= top + visible:
             self.scroll_to(y=new - visible + 1, animate=False, immediate=True)
-        self.refresh()
+            self.refresh()
+        else:
+            # Only the two rows whose highlight changed are drawn again (row i sits on line i + 1).
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self._post_highlight()
 
     def _post_highlight(self) -> None:
