@@ -5,7 +5,6 @@ into view, so a file with thousands of programmes opens as fast as a small one.
 """
 from __future__ import annotations
 
-import dataclasses
 
 from rich.text import Text
 from textual.binding import Binding
@@ -134,7 +133,7 @@ class HomeScreen(RagScreen):
     def _replace(self, programme) -> None:
         vlist = self.list_widget()
         vlist.replace_row(lambda r: r.programme.id == programme.id,
-                          lambda old: dataclasses.replace(old, programme=programme))
+                          lambda old: old._replace(programme=programme))
 
     # -- actions ----------------------------------------------------------------------------
 

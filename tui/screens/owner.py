@@ -196,9 +196,7 @@ class OwnerScreen(RagScreen):
 
             old = panel.selected
             if old is not None and old.project.id == record.id:
-                import dataclasses
-
-                panel.table.update_record(_Keyed(record.id, dataclasses.replace(old, project=record)))
+                panel.table.update_record(_Keyed(record.id, old._replace(project=record)))
         else:
             panel.table.update_record(record)
         self.notify(message, title="Saved")
