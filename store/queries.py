@@ -160,14 +160,25 @@ class Queries:
         return [r.Saving(*row) for row in self.conn.execute(
             f"SELECT {_SAVING_COLS} FROM saving WHERE {where} ORDER BY year, position, id", args)]
 
-    def programme_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM programme").fetchone()[0]
+    def programme_count(self, text: str | None = None) -> int:
+        """How many programmes the home screen lists (those matching text, when given)."""
+        where, args = _programme_filter(text)
+        return self.conn.execute(
+            f"SELECT count(*) FROM programme p JOIN portfolio f ON f.id = p.portfolio_id WHERE {where}",
+            args).fetchone()[0]
 
-    def home_rows(self, offset: int = 0, limit: int = 200) -> list[r.ProgrammeSummary]:
+    def portfolio_programme_counts(self) -> list[tuple[r.Portfolio, int]]:
+        """Each portfolio with how many programmes it holds, in home-screen order."""
+        counts = dict(self.conn.execute("SELECT portfolio_id, count(*) FROM programme GROUP BY portfolio_id"))
+        return [(p, counts.get(p.id, 0)) for p in self.portfolios()]
+
+    def home_rows(self, offset: int = 0, limit: int = 200, text: str | None = None) -> list[r.ProgrammeSummary]:
         """A page of the home screen: programmes by portfolio, each with its figures.
 
         Only the programmes on the page are aggregated, so a page costs the same at any size.
+        text keeps the programmes whose code, name, SRO or portfolio holds it.
         """
+        where, args = _programme_filter(text)
         cols = ", ".join("p." + c.strip() for c in _PROGRAMME_COLS.split(","))
         rows = self.conn.execute(f"""
             SELECT {cols}, {_PROGRAMME_DERIVED}, f.name, f.status_date,
@@ -184,7 +195,8 @@ class Queries:
                 + (SELECT count(*) FROM project j JOIN risk k ON k.project_id = j.id
                    WHERE j.programme_id = p.id AND k.status = 'Open' AND k.likelihood * k.impact >= 15)
             FROM programme p JOIN portfolio f ON f.id = p.portfolio_id
-            ORDER BY f.id, p.position, p.id LIMIT ? OFFSET ?""", (limit, offset)).fetchall()
+            WHERE {where}
+            ORDER BY f.id, p.position, p.id LIMIT ? OFFSET ?""", (*args, limit, offset)).fetchall()
         out = []
         for row in rows:
             programme = self._programme(row[:12])
@@ -272,9 +284,10 @@ class Queries:
                     ORDER BY j.name LIMIT :n""", {"q": like, "n": limit})]
         return hits[:limit]
 
-    def search_milestones(self, text: str, limit: int = 200) -> list[tuple[r.Milestone, str]]:
-        """Milestones across every portfolio whose name or notes hold the text, with where they sit."""
-        like = f"%{_escape_like(text.strip())}%"
+    def search_milestones(self, text: str = "", limit: int = 200, offset: int = 0) -> list[tuple[r.Milestone, str]]:
+        """A page of the milestones across every portfolio whose name or notes hold the text
+        (all of them when text is blank), each with the project or programme it sits in."""
+        like = f"%{_escape_like((text or '').strip())}%"
         cols = ", ".join("m." + c.strip() for c in _MILESTONE_COLS.split(","))
         rows = self.conn.execute(f"""
             SELECT {cols}, COALESCE(j.name, p.name), f.status_date
@@ -283,8 +296,23 @@ class Queries:
             JOIN programme p ON p.id = COALESCE(j.programme_id, m.programme_id)
             JOIN portfolio f ON f.id = p.portfolio_id
             WHERE m.name LIKE :q ESCAPE '\\' OR m.notes LIKE :q ESCAPE '\\'
-            ORDER BY m.id LIMIT :n""", {"q": like, "n": limit}).fetchall()
+            ORDER BY m.id LIMIT :n OFFSET :o""", {"q": like, "n": limit, "o": offset}).fetchall()
         return [(self._milestones_with_derived([row[:14]], row[15])[0], row[14]) for row in rows]
+
+    def milestone_count(self, text: str = "") -> int:
+        """How many milestones search_milestones would page through for this text."""
+        like = f"%{_escape_like((text or '').strip())}%"
+        return self.conn.execute(
+            "SELECT count(*) FROM milestone m WHERE m.name LIKE :q ESCAPE '\\' OR m.notes LIKE :q ESCAPE '\\'",
+            {"q": like}).fetchone()[0]
+
+
+def _programme_filter(text: str | None) -> tuple[str, tuple]:
+    if not text or not text.strip():
+        return "1", ()
+    like = f"%{_escape_like(text.strip())}%"
+    return ("(p.code LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\' OR p.sro LIKE ? ESCAPE '\\' "
+            "OR f.name LIKE ? ESCAPE '\\')", (like,) * 4)
 
 
 def _escape_like(text: str) -> str:
