@@ -34,6 +34,9 @@ _PROGRAMME_DERIVED = (f"MAX(COALESCE((SELECT MAX({_PROJECT_ROLLED}) FROM project
 _OVERDUE = ("(m.status <> 'Complete' AND m.actual IS NULL "
             "AND COALESCE(m.forecast, m.baseline, m.due) < :status_date)")
 _NON_COST = "kind IN ('saving', 'income', 'cost avoidance')"
+# The UK financial year (April to March) of a portfolio's status date, as '2016/17'.
+_FINANCIAL_YEAR_SQL = ("printf('%d/%02d', CAST(substr(status_date, 1, 4) AS INTEGER) - (substr(status_date, 6, 2) < '04'), "
+                       "(CAST(substr(status_date, 1, 4) AS INTEGER) - (substr(status_date, 6, 2) < '04') + 1) % 100)")
 
 
 def _rank_to_rag(rank):
@@ -194,24 +197,21 @@ class Queries:
                  AND k.likelihood * k.impact >= 15)
                 + (SELECT count(*) FROM project j JOIN risk k ON k.project_id = j.id
                    WHERE j.programme_id = p.id AND k.status = 'Open' AND k.likelihood * k.impact >= 15)
-            FROM programme p JOIN portfolio f ON f.id = p.portfolio_id
+              ,
+              COALESCE((SELECT sum(s.amount) FROM saving s WHERE s.programme_id = p.id AND s.year = f.fy
+                          AND s.{_NON_COST}), 0)
+                + COALESCE((SELECT sum(s.amount) FROM project j JOIN saving s ON s.project_id = j.id
+                            WHERE j.programme_id = p.id AND s.year = f.fy AND s.{_NON_COST}), 0),
+              f.fy
+            FROM programme p JOIN (SELECT *, {_FINANCIAL_YEAR_SQL} AS fy FROM portfolio) f ON f.id = p.portfolio_id
             WHERE {where}
             ORDER BY f.id, p.position, p.id LIMIT ? OFFSET ?""", (*args, limit, offset)).fetchall()
         out = []
         for row in rows:
             programme = self._programme(row[:12])
-            portfolio_name, status_date, projects, red, overdue, high = row[12:]
-            year = financial_year_of(status_date)
-            out.append(r.ProgrammeSummary(programme, portfolio_name, projects, red, overdue, high,
-                                          self._programme_savings(programme.id, year), year))
+            portfolio_name, _status_date, projects, red, overdue, high, savings, year = row[12:]
+            out.append(r.ProgrammeSummary(programme, portfolio_name, projects, red, overdue, high, savings, year))
         return out
-
-    def _programme_savings(self, programme_id: int, year: str) -> int:
-        return self.conn.execute(f"""
-            SELECT COALESCE((SELECT sum(amount) FROM saving WHERE programme_id = :p AND year = :y AND {_NON_COST}), 0)
-                 + COALESCE((SELECT sum(s.amount) FROM project j JOIN saving s ON s.project_id = j.id
-                             WHERE j.programme_id = :p AND s.year = :y AND s.{_NON_COST}), 0)""",
-                                 {"p": programme_id, "y": year}).fetchone()[0]
 
     def project_rows(self, programme_id: int) -> list[r.ProjectSummary]:
         """A programme's projects with their next milestone, open risks and savings this year."""

@@ -160,6 +160,8 @@ CREATE INDEX risk_by_project ON risk(project_id, status, likelihood, impact);
 CREATE INDEX risk_by_programme ON risk(programme_id, status, likelihood, impact);
 CREATE INDEX saving_by_project ON saving(project_id, year, kind, amount);
 CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount);
+CREATE INDEX change_group_by_reverts ON change_group(reverts);
+CREATE INDEX change_by_portfolio ON change(portfolio_id);
 """,
 }
 

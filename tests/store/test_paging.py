@@ -41,3 +41,14 @@ def test_milestones_across_portfolios_page_and_filter(store):
     # Derived values use each milestone's own portfolio status date.
     first, _ = store.search_milestones("Review 0")[0]
     assert first.overdue is True
+
+
+def test_home_savings_year_follows_each_portfolios_status_date(store):
+    for status_date, year in (("2025-01-15", "2024/25"), ("2025-04-01", "2025/26"), ("2000-03-31", "1999/00")):
+        f = store.add_portfolio(name=f"P {status_date}", status_date=status_date)
+        g = store.add_programme(portfolio_id=f.id, code="G", name="G")
+        store.add_saving(programme_id=g.id, year=year, amount=100, kind="saving")
+        store.add_saving(programme_id=g.id, year=year, amount=40, kind="cost")  # costs are not savings
+        store.add_saving(programme_id=g.id, year="2030/31", amount=999, kind="saving")
+    rows = store.home_rows()
+    assert [(r.financial_year, r.savings) for r in rows] == [("2024/25", 100), ("2025/26", 100), ("1999/00", 100)]
