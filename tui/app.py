@@ -48,6 +48,8 @@ class RagboardApp(App):
         # Tests turn this off so a text cursor never blinks in a snapshot.
         self.cursor_blink = True
         self.poll_seconds = self.POLL_SECONDS
+        # Seconds of no typing before a '/' filter over a long list asks the store (tests set 0).
+        self.filter_delay = 0.08
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -161,10 +163,18 @@ class RagboardApp(App):
             yield SystemCommand(f"Status date: {portfolio.name}",
                                 f"Change the status date ({portfolio.status_date}) of {portfolio.organisation or portfolio.name}",
                                 lambda p=portfolio: self.change_status_date(p))
+        yield SystemCommand("All milestones", "Every milestone of every portfolio in one list, filtered with /",
+                            self.show_all_milestones)
         selection = getattr(screen, "selection_for_history", None)
         if selection is not None:
             yield SystemCommand("History of the selection", "Every change to the selected item, newest first",
                                 self.show_selection_history)
+
+    def show_all_milestones(self) -> None:
+        from tui.screens.milestones import MilestonesScreen
+
+        if not isinstance(self.screen, MilestonesScreen):
+            self.push_screen(MilestonesScreen())
 
     def change_status_date(self, portfolio) -> None:
         if not self.writable("change the status date"):

@@ -547,3 +547,158 @@ async def test_help_lists_the_screen_keys(fixture_db):
             assert words in text
         await press(pilot, "escape")
         assert isinstance(app.screen, ProjectScreen)
+
+
+# -- '/' takes the keys typed straight after it ---------------------------------------------
+
+async def test_keys_typed_straight_after_slash_go_to_the_filter(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "p", "e", "o")  # no pause between: 'e' must not open the edit form
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.screen.filter_box().value == "peo"
+        assert app.screen.list_widget().row_count == 1
+        await pilot.press("escape", "slash", "d", "m")  # escape clears; '/' straight after opens it again
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.screen.filter_box().value == "dm"
+        assert app.screen.list_widget().selected.programme.code == "DM"
+
+
+async def test_keys_typed_straight_after_escape_go_to_the_list(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "live")
+        await pilot.press("escape", "down")  # the list has focus again at once
+        await settle(pilot)
+        assert screen.filter_box().value == ""
+        assert screen.active_panel().selected.name == "Procure new CRM"
+
+
+# -- all milestones ----------------------------------------------------------------------------
+
+async def open_all_milestones(pilot):
+    from tui.screens.milestones import MilestonesScreen
+
+    await settle(pilot)
+    await press(pilot, "m")
+    assert isinstance(pilot.app.screen, MilestonesScreen)
+    return pilot.app.screen
+
+
+async def test_all_milestones_lists_every_milestone_of_every_portfolio(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_all_milestones(pilot)
+        vlist = screen.list_widget()
+        with fresh(path) as s:
+            expected = [m.name for m, _ in s.search_milestones("", 100)]
+        assert vlist.row_count == len(expected) == 6
+        assert [vlist.row_at(i)[0].name for i in range(vlist.row_count)] == expected
+        where = {vlist.row_at(i)[0].name: vlist.row_at(i)[1] for i in range(vlist.row_count)}
+        assert where["Procure new CRM"] == "Customer Services Transformation"
+        assert where["Programme board sign-off"] == "Co-operative Centre of Operations"
+        assert where["Data warehouse live"] == "Build Better Information"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_all_milestones_filter_as_you_type(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_all_milestones(pilot)
+        await pilot.press("slash", "l", "i", "v", "e")  # straight after '/': every key reaches the filter
+        await settle(pilot)
+        vlist = screen.list_widget()
+        assert sorted(vlist.row_at(i)[0].name for i in range(vlist.row_count)) == \
+            ["Data warehouse live", "Go live phase 1"]
+        await press(pilot, "escape")
+        assert vlist.row_count == 6 and screen.filter_box().value == ""
+
+
+async def test_all_milestones_enter_opens_the_project_with_the_milestone_selected(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_all_milestones(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "consultation")
+        await press(pilot, "enter", "enter")  # keep the filter, then open the row
+        assert isinstance(app.screen, ProjectScreen)
+        assert app.screen.record.id == ids["crm"]
+        assert app.screen.active_panel().selected.name == "Staff consultation"
+        assert app.focused is app.screen.active_panel().table
+
+
+async def test_all_milestones_enter_opens_a_programme_milestone_on_its_tab(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_all_milestones(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "board")
+        await press(pilot, "enter", "enter")
+        assert isinstance(app.screen, ProgrammeScreen)
+        assert app.screen.record.id == ids["cco"]
+        panel = app.screen.active_panel()
+        assert panel.kind == "milestone" and panel.selected.name == "Programme board sign-off"
+
+
+@pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
+async def test_all_milestones_sets_a_status(fixture_db, key, status):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_all_milestones(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "sign-off")
+        await press(pilot, "enter", key)
+        assert isinstance(app.screen, ReasonScreen)
+        await type_text(pilot, "checked at board")
+        await press(pilot, "enter")
+        assert app.screen is screen
+        assert screen.list_widget().selected[0].status == status  # the row shows it at once
+        assert "Saved" in [n.title for n in app._notifications]
+    with fresh(path) as s:
+        m = next(m for m, _ in s.search_milestones("sign-off", 5))
+        assert m.status == status
+        last = s.history(item=("milestone", m.id), limit=1)[0]
+        assert last.new == status and last.reason == "checked at board"
+
+
+async def test_palette_opens_all_milestones(fixture_db):
+    from tui.screens.milestones import MilestonesScreen
+
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await type_text(pilot, "All milestones")
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MilestonesScreen)
+
+
+async def test_all_milestones_key_is_in_the_footer_and_help(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from tui.widgets.keybar import KeyBar
+
+        assert "m Milestones" in str(app.screen.query_one(KeyBar).render())
+        binding = next(a.binding for a in app.screen.active_bindings.values() if a.binding.action == "all_milestones")
+        assert binding.id == "home.milestones"
+        await press(pilot, "question_mark")
+        assert ("m", binding.tooltip) in app.screen.rows

@@ -123,3 +123,11 @@ def test_selection_history(snap_compare, fixture_db):
         pilot.app.show_selection_history()
 
     assert shot(snap_compare, make_app(path), "enter", "enter", "down", "r", "enter", then=open_history)
+
+
+def test_all_milestones(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "m")
+
+
+def test_all_milestones_filtered(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "m", "slash", "l", "i", "v", "e")

@@ -37,10 +37,12 @@ class RagScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        pass
+        # The '/' line is mounted, hidden, once the screen has shown (it opens faster without it), so
+        # '/' can give it focus at once: keys typed straight after '/' go to the filter, not the list.
+        self.call_after_refresh(self.filter_box, True)
 
     def filter_box(self, create: bool = False) -> Input | None:
-        """The '/' line, mounted the first time it is asked for (screens open faster without it)."""
+        """The '/' line (created hidden when first asked for with create=True)."""
         found = self.query("#filter")
         if found:
             return found.first(Input)
@@ -48,7 +50,11 @@ class RagScreen(Screen):
             return None
         box = FilterInput(placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it",
                           id="filter")
-        self.mount(box, before=self.query_one(KeyBar))
+        box.display = False
+        try:
+            self.mount(box, before=self.query_one(KeyBar))
+        except Exception:  # the screen is closing
+            return None
         return box
 
     def on_screen_resume(self) -> None:
@@ -83,10 +89,13 @@ class RagScreen(Screen):
 
     def action_filter(self) -> None:
         box = self.filter_box(create=True)
+        if box is None:
+            return
         box.display = True
         box.value = self.filter_text()
+        box.cursor_position = len(box.value)
         if box.is_mounted:
-            box.focus()
+            self.set_focus(box)  # now, not after the next frame: the next key is already on its way
         else:
             self.call_after_refresh(box.focus)
 
@@ -99,7 +108,7 @@ class RagScreen(Screen):
         if event.input.id == "filter":
             event.stop()
             event.input.display = bool(event.value.strip())
-            self.list_widget().focus()
+            self.set_focus(self.list_widget())
 
     def action_back(self) -> None:
         box = self.filter_box()
@@ -109,7 +118,7 @@ class RagScreen(Screen):
             box.value = ""
             box.display = False
             self.apply_filter("")
-            self.list_widget().focus()
+            self.set_focus(self.list_widget())  # at once: a key typed next goes to the list
             return
         self.go_back()
 

@@ -54,11 +54,6 @@ COLUMNS = [
 ]
 
 
-def _match(row, needle: str) -> bool:
-    p = row.programme
-    return any(needle in (v or "").lower() for v in (p.code, p.name, p.sro, row.portfolio_name))
-
-
 class HomeScreen(RagScreen):
     crumb = "Programmes"
     BINDINGS = [
@@ -69,13 +64,16 @@ class HomeScreen(RagScreen):
                 tooltip="Clear the RAG set by hand: show the one derived from its projects"),
         Binding("e", "edit", "Edit", id="home.edit", tooltip="Edit the selected programme"),
         Binding("n", "new", "New programme", id="home.new", tooltip="Add a programme (and a portfolio if none)"),
+        Binding("m", "all_milestones", "Milestones", id="home.milestones",
+                tooltip="Every milestone of every portfolio in one list, filtered with /"),
         Binding("x", "close_item", "Close", show=False, id="home.close"),
     ]
 
     def compose(self):
         yield from self.compose_top()
         app = self.app
-        yield VirtualList(COLUMNS, self._fetch, self._count, match=_match, id="programmes",
+        # Pages of a screenful or so: the first paint waits for one page, and a page costs the same at any size.
+        yield VirtualList(COLUMNS, self._fetch, self._count, page_size=40, id="programmes",
                           empty_text="No programme matches the filter.")
         yield Static(WELCOME, id="welcome")
         yield Static(f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
@@ -83,11 +81,11 @@ class HomeScreen(RagScreen):
                      id="legend")
         yield from self.compose_bottom()
 
-    def _fetch(self, offset: int, limit: int):
-        return self.app.locked(self.app.store.home_rows, offset, limit)
+    def _fetch(self, offset: int, limit: int, text: str):
+        return self.app.locked(self.app.store.home_rows, offset, limit, text or None)
 
-    def _count(self) -> int:
-        return self.app.locked(self.app.store.programme_count)
+    def _count(self, text: str) -> int:
+        return self.app.locked(self.app.store.programme_count, text or None)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -136,6 +134,9 @@ class HomeScreen(RagScreen):
                           lambda old: old._replace(programme=programme))
 
     # -- actions ----------------------------------------------------------------------------
+
+    def action_all_milestones(self) -> None:
+        self.app.show_all_milestones()
 
     def action_set_rag(self, rag: str | None) -> None:
         row = self.selected

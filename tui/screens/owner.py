@@ -44,13 +44,16 @@ class OwnerScreen(RagScreen):
     TABS: list[tuple[str, str, type[Panel]]] = []  # (id, title, panel class)
     owner_kind = ""
 
-    def __init__(self, owner_id: int) -> None:
+    def __init__(self, owner_id: int, select: tuple[str, int] | None = None) -> None:
         super().__init__()
         self.owner_id = owner_id
+        # (tab id, record id): the tab to open at and the record to select once its list is shown.
+        self.pending_select = select
         self.record = None
         self.portfolio = None
         self.loaded = False
         self.data: dict = {}
+        self.stale_tabs: set[str] = set()  # lists to fetch again when shown (an edit was made elsewhere)
 
     @property
     def owner(self) -> dict:
@@ -117,12 +120,29 @@ class OwnerScreen(RagScreen):
         self.portfolio = portfolio
         self.query_one("#owner-header", Static).update(self.header(record, portfolio))
         self.data = data
+        self.stale_tabs = set()
         for panel in self.query(Panel):
             panel.show(data[panel.id.removeprefix("panel-")])
         self.refresh_top(self.crumb_for(record))
         self.loaded = True
+        if self.pending_select is not None:
+            tab_id = self.pending_select[0]
+            tabs = self.query_one(TabbedContent)
+            if tabs.active != tab_id:
+                tabs.active = tab_id  # its list selects the record when it is built
+                return
+            self.select_pending(self.active_panel())
         if self.focused is None or self.focused.id == "tabs":
             self.active_panel().table.focus()
+
+    def select_pending(self, panel: Panel) -> None:
+        """Select the record this screen was opened for, once its tab's list shows it."""
+        if self.pending_select is None or panel.id != f"panel-{self.pending_select[0]}":
+            return
+        _, record_id = self.pending_select
+        self.pending_select = None
+        panel.table.select_key(str(record_id))
+        panel.table.focus()
 
     def fetch_record(self, store):
         raise NotImplementedError
@@ -150,6 +170,7 @@ class OwnerScreen(RagScreen):
         return self.active_panel().table
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._refresh_stale_tab(self.query_one(TabbedContent).active)
         panel = self.active_panel()
         if panel.is_mounted:
             panel.table.focus()
@@ -200,7 +221,48 @@ class OwnerScreen(RagScreen):
         else:
             panel.table.update_record(record)
         self.notify(message, title="Saved")
-        self.reload()
+        self.edited(panel)
+
+    def edited(self, panel: Panel) -> None:
+        """After an edit shown in its row: the header's roll-up is fetched again in a worker, and the
+        other tabs' lists (the history above all) when next shown. The list in view is not rebuilt."""
+        shown = (panel.id or "").removeprefix("panel-")
+        panel.records_changed()
+        self.stale_tabs = {tab_id for tab_id, _, _ in self.TABS if tab_id != shown}
+        self._refresh_header()
+
+    @work(thread=True, exclusive=True, group="owner-header")
+    def _refresh_header(self) -> None:
+        app = self.app
+        try:
+            with app.store_lock:
+                record = self.fetch_record(app.store)
+                portfolio = app.store.portfolio_of(**self.owner)
+        except Exception as exc:
+            app.call_from_thread(self._load_failed, exc)
+            return
+        app.call_from_thread(self._header_loaded, record, portfolio)
+
+    def _header_loaded(self, record, portfolio) -> None:
+        self.record = record
+        self.portfolio = portfolio
+        self.query_one("#owner-header", Static).update(self.header(record, portfolio))
+        self.refresh_top(self.crumb_for(record))
+
+    def _refresh_stale_tab(self, tab_id: str) -> None:
+        """A list changed by an edit made on another tab: fetched again as it is shown."""
+        if tab_id not in self.stale_tabs:
+            return
+        self.stale_tabs.discard(tab_id)
+        panel_class = next(c for t, _, c in self.TABS if t == tab_id)
+        try:
+            data = self.app.locked(panel_class.fetch, self.app.store, self.owner)
+        except Exception as exc:
+            self._load_failed(exc)
+            return
+        self.data[tab_id] = data
+        for panel in self.query(f"#panel-{tab_id}"):
+            panel.show(data)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -316,7 +378,7 @@ class OwnerScreen(RagScreen):
                 else:
                     panel.table.add_record(saved)
                 self.notify(f"{kind.capitalize()} added.", title="Saved")
-                self.reload()
+                self.edited(panel)
 
         from tui.screens.form import FormScreen
 
@@ -359,6 +421,6 @@ class OwnerScreen(RagScreen):
                     if ok:
                         panel.table.remove_record(record.id)
                         self.notify(f"{panel.noun.capitalize()} {label} deleted.", title="Saved")
-                        self.reload()
+                        self.edited(panel)
 
         self.app.push_screen(question, done)

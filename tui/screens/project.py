@@ -19,8 +19,8 @@ class ProjectScreen(OwnerScreen):
     ]
     BINDINGS = tab_bindings(TABS)
 
-    def __init__(self, owner_id: int) -> None:
-        super().__init__(owner_id)
+    def __init__(self, owner_id: int, select: tuple[str, int] | None = None) -> None:
+        super().__init__(owner_id, select)
         self.programme = None
 
     def fetch_record(self, store):

@@ -45,6 +45,9 @@ class Panel(Vertical):
         if data is not None:
             self.show(data)
             self.table.focus()
+            select = getattr(self.screen, "select_pending", None)
+            if select is not None:
+                select(self)
 
     @property
     def table(self) -> Table:
@@ -61,6 +64,9 @@ class Panel(Vertical):
 
     def show(self, data) -> None:
         self.table.show(data)
+
+    def records_changed(self) -> None:
+        """A row was edited, added or removed in place: bring any figures beside the list up to date."""
 
     def cells(self, record) -> tuple:
         raise NotImplementedError
@@ -157,6 +163,11 @@ class RiskPanel(Panel):
         self.table.show(risks)
         self.query_one(HeatMap).show(risks, portfolio.green_max, portfolio.red_min)
 
+    def records_changed(self) -> None:
+        portfolio = getattr(self.screen, "portfolio", None)
+        if portfolio is not None:
+            self.query_one(HeatMap).show(self.table.records, portfolio.green_max, portfolio.red_min)
+
     def action_toggle_heatmap(self) -> None:
         self.query_one(HeatMap).toggle()
 
@@ -189,7 +200,7 @@ class SavingPanel(Panel):
         super().show(data)
         self.query_one("#saving-totals", Static).update(self._totals(data))
 
-    def update_totals(self) -> None:
+    def records_changed(self) -> None:
         self.query_one("#saving-totals", Static).update(self._totals(self.table.records))
 
     @staticmethod

@@ -1,9 +1,10 @@
 """A virtualised list: only the rows in view are rendered, and rows are fetched a page at a time.
 
 It draws through the Line API (render_line), so its cost does not grow with the number of rows.
-Pages come from a fetch(offset, limit) callable run in a thread worker; rows not yet fetched
-show as a placeholder until their page arrives. A filter narrows the view to the rows that
-match, walking the pages in a worker.
+Pages come from a fetch(offset, limit, text) callable run in a thread worker; rows not yet
+fetched show as a placeholder until their page arrives. The '/' filter is passed to fetch and
+count(text) as text, so the store narrows the rows in SQL: typing is debounced, and the count
+and first page of the narrowed list come from a worker.
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Column:
 
 
 class VirtualList(ScrollView, can_focus=True):
-    """Rows from fetch(offset, limit), count() of them, drawn one line each, with a cursor."""
+    """Rows from fetch(offset, limit, text), count(text) of them, drawn one line each, with a cursor."""
 
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
@@ -53,7 +53,7 @@ class VirtualList(ScrollView, can_focus=True):
     VirtualList > .virtual-list--placeholder { color: $text-muted; }
     """
 
-    cursor = reactive(0, always_update=True, init=False)
+    cursor = reactive(0, always_update=True, init=False, repaint=False)  # watch_cursor redraws only what changed
 
     class Selected(Message):
         def __init__(self, vlist: "VirtualList", row: Any) -> None:
@@ -68,15 +68,17 @@ class VirtualList(ScrollView, can_focus=True):
     class Highlighted(Selected):
         pass
 
-    def __init__(self, columns: list[Column], fetch: Callable[[int, int], list], count: Callable[[], int],
-                 *, match: Callable[[Any, str], bool] | None = None, page_size: int = 100,
+    FILTER_DELAY = 0.08  # seconds of no typing before the store is asked for the narrowed list
+
+    def __init__(self, columns: list[Column], fetch: Callable[[int, int, str], list], count: Callable[[str], int],
+                 *, page_size: int = 100,
                  empty_text: str = "Nothing to show.", name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = columns
         self._fetch = fetch
         self._count = count
-        self._match = match
+        self._filter_timer = None
         self.page_size = page_size
         self.empty_text = empty_text
         self.total = 0
@@ -84,9 +86,11 @@ class VirtualList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._generation = 0  # bumps on reload so late pages from before it are dropped
         self.filter_text = ""
-        self._view: list[int] | None = None  # row indexes that match the filter, or None for all
         self.loaded = False
         self._after_load: list[Callable[[], Any]] = []
+        # Drawn rows, unstyled, by (row index, names its group): a scroll redraws every line in view,
+        # and drawing a row's cells costs far more than styling a drawn one.
+        self._drawn: dict[tuple[int, bool], list[Segment]] = {}
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -99,16 +103,18 @@ class VirtualList(ScrollView, can_focus=True):
         self._generation += 1
         self._pages.clear()
         self._pending.clear()
+        self._drawn.clear()
         if at_once:
-            total = self._count()
-            self._count_loaded(self._generation, total, self._fetch(0, self.page_size) if total else [])
+            text = self.filter_text
+            total = self._count(text)
+            self._count_loaded(self._generation, total, self._fetch(0, self.page_size, text) if total else [])
         else:
-            self._load_count(self._generation)
+            self._load_count(self._generation, self.filter_text)
 
     @work(thread=True, exclusive=True, group="virtual-list-count")
-    def _load_count(self, generation: int) -> None:
-        total = self._count()
-        first = self._fetch(0, self.page_size) if total else []
+    def _load_count(self, generation: int, text: str) -> None:
+        total = self._count(text)
+        first = self._fetch(0, self.page_size, text) if total else []
         self.app.call_from_thread(self._count_loaded, generation, total, first)
 
     def _count_loaded(self, generation: int, total: int, first: list) -> None:
@@ -116,12 +122,9 @@ class VirtualList(ScrollView, can_focus=True):
             return
         self.total = total
         self._pages[0] = first
+        self._drawn.clear()
         self.loaded = True
-        if self.filter_text:
-            self._run_filter(self.filter_text)
-        else:
-            self._view = None
-            self._resize()
+        self._resize()
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
         callbacks, self._after_load = self._after_load, []
         for callback in callbacks:
@@ -137,7 +140,9 @@ class VirtualList(ScrollView, can_focus=True):
 
     @work(thread=True, group="virtual-list-pages")
     def _load_page(self, generation: int, page: int) -> None:
-        rows = self._fetch(page * self.page_size, self.page_size)
+        if generation != self._generation:
+            return
+        rows = self._fetch(page * self.page_size, self.page_size, self.filter_text)
         self.app.call_from_thread(self._page_loaded, generation, page, rows)
 
     def _page_loaded(self, generation: int, page: int, rows: list) -> None:
@@ -145,16 +150,13 @@ class VirtualList(ScrollView, can_focus=True):
             return
         self._pages[page] = rows
         self._pending.discard(page)
+        self._drawn.clear()
         self.refresh()
-        if self.cursor // self.page_size == page or (self._view is not None):
+        if self.cursor // self.page_size == page:
             self._post_highlight()
 
     def row_at(self, index: int) -> Any | None:
-        """The row shown at a position in the view (None if its page is still loading)."""
-        if self._view is not None:
-            if not 0 <= index < len(self._view):
-                return None
-            index = self._view[index]
+        """The row shown at a position in the list (None if its page is still loading)."""
         if not 0 <= index < self.total:
             return None
         rows = self._page_for(index)
@@ -166,8 +168,6 @@ class VirtualList(ScrollView, can_focus=True):
     def _previous(self, index: int) -> Any | None:
         if index <= 0:
             return None
-        if self._view is not None:
-            return None  # a filtered view shows every group name
         prev = index - 1
         rows = self._pages.get(prev // self.page_size)
         if rows is None:
@@ -177,7 +177,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     @property
     def row_count(self) -> int:
-        return len(self._view) if self._view is not None else self.total
+        return self.total
 
     @property
     def selected(self) -> Any | None:
@@ -189,6 +189,7 @@ class VirtualList(ScrollView, can_focus=True):
             for i, row in enumerate(rows):
                 if predicate(row):
                     rows[i] = make(row)
+                    self._drawn.clear()
                     self.refresh()
                     self._post_highlight()
                     return True
@@ -196,20 +197,11 @@ class VirtualList(ScrollView, can_focus=True):
 
     def select_where(self, predicate: Callable[[Any], bool]) -> bool:
         """Move the cursor to the first row already fetched that satisfies predicate."""
-        positions = range(self.row_count) if self._view is not None else None
-        if positions is None:
-            for page in sorted(self._pages):
-                for offset, row in enumerate(self._pages[page]):
-                    if predicate(row):
-                        self.cursor = page * self.page_size + offset
-                        return True
-            return False
-        for position in positions:
-            index = self._view[position]
-            rows = self._pages.get(index // self.page_size)
-            if rows is not None and predicate(rows[index % self.page_size]):
-                self.cursor = position
-                return True
+        for page in sorted(self._pages):
+            for offset, row in enumerate(self._pages[page]):
+                if predicate(row):
+                    self.cursor = page * self.page_size + offset
+                    return True
         return False
 
     def loaded_then(self, callback: Callable[[], Any]) -> None:
@@ -219,39 +211,25 @@ class VirtualList(ScrollView, can_focus=True):
     # -- filter -------------------------------------------------------------------------------
 
     def set_filter(self, text: str) -> None:
-        self.filter_text = text.strip()
-        if not self.filter_text:
-            self._view = None
-            self._resize()
-            self.cursor = 0
+        """Narrow the list to the rows the store finds for text (after a pause in the typing)."""
+        text = text.strip()
+        if text == self.filter_text:
             return
-        self._run_filter(self.filter_text)
+        self.filter_text = text
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        delay = getattr(self.app, "filter_delay", self.FILTER_DELAY) if text else 0
+        if delay:
+            self._filter_timer = self.set_timer(delay, self._apply_filter)
+        else:
+            self._apply_filter()
 
-    @work(thread=True, exclusive=True, group="virtual-list-filter")
-    def _run_filter(self, text: str) -> None:
-        worker = get_current_worker()
-        generation = self._generation
-        needle = text.lower()
-        matches: list[int] = []
-        for page in range((self.total + self.page_size - 1) // self.page_size):
-            if worker.is_cancelled:
-                return
-            rows = self._pages.get(page)
-            if rows is None:
-                rows = self._fetch(page * self.page_size, self.page_size)
-                self.app.call_from_thread(self._page_loaded, generation, page, rows)
-            for offset, row in enumerate(rows):
-                if self._match is None or self._match(row, needle):
-                    matches.append(page * self.page_size + offset)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._filtered, generation, text, matches)
-
-    def _filtered(self, generation: int, text: str, matches: list[int]) -> None:
-        if generation != self._generation or text != self.filter_text:
-            return
-        self._view = matches
-        self._resize()
+    def _apply_filter(self) -> None:
+        self._filter_timer = None
         self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.reload()
 
     # -- drawing ------------------------------------------------------------------------------
 
@@ -263,6 +241,7 @@ class VirtualList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._drawn.clear()
 
     def _style(self, name: str) -> Style:
         styles = getattr(self, "_styles", None)
@@ -290,12 +269,17 @@ class VirtualList(ScrollView, can_focus=True):
         if row is None:
             return self._strip([Segment("  loading…")], width, scroll_x,
                                style + self._style("virtual-list--placeholder"))
-        real = self._view[index] if self._view is not None else index
+        real = index
         # The first row in view always names its group, so a scrolled list still says where it is.
-        previous = self._previous(real) if self._view is None and y > 1 else None
-        segments = []
-        for column in self.columns:
-            segments.extend(self._cell(column.cell(row, previous), column))
+        grouped = y > 1
+        segments = self._drawn.get((real, grouped))
+        if segments is None:
+            previous = self._previous(real) if grouped else None
+            segments = []
+            for column in self.columns:
+                segments.extend(self._cell(column.cell(row, previous), column))
+            if previous is not None or not grouped:
+                self._drawn[(real, grouped)] = segments
         return self._strip(segments, width, scroll_x, style)
 
     _GAP = Segment(" ")

@@ -1,0 +1,114 @@
+"""All milestones: every milestone of every portfolio in one list, to find one wherever it sits.
+
+The list is virtualised and paged from store.search_milestones; '/' narrows it in SQL as you
+type. Enter opens the milestone's project (or programme) with the milestone selected; r, a, g
+and c set its status here, with the same optional reason as on the project screen.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+from tui import fmt
+from tui.screens.base import RagScreen
+from tui.widgets.virtual_list import Column, VirtualList
+
+COLUMNS = [
+    Column("Milestone", 33, lambda r, p: fmt.one_line(r[0].name, 70)),
+    Column("Project or programme", 28, lambda r, p: fmt.one_line(r[1], 60)),
+    Column("Due (printed)", 13, lambda r, p: fmt.one_line(r[0].due_text, 30)),
+    Column("Date", 11, lambda r, p: fmt.date(r[0].due)),
+    Column("Status", 13, lambda r, p: fmt.rag(r[0].status)),
+    Column("", 7, lambda r, p: Text("overdue", style="bold") if r[0].overdue else ""),
+]
+
+
+class MilestonesScreen(RagScreen):
+    crumb = "Programmes > All milestones"
+    BINDINGS = [
+        Binding("r", "set_status('Red')", "Red", id="milestones.red",
+                tooltip="Set the selected milestone to Red, with an optional reason"),
+        Binding("a", "set_status('Amber')", "Amber", id="milestones.amber",
+                tooltip="Set the selected milestone to Amber, with an optional reason"),
+        Binding("g", "set_status('Green')", "Green", id="milestones.green",
+                tooltip="Set the selected milestone to Green, with an optional reason"),
+        Binding("c", "set_status('Complete')", "Complete", id="milestones.complete",
+                tooltip="Mark the selected milestone Complete, with an optional reason"),
+    ]
+
+    def compose(self):
+        yield from self.compose_top()
+        yield VirtualList(COLUMNS, self._fetch, self._count, page_size=50, id="all-milestones",
+                          empty_text="No milestone matches the filter.")
+        yield Static("Status: R Red  A Amber  G Green  C Complete  - Not rated. "
+                     "Overdue: due before the status date, not complete.", id="legend")
+        yield from self.compose_bottom()
+
+    def _fetch(self, offset: int, limit: int, text: str):
+        return self.app.locked(self.app.store.search_milestones, text, limit, offset)
+
+    def _count(self, text: str) -> int:
+        return self.app.locked(self.app.store.milestone_count, text)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        vlist = self.list_widget()
+        try:
+            vlist.reload(at_once=True)
+        except Exception as exc:  # an unreadable file: say so, keep the screen
+            self.notify(f"Cannot read the file: {exc}", severity="error")
+        vlist.focus()
+
+    def list_widget(self) -> VirtualList:
+        return self.query_one("#all-milestones", VirtualList)
+
+    def reload(self) -> None:
+        self.list_widget().reload()
+        self.refresh_top()
+
+    def on_screen_resume(self) -> None:
+        # A milestone may have changed on the project opened from here: fetch the rows in view again.
+        self.stale = False
+        self.reload()
+
+    @property
+    def selected(self):
+        return self.list_widget().selected
+
+    def selection_for_history(self):
+        row = self.selected
+        return ("milestone", row[0].id, fmt.one_line(row[0].name, 50)) if row else None
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        milestone = event.row[0]
+        if milestone.project_id is not None:
+            from tui.screens.project import ProjectScreen
+
+            self.app.push_screen(ProjectScreen(milestone.project_id, select=("milestones", milestone.id)))
+        else:
+            from tui.screens.programme import ProgrammeScreen
+
+            self.app.push_screen(ProgrammeScreen(milestone.programme_id, select=("milestones", milestone.id)))
+
+    def action_set_status(self, status: str) -> None:
+        row = self.selected
+        if row is None:
+            self.notify("There is no milestone selected to set.")
+            return
+        if not self.app.writable("set a milestone's status"):
+            return
+        from tui.screens.reason import ReasonScreen
+
+        milestone, where = row
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            ok, saved = self.app.attempt(self.app.store.set_milestone_status, milestone.id, milestone.version,
+                                         status, reason)
+            if ok:
+                self.list_widget().replace_row(lambda r: r[0].id == saved.id, lambda old: (saved, old[1]))
+                self.notify(f"{fmt.one_line(saved.name, 50)}: {saved.status}.", title="Saved")
+
+        self.app.push_screen(ReasonScreen(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}"), done)
