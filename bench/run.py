@@ -357,10 +357,9 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
                         notes.append(f"Screens on {db.label} not fully measured: {exc}".split("\n")[0])
                         _log(f"  failed: {exc}")
             if ui:
-                notes.append("Filter across all milestones: no screen lists every milestone yet ('/' filters the "
-                             "list in view: programmes on home, one project's milestones on its screen; both are "
-                             "timed in Details). The store's search_milestones, which such a screen would call, is "
-                             "timed directly below.")
+                notes.append("Filter across all milestones: on the All milestones screen (m on home), '/' then a "
+                             "word typed in one go, until the narrowed list and its count are painted; the filter "
+                             "waits for a pause in the typing (80 ms) before it asks the store.")
         for db in dbs:
             notes += [f"{db.label}: {note}" for note in db.notes]
         met = write_report(out, dbs, started, notes, store_rows)

@@ -62,6 +62,23 @@ class Walk:
                     pid = summary_row.project.id
                     self.milestones[pid] = store.milestones(project_id=pid)
 
+    def all_milestones_word(self):
+        """A word for the All milestones filter: held by some milestones, not all, with how many hold it
+        and the name of the first that does (the list's first row once filtered)."""
+        from store import open_store
+
+        with open_store(self.path, read_only=True) as store:
+            total = store.milestone_count("")
+            names = [m.name for rows in self.milestones.values() for m in rows]
+            for name in reversed(names):
+                for word in name.split():
+                    if len(word) > 4 and word.isalpha():
+                        count = store.milestone_count(word)
+                        if 0 < count < total:
+                            first = store.search_milestones(word, 1)[0][0]
+                            return word, count, total, first.name
+        return None
+
     def status_of(self, milestone_id: int) -> str:
         with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as conn:
             return conn.execute("SELECT status FROM milestone WHERE id = ?", (milestone_id,)).fetchone()[0]
@@ -129,13 +146,13 @@ def measure_ui(db, argv: list[str]) -> None:
         "cursor move (home list)", "Enter: programme screen", "Enter: project screen",
         "RAG key: reason prompt shown", "RAG Enter: row repainted + committed", "palette: last key to hit listed",
         "palette: Enter to project screen", "palette jump (search + open)", "'/' filter, project milestones",
-        "'/' filter, home programmes")}
+        "'/' filter, home programmes", "'/' filter, all milestones (m)")}
     cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open, palette_total, \
-        filter_milestones, filter_home = samples.values()
+        filter_milestones, filter_home, filter_all = samples.values()
     s = Session(argv, cwd=str(Path(__file__).resolve().parents[1]))
     try:
         _walk(s, walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open,
-              palette_total, filter_milestones, filter_home)
+              palette_total, filter_milestones, filter_home, filter_all)
         s.sample_peak_rss()
     finally:
         s.close()
@@ -144,7 +161,7 @@ def measure_ui(db, argv: list[str]) -> None:
 
 
 def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search,
-          palette_open, palette_total, filter_milestones, filter_home) -> None:
+          palette_open, palette_total, filter_milestones, filter_home, filter_all) -> None:
     s.wait_for(_all_text(HOME_MARK, walk.home[0].programme.code), timeout=30, what="the home screen")
     s.settle(0.3)
 
@@ -281,6 +298,30 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
             s.wait_for(_filter_cleared(first.code + " "), what="the filter cleared")
             s.settle(QUIET)
 
+    # -- All milestones (m): '/' and a word, until the narrowed list and its count are painted --
+    found = walk.all_milestones_word()
+    if found:
+        word, count, total, first_name = found
+        s.press("m")
+        s.wait_for(_all_text(f"All milestones: {total:,}"), timeout=10, what="the All milestones screen")
+        s.settle(QUIET)
+        for _ in range(5):
+            s.press("/")
+            s.wait_for(_filter_open, what="the filter line")
+            s.settle(QUIET)
+            t0 = s.press(word)
+            t1 = s.wait_for(_all_text(f"{count:,} hold '{word}'", first_name[:14]), since=t0,
+                            what=f"the milestones filtered by {word!r}")
+            filter_all.append(_ms(t0, t1))
+            s.settle(QUIET)
+            s.press("escape")
+            s.wait_for(lambda screen, frame: f"All milestones: {total:,}" in screen.text()
+                       and FILTER_PROMPT not in screen.text() and "r Red" in screen.lines()[-1],
+                       what="the filter cleared")
+            s.settle(QUIET)
+        s.press("escape")
+        _home_again(s, walk, "All milestones")
+
     # -- the palette: ctrl+p, type a project's reference or name, Enter opens it -------------
     candidates = [row for rows in walk.projects.values() for row in rows]
     step = max(1, len(candidates) // 10)
@@ -315,3 +356,4 @@ def _record(db, samples: dict) -> None:
     db.results["drill_p95"] = summary(both)["p95"] if both else None
     db.results["rag_p95"] = p95("RAG key: reason prompt shown", "RAG Enter: row repainted + committed")
     db.results["palette_p95"] = p95("palette jump (search + open)")
+    db.results["filter_p95"] = p95("'/' filter, all milestones (m)")

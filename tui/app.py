@@ -50,6 +50,7 @@ class RagboardApp(App):
         self.poll_seconds = self.POLL_SECONDS
         # Seconds of no typing before a '/' filter over a long list asks the store (tests set 0).
         self.filter_delay = 0.08
+        self._owner_screens: dict = {}  # "programme" / "project" -> the screen kept to show again
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -207,11 +208,25 @@ class RagboardApp(App):
 
     def open_hit(self, kind: str, item_id: int, programme_id: int) -> None:
         """Open a programme or a project found by the palette."""
-        from tui.screens.programme import ProgrammeScreen
+        self.open_owner(kind, item_id)
 
+    def open_owner(self, kind: str, owner_id: int, select: tuple[str, int] | None = None) -> None:
+        """Open a programme's or a project's screen.
+
+        One screen of each kind is kept once built and shown again with the next programme's or
+        project's data: building a screen's widgets and styles costs far more than filling its lists.
+        A second one is built only when the kept one is already open underneath.
+        """
         if kind == "programme":
-            self.push_screen(ProgrammeScreen(item_id))
+            from tui.screens.programme import ProgrammeScreen as screen_class
         else:
-            from tui.screens.project import ProjectScreen
-
-            self.push_screen(ProjectScreen(item_id))
+            from tui.screens.project import ProjectScreen as screen_class
+        kept = self._owner_screens.get(kind)
+        if kept is not None and kept not in self.screen_stack and kept.is_mounted and kept.show_owner(owner_id, select):
+            self.push_screen(kept)
+            return
+        screen = screen_class(owner_id, select)
+        if kept is None:
+            self._owner_screens[kind] = screen
+            self.install_screen(screen, name=f"kept-{kind}")
+        self.push_screen(screen)

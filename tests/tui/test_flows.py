@@ -702,3 +702,26 @@ async def test_all_milestones_key_is_in_the_footer_and_help(fixture_db):
         assert binding.id == "home.milestones"
         await press(pilot, "question_mark")
         assert ("m", binding.tooltip) in app.screen.rows
+
+
+async def test_a_programme_screen_shown_again_shows_the_next_programme_whole(fixture_db):
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "2", "slash")
+        await type_text(pilot, "board")
+        first = app.screen
+        assert isinstance(first, ProgrammeScreen) and first.record.id == ids["cco"]
+        await press(pilot, "enter")  # the filter is kept
+        app.pop_screen()  # back home with the filter still set
+        await settle(pilot)
+        await press(pilot, "down", "down", "enter")  # DM
+        assert app.screen is first and first.record.id == ids["dm"]
+        panel = first.active_panel()
+        assert panel.kind == "project" and [r.row.project.name for r in panel.table.records] == \
+            ["Build Better Information"]
+        assert panel.table.row_count == 1 and panel.table.filter_text == ""
+        assert not first.filter_box().display
+        await press(pilot, "2")  # the milestones tab shows DM's (none), not CCO's filtered list
+        assert first.active_panel().table.row_count == 0

@@ -126,7 +126,7 @@ class HomeScreen(RagScreen):
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
         from tui.screens.programme import ProgrammeScreen
 
-        self.app.push_screen(ProgrammeScreen(event.row.programme.id))
+        self.app.open_owner("programme", event.row.programme.id)
 
     def _replace(self, programme) -> None:
         vlist = self.list_widget()

@@ -40,7 +40,7 @@ class MilestonesScreen(RagScreen):
     def compose(self):
         yield from self.compose_top()
         yield VirtualList(COLUMNS, self._fetch, self._count, page_size=50, id="all-milestones",
-                          empty_text="No milestone matches the filter.")
+                          empty_text="No milestone matches the filter.", on_count=self._counted)
         yield Static("Status: R Red  A Amber  G Green  C Complete  - Not rated. "
                      "Overdue: due before the status date, not complete.", id="legend")
         yield from self.compose_bottom()
@@ -60,12 +60,17 @@ class MilestonesScreen(RagScreen):
             self.notify(f"Cannot read the file: {exc}", severity="error")
         vlist.focus()
 
+    def _counted(self, total: int, text: str) -> None:
+        if text:
+            self.refresh_top(f"{self.crumb}: {total:,} hold {text!r}")
+        else:
+            self.refresh_top(f"{self.crumb}: {total:,}")
+
     def list_widget(self) -> VirtualList:
         return self.query_one("#all-milestones", VirtualList)
 
     def reload(self) -> None:
         self.list_widget().reload()
-        self.refresh_top()
 
     def on_screen_resume(self) -> None:
         # A milestone may have changed on the project opened from here: fetch the rows in view again.
@@ -85,11 +90,11 @@ class MilestonesScreen(RagScreen):
         if milestone.project_id is not None:
             from tui.screens.project import ProjectScreen
 
-            self.app.push_screen(ProjectScreen(milestone.project_id, select=("milestones", milestone.id)))
+            self.app.open_owner("project", milestone.project_id, select=("milestones", milestone.id))
         else:
             from tui.screens.programme import ProgrammeScreen
 
-            self.app.push_screen(ProgrammeScreen(milestone.programme_id, select=("milestones", milestone.id)))
+            self.app.open_owner("programme", milestone.programme_id, select=("milestones", milestone.id))
 
     def action_set_status(self, status: str) -> None:
         row = self.selected

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.binding import Binding
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from tui import fmt, forms
 from tui.screens.base import RagScreen
@@ -49,6 +49,7 @@ class OwnerScreen(RagScreen):
         self.owner_id = owner_id
         # (tab id, record id): the tab to open at and the record to select once its list is shown.
         self.pending_select = select
+        self.shown_fresh = False
         self.record = None
         self.portfolio = None
         self.loaded = False
@@ -81,6 +82,39 @@ class OwnerScreen(RagScreen):
             self._load_failed(exc)
             return
         self._loaded(*fetched)
+        self.shown_fresh = True  # just fetched: the resume that follows need not fetch again
+
+    def show_owner(self, owner_id: int, select: tuple[str, int] | None = None) -> bool:
+        """Show another programme or project in this (already built) screen, before it is pushed
+        again: its first tab, no filter, lists filled from the file now. False if it cannot be read."""
+        previous = self.owner_id
+        self.owner_id = owner_id
+        try:
+            fetched = self._fetch_all()
+        except Exception:
+            self.owner_id = previous
+            return False
+        self.pending_select = select
+        self.stale = False
+        self.shown_fresh = True  # the resume that follows the push need not fetch again
+        box = self.filter_box()
+        if box is not None:
+            with box.prevent(Input.Changed):
+                box.value = ""
+            box.display = False
+        for panel in self.query(Panel):
+            panel.owner = self.owner
+            panel.table.filter_text = ""
+            panel.table.clear()
+            panel.table.scroll_to(0, 0, animate=False, immediate=True)
+        tabs = self.query_one(TabbedContent)
+        first = self.TABS[0][0]
+        if tabs.active != first:
+            with tabs.prevent(TabbedContent.TabActivated):
+                tabs.active = first
+        self._loaded(*fetched)
+        self.set_focus(self.active_panel().table)
+        return True
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -189,6 +223,10 @@ class OwnerScreen(RagScreen):
         self.action_tab((current + step) % len(ids))
 
     def on_screen_resume(self) -> None:
+        if self.shown_fresh:
+            self.shown_fresh = False
+            self.refresh_top()
+            return
         if self.stale:
             self.stale = False
             self.reload()

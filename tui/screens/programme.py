@@ -49,6 +49,6 @@ class ProgrammeScreen(OwnerScreen):
             if row is not None:
                 from tui.screens.project import ProjectScreen
 
-                self.app.push_screen(ProjectScreen(row.project.id))
+                self.app.open_owner("project", row.project.id)
         elif not isinstance(panel, HistoryPanel):
             self.action_edit()

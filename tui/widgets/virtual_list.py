@@ -71,7 +71,7 @@ class VirtualList(ScrollView, can_focus=True):
     FILTER_DELAY = 0.08  # seconds of no typing before the store is asked for the narrowed list
 
     def __init__(self, columns: list[Column], fetch: Callable[[int, int, str], list], count: Callable[[str], int],
-                 *, page_size: int = 100,
+                 *, page_size: int = 100, on_count: Callable[[int, str], Any] | None = None,
                  empty_text: str = "Nothing to show.", name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -79,6 +79,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._fetch = fetch
         self._count = count
         self._filter_timer = None
+        self._on_count = on_count  # told (total, filter text) in the same frame as the rows it counts
         self.page_size = page_size
         self.empty_text = empty_text
         self.total = 0
@@ -124,6 +125,8 @@ class VirtualList(ScrollView, can_focus=True):
         self._pages[0] = first
         self._drawn.clear()
         self.loaded = True
+        if self._on_count is not None:
+            self._on_count(total, self.filter_text)
         self._resize()
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
         callbacks, self._after_load = self._after_load, []
