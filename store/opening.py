@@ -7,8 +7,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from store.errors import (CorruptFileError, InUseError, NewerSchemaError, NotRagboardError,
-                          StoreError)
+from store.errors import CorruptFileError, InUseError, NewerSchemaError, NotRagboardError, StoreError
 from store.schema import APPLICATION_ID, SCHEMA_VERSION, apply_steps
 
 BUSY_TIMEOUT_MS = 2000

@@ -311,8 +311,9 @@ def _programme_filter(text: str | None) -> tuple[str, tuple]:
     if not text or not text.strip():
         return "1", ()
     like = f"%{_escape_like(text.strip())}%"
-    return ("(p.code LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\' OR p.sro LIKE ? ESCAPE '\\' "
-            "OR f.name LIKE ? ESCAPE '\\')", (like,) * 4)
+    clause = ("(p.code LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\' OR p.sro LIKE ? ESCAPE '\\' "
+              "OR f.name LIKE ? ESCAPE '\\')")
+    return clause, (like,) * 4
 
 
 def _escape_like(text: str) -> str:

@@ -16,7 +16,7 @@ from store.writes import Writes
 def current_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name in some containers
+    except (KeyError, OSError):  # no login name in some containers
         return os.environ.get("USER") or "unknown"
 
 
@@ -56,9 +56,9 @@ class Store(Queries, Writes):
         return False
 
     def now(self) -> str:
-        moment = self._clock() if self._clock else dt.datetime.now(dt.timezone.utc)
+        moment = self._clock() if self._clock else dt.datetime.now(dt.UTC)
         if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.timezone.utc)
+            moment = moment.astimezone(dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def is_empty(self) -> bool:
@@ -92,7 +92,7 @@ class IntegrityCheck:
     def _run(self, path) -> None:
         try:
             check_intact(path)
-        except BaseException as exc:  # handed to confirm() on the caller's thread
+        except Exception as exc:  # noqa: BLE001 - handed to confirm() on the caller's thread
             self._error = exc
 
     def confirm(self) -> None:

@@ -10,8 +10,8 @@ from store import validate as v
 from store.errors import ConflictError, InUseError, NotFoundError, ReadOnlyError, StoreError, ValidationError
 
 # Each editable field: (label the user sees, cleaner). The label names the field in messages.
-_TEXT = lambda label, **kw: (label, lambda x: v.text(label, x, **kw))  # noqa: E731
-_DATE = lambda label: (label, lambda x: v.parse_date(label, x))  # noqa: E731
+_TEXT = lambda label, **kw: (label, lambda x: v.text(label, x, **kw))
+_DATE = lambda label: (label, lambda x: v.parse_date(label, x))
 
 FIELDS: dict[str, dict[str, tuple]] = {
     "portfolio": {
