@@ -11,7 +11,6 @@ from tui.screens.form import FormScreen
 from tui.screens.home import HomeScreen
 from tui.screens.programme import ProgrammeScreen
 from tui.screens.project import ProjectScreen
-from tui.screens.reason import ReasonScreen
 
 
 async def open_project(pilot) -> ProjectScreen:
@@ -44,6 +43,12 @@ def error_text(app, key: str) -> str:
     return str(widget.render()) if widget.display else ""
 
 
+def asking_reason(app) -> bool:
+    """The reason line is showing at the foot of the screen and has the keys."""
+    bars = app.screen.query("#reason-bar")
+    return bool(bars) and bars.first().display and app.focused is not None and app.focused.id == "reason"
+
+
 def notes(app) -> str:
     return " | ".join(str(n.message) for n in app._notifications)
 
@@ -59,10 +64,11 @@ async def test_set_status_with_reason(fixture_db, key, status):
         await press(pilot, "down")  # Procure new CRM (Amber)
         assert screen.active_panel().selected.name == "Procure new CRM"
         await press(pilot, key)
-        assert isinstance(app.screen, ReasonScreen)
+        assert asking_reason(app)
         await type_text(pilot, "board on 3 March")
         await press(pilot, "enter")
         assert isinstance(app.screen, ProjectScreen)
+        assert not asking_reason(app) and app.focused is screen.active_panel().table
         # the row shows the new status at once
         assert screen.active_panel().selected.status == status
         assert "saved" in notes(app).lower() or status in notes(app)
@@ -96,9 +102,11 @@ async def test_escape_cancels_the_reason_and_changes_nothing(fixture_db):
     async with app.run_test(size=SIZE) as pilot:
         await open_project(pilot)
         await press(pilot, "r")
+        assert asking_reason(app)
         await type_text(pilot, "not this")
         await press(pilot, "escape")
         assert isinstance(app.screen, ProjectScreen)
+        assert not asking_reason(app)
     with fresh(path) as s:
         assert s.milestone(ids["milestones"]["case"]).status == "Complete"
 
@@ -495,7 +503,7 @@ async def test_read_only_file_refuses_edits_and_says_why(fixture_db):
         await settle(pilot)
         assert app.screen.query_one("#read-only-banner").display
         await press(pilot, "r")
-        assert not isinstance(app.screen, ReasonScreen)
+        assert not asking_reason(app)
         await press(pilot, "enter", "enter", "r", "e", "n", "x", "u")
         assert isinstance(app.screen, ProjectScreen)
         assert "read-only" in notes(app)
@@ -661,7 +669,7 @@ async def test_all_milestones_sets_a_status(fixture_db, key, status):
         await press(pilot, "slash")
         await type_text(pilot, "sign-off")
         await press(pilot, "enter", key)
-        assert isinstance(app.screen, ReasonScreen)
+        assert asking_reason(app)
         await type_text(pilot, "checked at board")
         await press(pilot, "enter")
         assert app.screen is screen

@@ -6,6 +6,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.widgets.keybar import KeyBar
+from tui.widgets.reason_bar import ReasonBar
 
 from tui.widgets.topbar import TopBar
 
@@ -39,7 +40,36 @@ class RagScreen(Screen):
     def on_mount(self) -> None:
         # The '/' line is mounted, hidden, once the screen has shown (it opens faster without it), so
         # '/' can give it focus at once: keys typed straight after '/' go to the filter, not the list.
-        self.call_after_refresh(self.filter_box, True)
+        self.call_after_refresh(self._build_hidden_lines)
+
+    def _build_hidden_lines(self) -> None:
+        self.filter_box(True)
+        self.reason_bar(True)
+
+    def reason_bar(self, create: bool = False) -> ReasonBar | None:
+        """The reason line (created hidden when first asked for with create=True)."""
+        found = self.query("#reason-bar")
+        if found:
+            return found.first(ReasonBar)
+        if not create:
+            return None
+        bar = ReasonBar(id="reason-bar")
+        bar.display = False
+        try:
+            self.mount(bar, before=self.query_one(KeyBar))
+        except Exception:  # the screen is closing
+            return None
+        return bar
+
+    def ask_reason(self, title: str, done) -> None:
+        """Ask for an optional one-line reason at the foot of this screen; done(reason or None)."""
+        bar = self.reason_bar(create=True)
+        if bar is None:
+            return
+        if bar.is_mounted:
+            bar.ask(title, done)
+        else:
+            self.call_after_refresh(bar.ask, title, done)
 
     def filter_box(self, create: bool = False) -> Input | None:
         """The '/' line (created hidden when first asked for with create=True)."""

@@ -145,8 +145,6 @@ class HomeScreen(RagScreen):
             return
         if not self.app.writable("set a RAG"):
             return
-        from tui.screens.reason import ReasonScreen
-
         programme = row.programme
         word = rag or "derived from its projects"
 
@@ -160,7 +158,7 @@ class HomeScreen(RagScreen):
                 self.notify(f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
                             f"{' (derived)' if saved.rag_is_derived else ''}.", title="Saved")
 
-        self.app.push_screen(ReasonScreen(f"Set {programme.code} {programme.name} to {word}"), done)
+        self.ask_reason(f"Set {programme.code} {programme.name} to {word}", done)
 
     def action_edit(self) -> None:
         row = self.selected

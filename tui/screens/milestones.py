@@ -103,8 +103,6 @@ class MilestonesScreen(RagScreen):
             return
         if not self.app.writable("set a milestone's status"):
             return
-        from tui.screens.reason import ReasonScreen
-
         milestone, where = row
 
         def done(reason: str | None) -> None:
@@ -116,4 +114,4 @@ class MilestonesScreen(RagScreen):
                 self.list_widget().replace_row(lambda r: r[0].id == saved.id, lambda old: (saved, old[1]))
                 self.notify(f"{fmt.one_line(saved.name, 50)}: {saved.status}.", title="Saved")
 
-        self.app.push_screen(ReasonScreen(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}"), done)
+        self.ask_reason(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}", done)

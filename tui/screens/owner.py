@@ -322,8 +322,6 @@ class OwnerScreen(RagScreen):
         milestone = self._selected(panel, "set")
         if milestone is None or not self.app.writable("set a milestone's status"):
             return
-        from tui.screens.reason import ReasonScreen
-
         def done(reason: str | None) -> None:
             if reason is None:
                 return
@@ -332,15 +330,13 @@ class OwnerScreen(RagScreen):
             if ok:
                 self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}.")
 
-        self.app.push_screen(ReasonScreen(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}"), done)
+        self.ask_reason(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}", done)
 
     def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
         row = self._selected(panel, "set")
         if row is None or not self.app.writable("set a project's RAG"):
             return
         project = row.project
-        from tui.screens.reason import ReasonScreen
-
         def done(reason: str | None) -> None:
             if reason is None:
                 return
@@ -351,7 +347,7 @@ class OwnerScreen(RagScreen):
                                          f"{' (derived)' if saved.rag_is_derived else ''}.")
 
         word = rag or "the RAG derived from its milestones"
-        self.app.push_screen(ReasonScreen(f"Set {fmt.one_line(project.name, 50)!r} to {word}"), done)
+        self.ask_reason(f"Set {fmt.one_line(project.name, 50)!r} to {word}", done)
 
     def action_edit(self) -> None:
         panel = self.active_panel()
