@@ -24,6 +24,23 @@ class Table(DataTable):
         self._flex: str | None = None
         self._flex_min = 10
 
+    # -- focus redraws nothing ------------------------------------------------------------------
+    # A DataTable drops every rendered row when its focus changes (its styles are applied again and
+    # its row caches are keyed on :focus), so giving the keys to the reason line or the '/' line and
+    # back redrew the whole list. ragboard's tables look the same focused or not (app.tcss), so the
+    # caches are kept unless the styles really changed (a theme change, say).
+
+    def get_pseudo_class_state(self):
+        return super().get_pseudo_class_state()._replace(focus=False)
+
+    def notify_style_update(self) -> None:
+        rules = dict(self.styles.base._rules)
+        if rules == getattr(self, "_applied_rules", None):
+            super(DataTable, self).notify_style_update()  # the widget's own bookkeeping, caches kept
+            return
+        self._applied_rules = rules
+        super().notify_style_update()
+
     def configure(self, columns: list[tuple[str, str, int | None]], cells: Callable[[Any], tuple],
                   match: Callable[[Any, str], bool], flex: str | None = None) -> None:
         """columns: (key, title, width). The flex column takes whatever width the others leave."""
@@ -107,8 +124,30 @@ class Table(DataTable):
         key = str(record.id)
         if key not in self.rows:
             return
-        for column_key, value in zip(self.columns, self._cells(record)):
-            self.update_cell(key, column_key, value, update_width=False)
+        self._replace_row(self.rows[key].key, self._cells(record))
+
+    def _replace_row(self, row_key, values: tuple) -> None:
+        """New cells for one row, and only that row drawn again.
+
+        DataTable.update_cell counts every change as a change to the whole table (each visible row
+        is rendered again, ~50 ms on a full screen); here only the row's own cached renders go."""
+        data = self._data[row_key]
+        for column_key, value in zip(self.columns, values):
+            data[column_key] = value
+        index = self._row_locations.get(row_key)
+        for cache in (self._row_render_cache, self._cell_render_cache):
+            for cache_key in [k for k in cache.keys() if k[0] == row_key]:
+                cache.discard(cache_key)
+        for cache_key in [k for k in self._row_renderable_cache.keys() if k[1] == index]:
+            self._row_renderable_cache.discard(cache_key)
+        for cache_key in list(self._line_cache.keys()):
+            try:
+                if self._get_offsets(cache_key[0])[0] == row_key:
+                    self._line_cache.discard(cache_key)
+            except LookupError:
+                pass
+        if index is not None:
+            self.refresh_row(index)
 
     def add_record(self, record) -> None:
         self.records.append(record)
