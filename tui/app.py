@@ -49,7 +49,7 @@ class RagboardApp(App):
         self.cursor_blink = True
         self.poll_seconds = self.POLL_SECONDS
         # Seconds of no typing before a '/' filter over a long list asks the store (tests set 0).
-        self.filter_delay = 0.08
+        self.filter_delay = 0.04
         self._owner_screens: dict = {}  # "programme" / "project" -> the screen kept to show again
 
     # -- start ---------------------------------------------------------------------------------
@@ -209,6 +209,26 @@ class RagboardApp(App):
     def open_hit(self, kind: str, item_id: int, programme_id: int) -> None:
         """Open a programme or a project found by the palette."""
         self.open_owner(kind, item_id)
+
+    def prebuild_owner_screens(self, kinds: tuple[str, ...] = ("programme", "project")) -> None:
+        """Build the programme and project screens, hidden and empty, while nothing else is happening
+        (called once home is painted), so the first Enter only fills a screen's lists. One per call:
+        a key pressed meanwhile waits for one build at most."""
+        if not kinds:
+            return
+        kind, rest = kinds[0], kinds[1:]
+        if kind not in self._owner_screens and self.is_running:
+            if kind == "programme":
+                from tui.screens.programme import ProgrammeScreen as screen_class
+            else:
+                from tui.screens.project import ProjectScreen as screen_class
+            screen = screen_class(None)
+            self._owner_screens[kind] = screen
+            self.install_screen(screen, name=f"kept-{kind}")
+            self._load_screen_css(screen)
+            self._get_screen(screen)  # composed and mounted now; shown by open_owner
+        if rest:
+            self.set_timer(0.05, lambda: self.prebuild_owner_screens(rest))
 
     def open_owner(self, kind: str, owner_id: int, select: tuple[str, int] | None = None) -> None:
         """Open a programme's or a project's screen.

@@ -90,6 +90,8 @@ class HomeScreen(RagScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.reload(first=True)
+        # Once this screen is painted and the app is idle, the next screens are built ahead.
+        self.call_after_refresh(self.set_timer, 0.1, self.app.prebuild_owner_screens)
 
     def list_widget(self) -> VirtualList:
         return self.query_one("#programmes", VirtualList)

@@ -44,7 +44,7 @@ class OwnerScreen(RagScreen):
     TABS: list[tuple[str, str, type[Panel]]] = []  # (id, title, panel class)
     owner_kind = ""
 
-    def __init__(self, owner_id: int, select: tuple[str, int] | None = None) -> None:
+    def __init__(self, owner_id: int | None, select: tuple[str, int] | None = None) -> None:
         super().__init__()
         self.owner_id = owner_id
         # (tab id, record id): the tab to open at and the record to select once its list is shown.
@@ -55,6 +55,8 @@ class OwnerScreen(RagScreen):
         self.loaded = False
         self.data: dict = {}
         self.stale_tabs: set[str] = set()  # lists to fetch again when shown (an edit was made elsewhere)
+        self.unfilled_tabs: set[str] = set()  # lists built but not yet given self.data (filled when shown)
+        self.reset_tabs: set[str] = set()  # lists still showing the last programme or project
 
     @property
     def owner(self) -> dict:
@@ -74,6 +76,8 @@ class OwnerScreen(RagScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self.owner_id is None:
+            return  # built ahead, empty: show_owner fills it before it is shown
         # The first load is a handful of indexed queries (a few milliseconds): done at once so the
         # screen opens complete. Reloads (after edits, or changes from another window) use a worker.
         try:
@@ -102,18 +106,24 @@ class OwnerScreen(RagScreen):
             with box.prevent(Input.Changed):
                 box.value = ""
             box.display = False
+        first = self.TABS[0][0]
         for panel in self.query(Panel):
             panel.owner = self.owner
             panel.table.filter_text = ""
-            panel.table.clear()
-            panel.table.scroll_to(0, 0, animate=False, immediate=True)
+            if panel.id == f"panel-{first}":  # the list shown first; the others are emptied as shown
+                panel.table.clear()
+                panel.table.scroll_to(0, 0, animate=False, immediate=True)
+            else:
+                self.reset_tabs.add(panel.id.removeprefix("panel-"))
         tabs = self.query_one(TabbedContent)
         first = self.TABS[0][0]
         if tabs.active != first:
             with tabs.prevent(TabbedContent.TabActivated):
                 tabs.active = first
         self._loaded(*fetched)
-        self.set_focus(self.active_panel().table)
+        panel = self.active_panel()
+        if panel.is_mounted:  # a list built just now takes the focus itself when mounted
+            self.set_focus(panel.table)
         return True
 
     # -- loading ---------------------------------------------------------------------------
@@ -155,14 +165,21 @@ class OwnerScreen(RagScreen):
         self.query_one("#owner-header", Static).update(self.header(record, portfolio))
         self.data = data
         self.stale_tabs = set()
+        # Only the list in view is filled now; the other tabs' lists when they are shown.
+        active = self.query_one(TabbedContent).active
         for panel in self.query(Panel):
-            panel.show(data[panel.id.removeprefix("panel-")])
+            tab_id = panel.id.removeprefix("panel-")
+            if tab_id == active:
+                panel.show(data[tab_id])
+            else:
+                self.unfilled_tabs.add(tab_id)
         self.refresh_top(self.crumb_for(record))
         self.loaded = True
         if self.pending_select is not None:
             tab_id = self.pending_select[0]
             tabs = self.query_one(TabbedContent)
             if tabs.active != tab_id:
+                self._fill_tab(tab_id)
                 tabs.active = tab_id  # its list selects the record when it is built
                 return
             self.select_pending(self.active_panel())
@@ -203,7 +220,19 @@ class OwnerScreen(RagScreen):
     def list_widget(self):
         return self.active_panel().table
 
+    def _fill_tab(self, tab_id: str) -> None:
+        """Give a built list the data fetched for this screen, if it has not had it yet."""
+        if tab_id in self.unfilled_tabs and tab_id in self.data:
+            self.unfilled_tabs.discard(tab_id)
+            for panel in self.query(f"#panel-{tab_id}"):
+                if tab_id in self.reset_tabs:  # it showed another programme or project: from the top
+                    self.reset_tabs.discard(tab_id)
+                    panel.table.clear()
+                    panel.table.scroll_to(0, 0, animate=False, immediate=True)
+                panel.show(self.data[tab_id])
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._fill_tab(self.query_one(TabbedContent).active)
         self._refresh_stale_tab(self.query_one(TabbedContent).active)
         panel = self.active_panel()
         if panel.is_mounted:
@@ -215,6 +244,7 @@ class OwnerScreen(RagScreen):
 
     def action_tab(self, index: int) -> None:
         if index < len(self.TABS):
+            self._fill_tab(self.TABS[index][0])  # before it shows: never a frame of the last one's rows
             self.query_one(TabbedContent).active = self.TABS[index][0]
 
     def action_next_tab(self, step: int) -> None:
@@ -299,6 +329,7 @@ class OwnerScreen(RagScreen):
             self._load_failed(exc)
             return
         self.data[tab_id] = data
+        self.unfilled_tabs.discard(tab_id)
         for panel in self.query(f"#panel-{tab_id}"):
             panel.show(data)
 
