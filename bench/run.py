@@ -359,7 +359,7 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
             if ui:
                 notes.append("Filter across all milestones: on the All milestones screen (m on home), '/' then a "
                              "word typed in one go, until the narrowed list and its count are painted; the filter "
-                             "waits for a pause in the typing (80 ms) before it asks the store.")
+                             "waits for a pause in the typing (40 ms) before it asks the store.")
         for db in dbs:
             notes += [f"{db.label}: {note}" for note in db.notes]
         met = write_report(out, dbs, started, notes, store_rows)

@@ -36,6 +36,7 @@ class ReasonBar(Vertical):
 
     def compose(self):
         yield Static(id="reason-title")
+        yield Static(HINT, id="reason-hint")
         yield ReasonInput(placeholder="e.g. supplier delay confirmed at board", id="reason")
 
     @property
@@ -49,7 +50,7 @@ class ReasonBar(Vertical):
     def ask(self, title: str, done: Callable[[str | None], None]) -> None:
         self._done = done
         self._back_to = self.screen.focused
-        self.query_one("#reason-title", Static).update(f"{title}. {HINT}")
+        self.query_one("#reason-title", Static).update(title)
         box = self.input
         box.value = ""
         # Above the '/' line when that is showing (both sit at the foot of the screen).
