@@ -40,10 +40,10 @@ def _count(value: int, alarm: bool = True) -> Text:
 
 
 COLUMNS = [
-    Column("Portfolio", 15, _portfolio_cell),
+    Column("Portfolio", 15, _portfolio_cell, grow=1),
     Column("Code", 6, lambda r, p: r.programme.code),
-    Column("Programme", 22, lambda r, p: r.programme.name),
-    Column("SRO", 13, lambda r, p: r.programme.sro),
+    Column("Programme", 22, lambda r, p: r.programme.name, grow=3),
+    Column("SRO", 13, lambda r, p: r.programme.sro, grow=1),
     Column("RAG", 13, lambda r, p: fmt.rag(r.programme.rolled_rag, derived=r.programme.rag_is_derived)),
     Column("Proj", 4, lambda r, p: _count(r.projects, alarm=False), "right"),
     Column("Red", 3, lambda r, p: _count(r.red_milestones), "right"),

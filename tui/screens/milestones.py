@@ -15,8 +15,8 @@ from tui.screens.base import RagScreen
 from tui.widgets.virtual_list import Column, VirtualList
 
 COLUMNS = [
-    Column("Milestone", 33, lambda r, p: fmt.one_line(r[0].name, 70)),
-    Column("Project or programme", 28, lambda r, p: fmt.one_line(r[1], 60)),
+    Column("Milestone", 33, lambda r, p: fmt.one_line(r[0].name, 70), grow=3),
+    Column("Project or programme", 28, lambda r, p: fmt.one_line(r[1], 60), grow=2),
     Column("Due (printed)", 13, lambda r, p: fmt.one_line(r[0].due_text, 30)),
     Column("Date", 11, lambda r, p: fmt.date(r[0].due)),
     Column("Status", 13, lambda r, p: fmt.rag(r[0].status)),

@@ -30,6 +30,7 @@ class Column:
     width: int
     cell: Callable[[Any, Any], "str | Text"]  # (row, previous row or None) -> cell
     justify: str = "left"
+    grow: int = 0  # this column's share of the width the list has beyond the columns' own
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -92,6 +93,7 @@ class VirtualList(ScrollView, can_focus=True):
         # Drawn rows, unstyled, by (row index, names its group): a scroll redraws every line in view,
         # and drawing a row's cells costs far more than styling a drawn one.
         self._drawn: dict[tuple[int, bool], list[Segment]] = {}
+        self._widths: dict[Column, int] = {}
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -247,6 +249,20 @@ class VirtualList(ScrollView, can_focus=True):
         self.virtual_size = Size(width, self.row_count + 1)
         self.refresh()
 
+    def on_resize(self) -> None:
+        """Share out the spare width among the growing columns, so names are not cut short."""
+        spare = self.scrollable_content_region.width - sum(c.width + 1 for c in self.columns)
+        shares = sum(c.grow for c in self.columns)
+        widths = {}
+        if spare > 0 and shares:
+            for column in self.columns:
+                if column.grow:
+                    widths[column] = column.width + spare * column.grow // shares
+        if widths != self._widths:
+            self._widths = widths
+            self._drawn.clear()
+            self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
@@ -295,7 +311,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     def _cell(self, cell, column: Column) -> list[Segment]:
         """One cell fitted to its column's width, then a gap."""
-        width = column.width
+        width = self._widths.get(column, column.width)
         if isinstance(cell, str):
             length = cell_len(cell)
             if length > width:
