@@ -48,18 +48,22 @@ class RagScreen(Screen):
 
     def reason_bar(self, create: bool = False) -> ReasonBar | None:
         """The reason line (created hidden when first asked for with create=True)."""
-        found = self.query("#reason-bar")
+        return self._hidden_line("reason-bar", ReasonBar, lambda: ReasonBar(id="reason-bar"), create)
+
+    def _hidden_line(self, widget_id: str, kind, make, create: bool):
+        """The line with this id, or (with create) a new one from make(), mounted hidden above the keys."""
+        found = self.query(f"#{widget_id}")
         if found:
-            return found.first(ReasonBar)
+            return found.first(kind)
         if not create:
             return None
-        bar = ReasonBar(id="reason-bar")
-        bar.display = False
+        line = make()
+        line.display = False
         try:
-            self.mount(bar, before=self.query_one(KeyBar))
+            self.mount(line, before=self.query_one(KeyBar))
         except Exception:  # the screen is closing
             return None
-        return bar
+        return line
 
     def ask_reason(self, title: str, done) -> None:
         """Ask for an optional one-line reason at the foot of this screen; done(reason or None)."""
@@ -73,19 +77,8 @@ class RagScreen(Screen):
 
     def filter_box(self, create: bool = False) -> Input | None:
         """The '/' line (created hidden when first asked for with create=True)."""
-        found = self.query("#filter")
-        if found:
-            return found.first(Input)
-        if not create:
-            return None
-        box = FilterInput(placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it",
-                          id="filter")
-        box.display = False
-        try:
-            self.mount(box, before=self.query_one(KeyBar))
-        except Exception:  # the screen is closing
-            return None
-        return box
+        return self._hidden_line("filter", Input, lambda: FilterInput(
+            placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it", id="filter"), create)
 
     def on_screen_resume(self) -> None:
         if self.stale:
