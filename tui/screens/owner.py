@@ -201,6 +201,22 @@ class OwnerScreen(RagScreen):
     def header(self, record, portfolio):
         raise NotImplementedError
 
+    @staticmethod
+    def append_rag(text, record) -> None:
+        """The header's RAG, marked derived or set by hand, with the reason given for it."""
+        text.append("   RAG ")
+        text.append_text(fmt.rag(record.rolled_rag, derived=record.rag_is_derived))
+        if record.rag_reason:
+            text.append(f"  because: {fmt.one_line(record.rag_reason, 60)}")
+
+    @staticmethod
+    def append_source(text, record, description_width: int, unsourced: str) -> None:
+        """The header's source document and line (or unsourced), then the description's first line."""
+        source = f"{record.source} line {record.source_line}" if record.source else unsourced
+        text.append(f"\nSource: {source}", style="dim")
+        if record.description:
+            text.append(f"\n{fmt.one_line(record.description, description_width)}", style="italic")
+
     def crumb_for(self, record) -> str:
         raise NotImplementedError
 

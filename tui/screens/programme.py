@@ -29,17 +29,11 @@ class ProgrammeScreen(OwnerScreen):
     def header(self, p, portfolio) -> Text:
         text = Text()
         text.append(f"{p.code}  {p.name}", style="bold")
-        text.append("   RAG ")
-        text.append_text(fmt.rag(p.rolled_rag, derived=p.rag_is_derived))
-        if p.rag_reason:
-            text.append(f"  because: {fmt.one_line(p.rag_reason, 60)}")
+        self.append_rag(text, p)
         organisation = f" ({portfolio.organisation})" if portfolio.organisation else ""
         text.append(f"\nSRO: {p.sro or 'not recorded'}   Portfolio: {portfolio.name}{organisation}"
                     f"   Status date: {fmt.date(portfolio.status_date)}")
-        source = f"{p.source} line {p.source_line}" if p.source else "entered in ragboard"
-        text.append(f"\nSource: {source}", style="dim")
-        if p.description:
-            text.append(f"\n{fmt.one_line(p.description, 150)}", style="italic")
+        self.append_source(text, p, 150, "entered in ragboard")
         return text
 
     def on_data_table_row_selected(self, event) -> None:

@@ -38,17 +38,11 @@ class ProjectScreen(OwnerScreen):
         text.append(p.name, style="bold")
         if p.reference:
             text.append(f"   Ref {p.reference}")
-        text.append("   RAG ")
-        text.append_text(fmt.rag(p.rolled_rag, derived=p.rag_is_derived))
-        if p.rag_reason:
-            text.append(f"  because: {fmt.one_line(p.rag_reason, 60)}")
+        self.append_rag(text, p)
         sro = self.programme.sro if self.programme else ""
         text.append(f"\nLead: {p.lead or 'not recorded'}   SRO: {sro or 'not recorded'}   Stage: {p.stage}"
                     f"   Status date: {fmt.date(portfolio.status_date)}")
-        source = f"{p.source} line {p.source_line}" if p.source else "entered in ragboard (no source document)"
-        text.append(f"\nSource: {source}", style="dim")
-        if p.description:
-            text.append(f"\n{fmt.one_line(p.description, 230)}", style="italic")
+        self.append_source(text, p, 230, "entered in ragboard (no source document)")
         return text
 
     def on_data_table_row_selected(self, event) -> None:
