@@ -64,6 +64,24 @@ class RagboardApp(App):
             self.notify(self.notice, title="Demo data")
         self.set_interval(self.poll_seconds, self._poll, name="changed-elsewhere")
 
+    # -- messages ------------------------------------------------------------------------------
+
+    SAVED_SECONDS = 3
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        if title == "Saved" and timeout is None:
+            timeout = self.SAVED_SECONDS
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _on_notify(self, event) -> None:
+        """A save's confirmation replaces the one before it: saves made in a row would otherwise
+        pile their messages up the right of the screen, over the rows just changed."""
+        if event.notification.title == "Saved":
+            for earlier in [n for n in self._notifications if n.title == "Saved"]:
+                self._unnotify(earlier, refresh=False)
+        super()._on_notify(event)
+
     # -- talking to the store ----------------------------------------------------------------
 
     def locked(self, fn: Callable, *args, **kwargs) -> Any:

@@ -80,7 +80,18 @@ class RagScreen(Screen):
         return self._hidden_line("filter", Input, lambda: FilterInput(
             placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it", id="filter"), create)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event) -> None:
+        # Textual applies every style again to a screen pushed into view, in case the theme changed
+        # while it was away (~30 ms for a programme screen). A screen shown before keeps its styles
+        # unless the app's CSS has changed since. (Textual calls each class's handler, this one
+        # before Screen's own, so subclasses override resumed() instead.)
+        if self._css_update_count == self.app._css_update_count:
+            event.refresh_styles = False
+        self._css_update_count = self.app._css_update_count
+        self.resumed()
+
+    def resumed(self) -> None:
+        """This screen is in view again (pushed, or the screen above it closed)."""
         if self.stale:
             self.stale = False
             self.reload()

@@ -12,6 +12,7 @@ from tui import fmt
 MOVES = [
     ("up / k, down / j", "Move the selection"),
     ("PgUp / PgDn, Home / End", "Move a page, or to the first or last row"),
+    ("enter", "Open the selected programme or project; on a milestone, risk or saving, edit it"),
     ("ctrl+p", "Command palette: jump to a programme or project, status dates, theme, history"),
 ]
 
@@ -41,7 +42,7 @@ class HelpScreen(ModalScreen):
         seen: set[tuple[str, str]] = set()
         self.rows: list[tuple[str, str]] = list(MOVES)
         ours = [a.binding for a in self.under.active_bindings.values()
-                if a.binding.id and not a.binding.id.startswith(("list.", "table."))]
+                if a.binding.id and not a.binding.id.startswith(("list.", "records."))]
         ours.sort(key=lambda b: b.id.startswith("app."))  # this screen's keys first, then the app's
         for binding in ours:
             if not binding.description:

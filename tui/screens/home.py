@@ -71,7 +71,6 @@ class HomeScreen(RagScreen):
 
     def compose(self):
         yield from self.compose_top()
-        app = self.app
         # Pages of a screenful or so: the first paint waits for one page, and a page costs the same at any size.
         yield VirtualList(COLUMNS, self._fetch, self._count, page_size=40, id="programmes",
                           empty_text="No programme matches the filter.")
@@ -126,8 +125,6 @@ class HomeScreen(RagScreen):
         return ("programme", row.programme.id, row.programme.code) if row else None
 
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
-        from tui.screens.programme import ProgrammeScreen
-
         self.app.open_owner("programme", event.row.programme.id)
 
     def _replace(self, programme) -> None:

@@ -72,7 +72,7 @@ class MilestonesScreen(RagScreen):
     def reload(self) -> None:
         self.list_widget().reload()
 
-    def on_screen_resume(self) -> None:
+    def resumed(self) -> None:
         # A milestone may have changed on the project opened from here: fetch the rows in view again.
         self.stale = False
         self.reload()
@@ -88,12 +88,8 @@ class MilestonesScreen(RagScreen):
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
         milestone = event.row[0]
         if milestone.project_id is not None:
-            from tui.screens.project import ProjectScreen
-
             self.app.open_owner("project", milestone.project_id, select=("milestones", milestone.id))
         else:
-            from tui.screens.programme import ProgrammeScreen
-
             self.app.open_owner("programme", milestone.programme_id, select=("milestones", milestone.id))
 
     def action_set_status(self, status: str) -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from textual import work
 from textual.binding import Binding
-from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.containers import Vertical
+from textual.widgets import Input, Static
 
 from tui import fmt, forms
 from tui.screens.base import RagScreen
-from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel, SavingPanel
+from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel
+from tui.widgets.tab_bar import TabBar
+from tui.widgets.virtual_list import VirtualList
 
 
 def tab_bindings(tabs) -> list[Binding]:
@@ -57,6 +60,7 @@ class OwnerScreen(RagScreen):
         self.stale_tabs: set[str] = set()  # lists to fetch again when shown (an edit was made elsewhere)
         self.unfilled_tabs: set[str] = set()  # lists built but not yet given self.data (filled when shown)
         self.reset_tabs: set[str] = set()  # lists still showing the last programme or project
+        self.active_tab = self.TABS[0][0]
 
     @property
     def owner(self) -> dict:
@@ -65,12 +69,12 @@ class OwnerScreen(RagScreen):
     def compose(self):
         yield from self.compose_top()
         yield Static(id="owner-header")
+        yield TabBar([title for _, title, _ in self.TABS], id="tab-bar")
         # Only the first tab's list is built now; the others when first shown (a screen opens faster).
-        with TabbedContent(id="tabs"):
-            for number, (tab_id, title, panel_class) in enumerate(self.TABS, start=1):
-                with TabPane(f"{number} {title}", id=tab_id):
-                    if number == 1:
-                        yield panel_class(self.owner, id=f"panel-{tab_id}")
+        # Each tab's list is a child of #tabs, the one in view the only one displayed.
+        with Vertical(id="tabs"):
+            tab_id, _, panel_class = self.TABS[0]
+            yield panel_class(self.owner, id=f"panel-{tab_id}")
         yield Static(f"{fmt.LEGEND}.", id="legend")
         yield from self.compose_bottom()
 
@@ -81,7 +85,7 @@ class OwnerScreen(RagScreen):
         # The first load is a handful of indexed queries (a few milliseconds): done at once so the
         # screen opens complete. Reloads (after edits, or changes from another window) use a worker.
         try:
-            fetched = self._fetch_all()
+            fetched = self._fetch_all(self._opening_tabs(self.pending_select))
         except Exception as exc:
             self._load_failed(exc)
             return
@@ -94,7 +98,7 @@ class OwnerScreen(RagScreen):
         previous = self.owner_id
         self.owner_id = owner_id
         try:
-            fetched = self._fetch_all()
+            fetched = self._fetch_all(self._opening_tabs(select))
         except Exception:
             self.owner_id = previous
             return False
@@ -115,11 +119,8 @@ class OwnerScreen(RagScreen):
                 panel.table.scroll_to(0, 0, animate=False, immediate=True)
             else:
                 self.reset_tabs.add(panel.id.removeprefix("panel-"))
-        tabs = self.query_one(TabbedContent)
-        first = self.TABS[0][0]
-        if tabs.active != first:
-            with tabs.prevent(TabbedContent.TabActivated):
-                tabs.active = first
+        if self.active_tab != first:
+            self._show_tab(first)
         self._loaded(*fetched)
         panel = self.active_panel()
         if panel.is_mounted:  # a list built just now takes the focus itself when mounted
@@ -131,19 +132,25 @@ class OwnerScreen(RagScreen):
     def reload(self) -> None:
         self._load()
 
-    def _fetch_all(self):
+    def _opening_tabs(self, select: tuple[str, int] | None) -> set[str]:
+        """The tabs whose lists a screen opens on: the first, and the one holding a record to select."""
+        return {self.TABS[0][0], *([select[0]] if select else [])}
+
+    def _fetch_all(self, tabs: set[str]):
+        """The record, its portfolio, and the lists of these tabs (the others are fetched as shown)."""
         app = self.app
         with app.store_lock:
             record = self.fetch_record(app.store)
             portfolio = app.store.portfolio_of(**self.owner)
-            data = {tab_id: panel_class.fetch(app.store, self.owner) for tab_id, _, panel_class in self.TABS}
+            data = {tab_id: panel_class.fetch(app.store, self.owner)
+                    for tab_id, _, panel_class in self.TABS if tab_id in tabs}
         return record, portfolio, data
 
     @work(thread=True, exclusive=True, group="owner-load")
     def _load(self) -> None:
         app = self.app
         try:
-            fetched = self._fetch_all()
+            fetched = self._fetch_all({self.active_tab})
         except Exception as exc:
             app.call_from_thread(self._load_failed, exc)
             return
@@ -164,9 +171,9 @@ class OwnerScreen(RagScreen):
         self.portfolio = portfolio
         self.query_one("#owner-header", Static).update(self.header(record, portfolio))
         self.data = data
-        self.stale_tabs = set()
+        self.stale_tabs = {tab_id for tab_id, _, _ in self.TABS if tab_id not in data}
         # Only the list in view is filled now; the other tabs' lists when they are shown.
-        active = self.query_one(TabbedContent).active
+        active = self.active_tab
         for panel in self.query(Panel):
             tab_id = panel.id.removeprefix("panel-")
             if tab_id == active:
@@ -177,13 +184,11 @@ class OwnerScreen(RagScreen):
         self.loaded = True
         if self.pending_select is not None:
             tab_id = self.pending_select[0]
-            tabs = self.query_one(TabbedContent)
-            if tabs.active != tab_id:
-                self._fill_tab(tab_id)
-                tabs.active = tab_id  # its list selects the record when it is built
+            if self.active_tab != tab_id:
+                self.action_tab([t for t, _, _ in self.TABS].index(tab_id))  # its list selects the record
                 return
             self.select_pending(self.active_panel())
-        if self.focused is None or self.focused.id == "tabs":
+        if self.focused is None:
             self.active_panel().table.focus()
 
     def select_pending(self, panel: Panel) -> None:
@@ -223,14 +228,13 @@ class OwnerScreen(RagScreen):
     # -- tabs -------------------------------------------------------------------------------
 
     def active_panel(self) -> Panel:
-        tabs = self.query_one(TabbedContent)
-        found = self.query(f"#panel-{tabs.active}")
+        found = self.query(f"#panel-{self.active_tab}")
         if found:
             return found.first(Panel)
         # First visit to this tab: build its list now, from the data already fetched.
-        panel_class = next(c for tab_id, _, c in self.TABS if tab_id == tabs.active)
-        panel = panel_class(self.owner, id=f"panel-{tabs.active}")
-        self.query_one(f"TabPane#{tabs.active}").mount(panel)  # it shows self.data when mounted
+        panel_class = next(c for tab_id, _, c in self.TABS if tab_id == self.active_tab)
+        panel = panel_class(self.owner, id=f"panel-{self.active_tab}")
+        self.query_one("#tabs").mount(panel)  # it shows self.data when mounted
         return panel
 
     def list_widget(self):
@@ -241,34 +245,56 @@ class OwnerScreen(RagScreen):
         if tab_id in self.unfilled_tabs and tab_id in self.data:
             self.unfilled_tabs.discard(tab_id)
             for panel in self.query(f"#panel-{tab_id}"):
+                if not panel.is_mounted:
+                    continue  # built just now: it shows self.data when mounted
                 if tab_id in self.reset_tabs:  # it showed another programme or project: from the top
                     self.reset_tabs.discard(tab_id)
                     panel.table.clear()
                     panel.table.scroll_to(0, 0, animate=False, immediate=True)
                 panel.show(self.data[tab_id])
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._fill_tab(self.query_one(TabbedContent).active)
-        self._refresh_stale_tab(self.query_one(TabbedContent).active)
+    def _show_tab(self, tab_id: str) -> Panel:
+        """Put this tab's list in view (building it on the first visit) and mark its title."""
+        self.active_tab = tab_id
         panel = self.active_panel()
-        if panel.is_mounted:
+        for other in self.query_one("#tabs").children:
+            other.display = other is panel
+        self.query_one(TabBar).show_active([t for t, _, _ in self.TABS].index(tab_id))
+        return panel
+
+    def action_tab(self, index: int) -> None:
+        if index >= len(self.TABS) or self.TABS[index][0] == self.active_tab:
+            return
+        tab_id = self.TABS[index][0]
+        self._fill_tab(tab_id)  # before it shows: never a frame of the last one's rows
+        panel = self._show_tab(tab_id)
+        self._refresh_stale_tab(tab_id)
+        if panel.is_mounted:  # (a list built just now takes the focus, and selects, when mounted)
             panel.table.focus()
+            self.select_pending(panel)
         for box in self.query("#filter"):
             if box.display:
                 box.value = ""
                 box.display = False
 
-    def action_tab(self, index: int) -> None:
-        if index < len(self.TABS):
-            self._fill_tab(self.TABS[index][0])  # before it shows: never a frame of the last one's rows
-            self.query_one(TabbedContent).active = self.TABS[index][0]
-
     def action_next_tab(self, step: int) -> None:
         ids = [t[0] for t in self.TABS]
-        current = ids.index(self.query_one(TabbedContent).active)
-        self.action_tab((current + step) % len(ids))
+        self.action_tab((ids.index(self.active_tab) + step) % len(ids))
 
-    def on_screen_resume(self) -> None:
+    def on_tab_bar_chosen(self, event: TabBar.Chosen) -> None:
+        self.action_tab(event.index)
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        """Enter on a row: a project opens; a milestone, risk or saving opens in its form."""
+        panel = self.active_panel()
+        if event.vlist is not panel.table or isinstance(panel, HistoryPanel):
+            return
+        if isinstance(panel, ProjectsPanel):
+            self.app.open_owner("project", panel.selected.project.id)
+        else:
+            self.action_edit()
+
+    def resumed(self) -> None:
         if self.shown_fresh:
             self.shown_fresh = False
             self.refresh_top()
@@ -334,7 +360,7 @@ class OwnerScreen(RagScreen):
         self.refresh_top(self.crumb_for(record))
 
     def _refresh_stale_tab(self, tab_id: str) -> None:
-        """A list changed by an edit made on another tab: fetched again as it is shown."""
+        """A list not fetched yet, or changed by an edit made on another tab: fetched as it is shown."""
         if tab_id not in self.stale_tabs:
             return
         self.stale_tabs.discard(tab_id)
@@ -345,9 +371,8 @@ class OwnerScreen(RagScreen):
             self._load_failed(exc)
             return
         self.data[tab_id] = data
-        self.unfilled_tabs.discard(tab_id)
-        for panel in self.query(f"#panel-{tab_id}"):
-            panel.show(data)
+        self.unfilled_tabs.add(tab_id)
+        self._fill_tab(tab_id)
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -35,14 +35,3 @@ class ProgrammeScreen(OwnerScreen):
                     f"   Status date: {fmt.date(portfolio.status_date)}")
         self.append_source(text, p, 150, "entered in ragboard")
         return text
-
-    def on_data_table_row_selected(self, event) -> None:
-        panel = self.active_panel()
-        if isinstance(panel, ProjectsPanel) and event.data_table is panel.table:
-            row = panel.selected
-            if row is not None:
-                from tui.screens.project import ProjectScreen
-
-                self.app.open_owner("project", row.project.id)
-        elif not isinstance(panel, HistoryPanel):
-            self.action_edit()

@@ -44,7 +44,3 @@ class ProjectScreen(OwnerScreen):
                     f"   Status date: {fmt.date(portfolio.status_date)}")
         self.append_source(text, p, 230, "entered in ragboard (no source document)")
         return text
-
-    def on_data_table_row_selected(self, event) -> None:
-        if not isinstance(self.active_panel(), HistoryPanel):
-            self.action_edit()

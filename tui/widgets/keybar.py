@@ -58,4 +58,6 @@ class KeyBar(Static):
         if self.app.ENABLE_COMMAND_PALETTE:
             text.append("^p", style=key_style)
             text.append(" palette")
-        self.update(text)
+        if text != getattr(self, "_drawn", None):  # unchanged keys: no layout, no redraw
+            self._drawn = text
+            self.update(text)

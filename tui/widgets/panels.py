@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 from tui import fmt
 from tui.widgets.heatmap import HeatMap
-from tui.widgets.table import Table
+from tui.widgets.record_list import RecordList
+from tui.widgets.virtual_list import Column
 
 
 def _has(needle: str, *values) -> bool:
@@ -27,17 +28,21 @@ class Panel(Vertical):
 
     kind = ""
     noun = ""
-    COLUMNS: list[tuple[str, str, int | None]] = []
-    FLEX: str | None = None  # the column that takes the spare width
+    plural = ""
+    COLUMNS: list[Column] = []  # cells come from cells(record); grow takes the spare width
+    EMPTY = ""  # shown when there are none (default: "No <plural> yet. Press n to add one.")
 
     def __init__(self, owner: dict, **kwargs) -> None:
         super().__init__(**kwargs)
         self.owner = owner  # {"project_id": n} or {"programme_id": n}
 
     def compose(self):
-        table = Table(id=f"{self.kind}-table")
-        table.configure(self.COLUMNS, self.cells, self.match, self.FLEX)
-        yield table
+        yield self.make_list()
+
+    def make_list(self) -> RecordList:
+        return RecordList(self.COLUMNS, self.cells, self.match, id=f"{self.kind}-table",
+                          empty_text=self.EMPTY or f"No {self.plural} yet. Press n to add one.",
+                          filtered_text=f"No {self.noun} matches the filter.")
 
     def on_mount(self) -> None:
         # A list built on the first visit to its tab shows what its screen has already fetched.
@@ -50,8 +55,8 @@ class Panel(Vertical):
                 select(self)
 
     @property
-    def table(self) -> Table:
-        return self.query_one(Table)
+    def table(self) -> RecordList:
+        return self.query_one(RecordList)
 
     @property
     def selected(self):
@@ -78,10 +83,10 @@ class Panel(Vertical):
 class ProjectsPanel(Panel):
     kind = "project"
     noun = "project"
-    FLEX = "name"
-    COLUMNS = [("reference", "Reference", 10), ("name", "Project", 19), ("lead", "Lead", 12),
-               ("stage", "Stage", 8), ("rag", "RAG", 13), ("next", "Next milestone", 14),
-               ("due", "Due", 11), ("risks", "Risks", 5), ("savings", "Savings FY", 10)]
+    plural = "projects"
+    COLUMNS = [Column("Reference", 10), Column("Project", 19, grow=1), Column("Lead", 12), Column("Stage", 8),
+               Column("RAG", 13), Column("Next milestone", 14), Column("Due", 11),
+               Column("Risks", 5, justify="right"), Column("Savings FY", 10, justify="right")]
 
     @classmethod
     def fetch(cls, store, owner: dict):
@@ -101,8 +106,7 @@ class ProjectsPanel(Panel):
         p = row.project
         return (p.reference, fmt.one_line(p.name, 60), p.lead, p.stage,
                 fmt.rag(p.rolled_rag, derived=p.rag_is_derived), fmt.one_line(row.next_milestone or "", 40),
-                fmt.date(row.next_due), Text(str(row.open_risks), justify="right"),
-                Text(fmt.money(row.savings), justify="right"))
+                fmt.date(row.next_due), str(row.open_risks), fmt.money(row.savings))
 
     def match(self, keyed, needle: str) -> bool:
         p = keyed.row.project
@@ -121,10 +125,10 @@ class _Keyed:
 class MilestonePanel(Panel):
     kind = "milestone"
     noun = "milestone"
-    FLEX = "name"
-    COLUMNS = [("name", "Milestone", 24), ("due_text", "Due (printed)", 13), ("baseline", "Baseline", 11),
-               ("forecast", "Forecast", 11), ("actual", "Actual", 11), ("slip", "Slippage", 9),
-               ("status", "Status", 12), ("overdue", "", 7)]
+    plural = "milestones"
+    COLUMNS = [Column("Milestone", 24, grow=1), Column("Due (printed)", 13), Column("Baseline", 11),
+               Column("Forecast", 11), Column("Actual", 11), Column("Slippage", 9), Column("Status", 12),
+               Column("", 7)]
 
     @classmethod
     def fetch(cls, store, owner: dict):
@@ -142,16 +146,14 @@ class MilestonePanel(Panel):
 class RiskPanel(Panel):
     kind = "risk"
     noun = "risk"
-    FLEX = "description"
-    COLUMNS = [("reference", "Ref", 5), ("description", "Risk", 24), ("owner", "Owner", 9),
-               ("score", "L x I = score", 15), ("residual", "Residual", 15), ("status", "Status", 6)]
+    plural = "risks"
+    COLUMNS = [Column("Ref", 5), Column("Risk", 24, grow=1), Column("Owner", 9), Column("L x I = score", 16),
+               Column("Residual", 16), Column("Status", 6)]
     BINDINGS = [Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")]
 
     def compose(self):
         with Horizontal(id="risk-row"):
-            table = Table(id="risk-table")
-            table.configure(self.COLUMNS, self.cells, self.match, self.FLEX)
-            yield table
+            yield self.make_list()
             yield HeatMap(id="heatmap")
 
     @classmethod
@@ -184,9 +186,9 @@ class RiskPanel(Panel):
 class SavingPanel(Panel):
     kind = "saving"
     noun = "saving"
-    FLEX = "notes"
-    COLUMNS = [("year", "Year", 7), ("kind", "Kind", 14), ("band", "Band", 19), ("amount", "Amount", 12),
-               ("amount_text", "As printed", 16), ("notes", "Notes", 34)]
+    plural = "savings"
+    COLUMNS = [Column("Year", 7), Column("Kind", 14), Column("Band", 19), Column("Amount", 12, justify="right"),
+               Column("As printed", 16), Column("Notes", 34, grow=1)]
 
     def compose(self):
         yield from super().compose()
@@ -229,7 +231,7 @@ class SavingPanel(Panel):
         return grid
 
     def cells(self, s) -> tuple:
-        return (s.year, s.kind, fmt.band(s.band), Text(fmt.money(s.amount), justify="right"),
+        return (s.year, s.kind, fmt.band(s.band), fmt.money(s.amount),
                 fmt.one_line(s.amount_text, 30), fmt.one_line(s.notes, 60))
 
     def match(self, s, needle: str) -> bool:
@@ -239,9 +241,10 @@ class SavingPanel(Panel):
 class HistoryPanel(Panel):
     kind = "history"
     noun = "change"
-    FLEX = "change"
-    COLUMNS = [("at", "When (UTC)", 16), ("who", "Who", 8), ("item", "Item", 22), ("field", "Field", 10),
-               ("change", "Old -> new", 32), ("reason", "Reason", 16)]
+    plural = "changes"
+    EMPTY = "No changes recorded yet: each edit made in ragboard is listed here."
+    COLUMNS = [Column("When (UTC)", 16), Column("Who", 8), Column("Item", 22), Column("Field", 10),
+               Column("Old -> new", 32, grow=1), Column("Reason", 16)]
 
     @classmethod
     def fetch(cls, store, owner: dict):

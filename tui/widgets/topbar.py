@@ -44,8 +44,13 @@ class TopBar(Vertical):
                     line.append(" · ", style="dim")
                 line.append(f"{p.name} ")
                 line.append(fmt.date(p.status_date), style="bold")
-        self.query_one("#topbar-file", Static).update(line)
-        self.query_one("#topbar-crumb", Static).update(Text(self.crumb, style="bold"))
+        # Only a line that changed is given its text again (each update is a layout and a redraw).
+        shown = getattr(self, "_shown", None)
+        if shown is None or shown[0] != line:
+            self.query_one("#topbar-file", Static).update(line)
+        if shown is None or shown[1] != self.crumb:
+            self.query_one("#topbar-crumb", Static).update(Text(self.crumb, style="bold"))
+        self._shown = (line, self.crumb)
         banner = self.query_one("#read-only-banner", Static)
         banner.display = bool(store.read_only)
         if store.read_only:

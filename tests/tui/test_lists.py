@@ -1,0 +1,124 @@
+"""The lists' own drawing and the screens kept between visits: colours, tabs, styles, messages."""
+from __future__ import annotations
+
+from conftest import SIZE, make_app, press, settle
+
+from tui.screens.programme import ProgrammeScreen
+from tui.screens.project import ProjectScreen
+
+
+def _segments_of(vlist, needle: str):
+    """The segments of the first drawn line holding needle."""
+    for y in range(vlist.size.height):
+        strip = vlist.render_line(y)
+        if needle in "".join(segment.text for segment in strip):
+            return list(strip)
+    raise AssertionError(f"no line holds {needle!r}")
+
+
+def _style_of(segments, text: str):
+    return next(segment.style for segment in segments if text in segment.text)
+
+
+async def test_home_list_draws_rag_colours(fixture_db):
+    """A RAG cell keeps its colour in the paged list (a cell's own style is not left to Rich)."""
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        vlist = app.screen.list_widget()
+        amber = _style_of(_segments_of(vlist, "People"), "A Amber")
+        assert amber.bgcolor is not None and amber.bgcolor.triplet.hex == "#ffb300"
+        assert amber.bold
+
+
+async def test_programme_lists_draw_rag_colours_and_right_aligned_figures(fixture_db):
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        vlist = app.screen.active_panel().table
+        segments = _segments_of(vlist, "GAME_08")
+        assert _style_of(segments, "R Red").bgcolor.triplet.hex == "#b71c1c"
+        line = "".join(segment.text for segment in segments)
+        # Risks (5 wide) and Savings FY (10 wide) are right-aligned in their columns.
+        assert "    2 " in line and "  £250,000" in line
+
+
+async def test_tabs_switch_with_number_keys_and_show_only_their_list(fixture_db):
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "enter")
+        screen = app.screen
+        assert isinstance(screen, ProjectScreen) and screen.active_tab == "milestones"
+        await press(pilot, "2")
+        shown = [panel.id for panel in screen.query_one("#tabs").children if panel.display]
+        assert shown == ["panel-risks"] and screen.active_tab == "risks"
+        assert [r.reference for r in screen.active_panel().table.records] == ["R1", "R2", "R3"]
+        assert app.focused is screen.active_panel().table
+        await press(pilot, "shift+tab")
+        assert screen.active_tab == "milestones"
+        assert [p.id for p in screen.query_one("#tabs").children if p.display] == ["panel-milestones"]
+
+
+async def test_tab_bar_click_switches_tab(fixture_db):
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        bar = app.screen.query_one("#tab-bar")
+        # " 1 Projects " " 2 Milestones " " 3 Risks ": column 30 falls in the third title.
+        await pilot.click("#tab-bar", offset=(30, 0))
+        await settle(pilot)
+        assert app.screen.active_tab == "risks" and bar.active == 2
+
+
+async def test_other_tabs_are_fetched_when_first_shown(fixture_db):
+    """A screen opens with its first list only; a tab's list comes from the file when shown."""
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "enter")
+        screen = app.screen
+        assert set(screen.data) == {"milestones"}
+        from store import open_store
+
+        with open_store(path, who="other") as other:  # another window adds a saving meanwhile
+            other.add_saving(project_id=ids["crm"], year="2016/17", amount=1234, kind="saving",
+                             band="Amber")
+        await press(pilot, "3")
+        assert 1234 in [s.amount for s in screen.active_panel().table.records]
+
+
+async def test_kept_screen_takes_a_new_theme(fixture_db):
+    """A programme screen kept from an earlier visit is drawn in the theme chosen since."""
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        kept = app.screen
+        before = kept.query_one("KeyBar").styles.background
+        await press(pilot, "escape")
+        app.theme = "textual-light"
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert app.screen is kept and isinstance(kept, ProgrammeScreen)
+        after = kept.query_one("KeyBar").styles.background
+        assert after != before
+        # and once shown in that theme, showing it again does not style it again
+        count = kept._css_update_count
+        await press(pilot, "escape", "enter")
+        assert app.screen is kept and kept._css_update_count == count
+
+
+async def test_saves_in_a_row_leave_one_saved_message(fixture_db):
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "enter")
+        for key in ("r", "enter", "down", "g", "enter", "down", "a", "enter"):
+            await press(pilot, key)
+        saved = [n for n in app._notifications if n.title == "Saved"]
+        assert [n.message for n in saved] == ["Go live phase 1: Amber."]
+        assert saved[0].timeout == app.SAVED_SECONDS
