@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from tui.widgets.keybar import KeyBar
@@ -20,6 +22,10 @@ class FilterInput(Input):
 
 class RagScreen(Screen):
     """A screen with a top bar, a list that '/' filters, and the shared key map."""
+
+    # Textual repaints the whole screen when focus moves (~20 ms); the widgets that gain and lose
+    # focus redraw themselves, so moving the keys to the reason or '/' line and back need not.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="screen.back"),

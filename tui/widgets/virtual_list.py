@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -45,12 +45,13 @@ class VirtualList(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False, id="list.last"),
         Binding("enter", "select", "Open", id="list.open"),
     ]
-    COMPONENT_CLASSES = {"virtual-list--header", "virtual-list--cursor", "virtual-list--placeholder"}
+    COMPONENT_CLASSES = {"virtual-list--header", "virtual-list--cursor", "virtual-list--cursor-focused",
+                         "virtual-list--placeholder"}
     DEFAULT_CSS = """
     VirtualList { height: 1fr; }
     VirtualList > .virtual-list--header { text-style: bold; background: $panel; }
     VirtualList > .virtual-list--cursor { background: $block-cursor-blurred-background; }
-    VirtualList:focus > .virtual-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    VirtualList > .virtual-list--cursor-focused { background: $block-cursor-background; color: $block-cursor-foreground; }
     VirtualList > .virtual-list--placeholder { color: $text-muted; }
     """
 
@@ -302,7 +303,7 @@ class VirtualList(ScrollView, can_focus=True):
                                    base + self._style("virtual-list--placeholder"))
             return Strip.blank(width, base)
         row = self.row_at(index)
-        style = base + self._style("virtual-list--cursor") if index == self.cursor else base
+        style = base + self._cursor_style() if index == self.cursor else base
         if row is None:
             return self._strip([Segment("  loading…")], width, scroll_x,
                                style + self._style("virtual-list--placeholder"))
@@ -318,6 +319,26 @@ class VirtualList(ScrollView, can_focus=True):
             if previous is not None or not grouped:
                 self._drawn[(real, grouped)] = segments
         return self._strip(segments, width, scroll_x, style)
+
+    def _cursor_style(self) -> Style:
+        return self._style("virtual-list--cursor-focused" if self.has_focus else "virtual-list--cursor")
+
+    # Focus changes only the cursor row's look (a style chosen in render_line, not a :focus rule,
+    # which would redraw every line): Textual's own focus and blur handlers redraw the whole list.
+
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()
+        self.has_focus = True
+        self.refresh_line(self.cursor + 1)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        self.refresh_line(self.cursor + 1)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     def row_cells(self, row, previous) -> list:
         """The cells of one row, a column at a time."""
