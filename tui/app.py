@@ -173,12 +173,7 @@ class RagboardApp(App):
         from textual.app import SystemCommand
 
         yield from super().get_system_commands(screen)
-        try:
-            with self.store_lock:
-                portfolios = self.store.portfolios()
-        except Exception:
-            portfolios = []
-        for portfolio in portfolios:
+        for portfolio in self._palette_portfolios():
             yield SystemCommand(f"Status date: {portfolio.name}",
                                 f"Change the status date ({portfolio.status_date}) of {portfolio.organisation or portfolio.name}",
                                 lambda p=portfolio: self.change_status_date(p))
@@ -188,6 +183,27 @@ class RagboardApp(App):
         if selection is not None:
             yield SystemCommand("History of the selection", "Every change to the selected item, newest first",
                                 self.show_selection_history)
+
+    def _palette_portfolios(self) -> list:
+        """Portfolios for the palette's status-date commands, never waiting on the loop for a worker
+        that holds the store (the last ones read are used meanwhile)."""
+        if self.store_lock.acquire(blocking=False):
+            try:
+                self._portfolios_seen = self.store.portfolios()
+            except Exception:
+                pass
+            finally:
+                self.store_lock.release()
+        return getattr(self, "_portfolios_seen", [])
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the palette of tui/commands.py, which paints the hits as soon as they are listed."""
+        from textual.command import CommandPalette
+
+        from tui.commands import JumpPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(JumpPalette(id="--command-palette"))
 
     def show_all_milestones(self) -> None:
         from tui.screens.milestones import MilestonesScreen

@@ -334,6 +334,31 @@ async def test_palette_jumps_to_a_project(fixture_db):
         assert app.screen.record.name == "Digital by Default"
 
 
+async def test_palette_lists_a_name_holding_brackets_as_typed(fixture_db):
+    """Names are plain text in the palette: '[2]' or '[/]' is not read as markup."""
+    path, ids = fixture_db
+    with fresh(path) as s:
+        s.add_project(programme_id=ids["cco"], reference="BR_1", name="Phase [2] rollout [/]",
+                      lead="Sam", stage="Concept")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        from tui.commands import JumpPalette
+
+        assert isinstance(app.screen, JumpPalette)
+        await type_text(pilot, "BR_1")
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        from textual.widgets import OptionList
+
+        prompts = [str(option.prompt) for option in app.screen.query_one(OptionList).options]
+        assert any("Phase [2] rollout [/]" in prompt for prompt in prompts), prompts
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProjectScreen) and app.screen.record.name == "Phase [2] rollout [/]"
+
+
 async def test_palette_changes_a_status_date(fixture_db):
     path, ids = fixture_db
     app = make_app(path)
