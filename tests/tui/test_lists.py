@@ -52,13 +52,13 @@ async def test_tabs_switch_with_number_keys_and_show_only_their_list(fixture_db)
         screen = app.screen
         assert isinstance(screen, ProjectScreen) and screen.active_tab == "milestones"
         await press(pilot, "2")
-        shown = [panel.id for panel in screen.query_one("#tabs").children if panel.display]
+        shown = [panel.id for panel in screen.query("Panel") if panel.display]
         assert shown == ["panel-risks"] and screen.active_tab == "risks"
         assert [r.reference for r in screen.active_panel().table.records] == ["R1", "R2", "R3"]
         assert app.focused is screen.active_panel().table
         await press(pilot, "shift+tab")
         assert screen.active_tab == "milestones"
-        assert [p.id for p in screen.query_one("#tabs").children if p.display] == ["panel-milestones"]
+        assert [p.id for p in screen.query("Panel") if p.display] == ["panel-milestones"]
 
 
 async def test_tab_bar_click_switches_tab(fixture_db):

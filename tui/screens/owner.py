@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from textual import work
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tui import fmt, forms
@@ -71,10 +70,10 @@ class OwnerScreen(RagScreen):
         yield Static(id="owner-header")
         yield TabBar([title for _, title, _ in self.TABS], id="tab-bar")
         # Only the first tab's list is built now; the others when first shown (a screen opens faster).
-        # Each tab's list is a child of #tabs, the one in view the only one displayed.
-        with Vertical(id="tabs"):
-            tab_id, _, panel_class = self.TABS[0]
-            yield panel_class(self.owner, id=f"panel-{tab_id}")
+        # Each tab's list sits below the tab bar, the one in view the only one displayed (no
+        # container around them: every container is drawn, line by line, when a screen opens).
+        tab_id, _, panel_class = self.TABS[0]
+        yield panel_class(self.owner, id=f"panel-{tab_id}")
         yield Static(f"{fmt.LEGEND}.", id="legend")
         yield from self.compose_bottom()
 
@@ -234,7 +233,7 @@ class OwnerScreen(RagScreen):
         # First visit to this tab: build its list now, from the data already fetched.
         panel_class = next(c for tab_id, _, c in self.TABS if tab_id == self.active_tab)
         panel = panel_class(self.owner, id=f"panel-{self.active_tab}")
-        self.query_one("#tabs").mount(panel)  # it shows self.data when mounted
+        self.mount(panel, after=self.query_one(TabBar))  # it shows self.data when mounted
         return panel
 
     def list_widget(self):
@@ -257,7 +256,7 @@ class OwnerScreen(RagScreen):
         """Put this tab's list in view (building it on the first visit) and mark its title."""
         self.active_tab = tab_id
         panel = self.active_panel()
-        for other in self.query_one("#tabs").children:
+        for other in self.query(Panel):
             other.display = other is panel
         self.query_one(TabBar).show_active([t for t, _, _ in self.TABS].index(tab_id))
         return panel
