@@ -8,6 +8,10 @@ from pathlib import Path
 
 VERSION = "0.1.0"
 EXIT_UNUSABLE = 2
+# Rows of the home screen read ahead while the app loads, on the integrity check's thread: its
+# first page (tui/screens/home.py asks for 40). Another size loses only the head start: the store
+# serves rows read ahead only for a request they answer, and only if the file has not changed.
+HOME_FIRST_PAGE = 40
 
 
 def default_db_path() -> Path:
@@ -78,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
             write_demo_file(path)
             notice = f"Created {path} with the demo portfolios."
-        store, check = open_store_checking_later(path)
+        store, check = open_store_checking_later(path, home_page=HOME_FIRST_PAGE)
     except StoreError as exc:
         return _fail(str(exc))
     except OSError as exc:

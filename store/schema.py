@@ -163,6 +163,19 @@ CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount);
 CREATE INDEX change_group_by_reverts ON change_group(reverts);
 CREATE INDEX change_by_portfolio ON change(portfolio_id);
 """,
+    # Step 4: nearly every milestone, risk and saving belongs to a project, not to a programme, so
+    # the by-programme indexes held a NULL entry for almost every row: a fifth of a large file, read
+    # by every start-up's integrity check. They now hold only the rows a programme owns (a query on
+    # programme_id = ? still uses them: the equality implies IS NOT NULL).
+    4: """
+DROP INDEX milestone_by_programme;
+DROP INDEX risk_by_programme;
+DROP INDEX saving_by_programme;
+CREATE INDEX milestone_by_programme ON milestone(programme_id, status, actual, forecast, baseline, due)
+    WHERE programme_id IS NOT NULL;
+CREATE INDEX risk_by_programme ON risk(programme_id, status, likelihood, impact) WHERE programme_id IS NOT NULL;
+CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount) WHERE programme_id IS NOT NULL;
+""",
 }
 
 SCHEMA_VERSION = max(STEPS)

@@ -32,6 +32,12 @@ class Store(Queries, Writes):
         self._clock = clock  # tests fix the time stamped on changes
         self._mine: list[int] = []  # change groups made through this instance, for undo
         self._data_version = self._read_data_version()
+        # The home screen's first page, read by another connection while the app loads (see
+        # open_store_checking_later): (limit, rows), served once, and only while the file is as it
+        # was when this store opened: no commit by another connection (data_version) and no write
+        # through this one (a write clears _ahead_version).
+        self._ahead: tuple[int, list] | None = None
+        self._ahead_version: int | None = self._data_version
 
     # -- file state -------------------------------------------------------------------------
 
@@ -64,6 +70,25 @@ class Store(Queries, Writes):
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM programme)").fetchone()[0] == 1
 
+    # -- the first page, read ahead --------------------------------------------------------------
+
+    def home_rows(self, offset: int = 0, limit: int = 200, text: str | None = None) -> list[r.ProgrammeSummary]:
+        rows = self._take_ahead(offset, limit, text)
+        return rows if rows is not None else super().home_rows(offset, limit, text)
+
+    def _take_ahead(self, offset: int, limit: int, text: str | None) -> list | None:
+        """The rows read ahead, if they answer this request and still describe the file; once only."""
+        ahead, version = self._ahead, self._ahead_version
+        self._ahead = self._ahead_version = None
+        if ahead is None or version is None or (text and text.strip()):
+            return None
+        page, rows = ahead
+        if offset + limit > page and len(rows) == page:  # asks beyond what was read
+            return None
+        if self._read_data_version() != version:  # another connection has committed since
+            return None
+        return rows[offset:offset + limit]
+
 
 def open_store(path, *, read_only: bool | None = None, who: str | None = None, clock=None) -> Store:
     """Open (or create, owner-only) a ragboard file. Unusable files raise UnusableFileError.
@@ -80,20 +105,26 @@ class IntegrityCheck:
 
     SQLite releases the GIL while it reads, so on a large file the check overlaps start-up
     instead of adding to it. confirm() waits for it and raises CorruptFileError if it failed.
+    Given a store and home_page, once the file has passed it also reads the home screen's first
+    page on a read-only connection of its own, for the store to serve (Store._take_ahead).
     """
 
-    def __init__(self, path):
+    def __init__(self, path, store: Store | None = None, home_page: int = 0):
         import threading
 
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(path,), name="integrity-check", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(path, store, home_page), name="integrity-check",
+                                        daemon=True)
         self._thread.start()
 
-    def _run(self, path) -> None:
+    def _run(self, path, store: Store | None, home_page: int) -> None:
         try:
             check_intact(path)
         except Exception as exc:  # noqa: BLE001 - handed to confirm() on the caller's thread
             self._error = exc
+            return
+        if store is not None and home_page > 0 and not store.read_only:
+            _read_ahead(store, home_page)
 
     def confirm(self) -> None:
         self._thread.join()
@@ -101,11 +132,41 @@ class IntegrityCheck:
             raise self._error
 
 
-def open_store_checking_later(path, **kwargs) -> tuple[Store, IntegrityCheck | None]:
-    """Open a file leaving its integrity check running; call check.confirm() before showing it."""
+class _Reader(Queries):
+    """The store's reads on another connection."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+
+def _read_ahead(store: Store, page: int) -> None:
+    """Read the home screen's first page on a connection of this thread's own (never the store's).
+
+    Only a head start: on any failure the screen reads the page itself. The store is writable, so
+    its own connection keeps the -wal and -shm files in place and a read-only connection sees
+    exactly what it sees.
+    """
+    try:
+        conn = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return
+    try:
+        rows = _Reader(conn).home_rows_in_one_step(0, page)
+    except Exception:  # noqa: BLE001 - the screen asks again, on the store's connection
+        return
+    finally:
+        conn.close()
+    store._ahead = (page, rows)
+
+
+def open_store_checking_later(path, *, home_page: int = 0, **kwargs) -> tuple[Store, IntegrityCheck]:
+    """Open a file leaving its integrity check running; call check.confirm() before showing it.
+
+    home_page > 0 also reads that many rows of the home screen ahead, once the check has passed.
+    """
     conn, ro = connect(path, read_only=kwargs.pop("read_only", None), check=False)
     store = Store(conn, Path(path), ro, **kwargs)
-    return store, IntegrityCheck(path)
+    return store, IntegrityCheck(path, store, home_page)
 
 
 __all__ = ["Store", "open_store", "r"]

@@ -141,6 +141,7 @@ class Writes:
         """BEGIN IMMEDIATE, a change group for the action, COMMIT (or ROLLBACK on any error)."""
         if self.read_only:
             raise ReadOnlyError(str(self.path))
+        self._ahead_version = None  # rows read ahead at start-up no longer describe the file
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -72,6 +72,8 @@ class HomeScreen(RagScreen):
     def compose(self):
         yield from self.compose_top()
         # Pages of a screenful or so: the first paint waits for one page, and a page costs the same at any size.
+        # The command reads this first page ahead while the app loads (ragboard_cli.main.HOME_FIRST_PAGE):
+        # keep the two the same, or the first page is read again here.
         yield VirtualList(COLUMNS, self._fetch, self._count, page_size=40, id="programmes",
                           empty_text="No programme matches the filter.")
         yield Static(WELCOME, id="welcome")
