@@ -155,6 +155,13 @@ class Screen:
 class Frame:
     at: float  # perf_counter when the frame's last byte was read
     touched: set[int] = field(default_factory=set)
+    shown: list[str] = field(default_factory=list)  # the screen's lines as this frame left them
+
+    def lines(self) -> list[str]:
+        return self.shown
+
+    def text(self) -> str:
+        return "\n".join(self.shown)
 
 
 class TimeoutError_(Exception):
@@ -199,29 +206,40 @@ class Session:
     # -- reading -------------------------------------------------------------------------------
 
     def _pump(self, timeout: float) -> bool:
-        """Read what is there (waiting up to timeout); False when the app has gone."""
+        """Read what is there (waiting up to timeout); False when the app has gone.
+
+        Everything the app has written is read, each piece timed as it arrives, before any of it
+        is parsed: this emulator parses far slower than a real terminal, and parsing between reads
+        would hold a large frame back in the pty (and charge its parsing to the app)."""
         self.got_data = False
-        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
-        if not ready:
-            return True
-        try:
-            data = os.read(self.fd, 1 << 16)
-        except OSError:
-            return False
-        if not data:
-            return False
-        self.got_data = True
-        at = time.perf_counter()
+        chunks: list[tuple[float, bytes]] = []
+        wait = max(0.0, timeout)
+        alive = True
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], wait)
+            if not ready:
+                break
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                alive = False
+                break
+            chunks.append((time.perf_counter(), data))
+            wait = 0.0
         screen = self.screen
-        screen.feed(self._decoder.decode(data))
-        if screen.replies:
-            os.write(self.fd, "".join(screen.replies).encode())
-            screen.replies.clear()
-        if screen.frame_ended or not screen.synchronized:
-            self.frames.append(Frame(at, screen.touched))
-            screen.touched = set()
-            screen.frame_ended = False
-        return True
+        for at, data in chunks:
+            self.got_data = True
+            screen.feed(self._decoder.decode(data))
+            if screen.replies:
+                os.write(self.fd, "".join(screen.replies).encode())
+                screen.replies.clear()
+            if screen.frame_ended or not screen.synchronized:
+                self.frames.append(Frame(at, screen.touched, screen.lines()))
+                screen.touched = set()
+                screen.frame_ended = False
+        return alive
 
     def wait_for(self, predicate, *, since: float | None = None, timeout: float = 10.0, what: str = "") -> float:
         """The end time of the first frame after `since` whose screen satisfies predicate."""
@@ -232,7 +250,7 @@ class Session:
             while seen < len(self.frames):
                 frame = self.frames[seen]
                 seen += 1
-                if frame.at >= since and predicate(self.screen, frame):
+                if frame.at >= since and predicate(frame, frame):  # the screen as that frame left it
                     return frame.at
             left = deadline - time.perf_counter()
             if left <= 0:

@@ -47,6 +47,8 @@ class RagScreen(Screen):
         # The '/' line is mounted, hidden, once the screen has shown (it opens faster without it), so
         # '/' can give it focus at once: keys typed straight after '/' go to the filter, not the list.
         self.call_after_refresh(self._build_hidden_lines)
+        # Just styled with the app's current CSS: its first showing need not style it all again.
+        self._css_update_count = self.app._css_update_count
 
     def _build_hidden_lines(self) -> None:
         self.filter_box(True)
