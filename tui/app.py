@@ -205,6 +205,20 @@ class RagboardApp(App):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(JumpPalette(id="--command-palette"))
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual's palette holds the screen still for 50 ms as it closes, to hide the screens in
+        between. ragboard's commands draw their screen whole, so the hold ends as soon as the
+        command has run: the palette queues the command just after this, so two turns of the
+        app's queue from now."""
+        self._begin_batch()
+
+        def end_batch() -> None:
+            self._end_batch()
+            if not self._batch_count:
+                self.screen.refresh()
+
+        self.call_later(self.call_later, end_batch)
+
     def show_all_milestones(self) -> None:
         from tui.screens.milestones import MilestonesScreen
 
