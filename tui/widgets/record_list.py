@@ -80,8 +80,7 @@ class RecordList(VirtualList):
         for index, shown in enumerate(self._shown):
             if shown.id == record.id:
                 self._shown[index] = record
-                for grouped in (True, False):
-                    self._drawn.pop((index, grouped), None)
+                self._forget_drawn(index)
                 self.refresh_line(index + 1)
                 if index == self.cursor:
                     self._post_highlight()

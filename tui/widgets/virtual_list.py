@@ -94,6 +94,9 @@ class VirtualList(ScrollView, can_focus=True):
         # Drawn rows, unstyled, by (row index, names its group): a scroll redraws every line in view,
         # and drawing a row's cells costs far more than styling a drawn one.
         self._drawn: dict[tuple[int, bool], list[Segment]] = {}
+        # The same rows as finished lines, in the list's own style (not the cursor's), by (row index,
+        # names its group, width): a scroll then draws the rows still in view for nothing.
+        self._strips: dict[tuple[int, bool, int], Strip] = {}
         self._widths: dict[Column, int] = {}
 
     # -- data ---------------------------------------------------------------------------------
@@ -107,7 +110,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._generation += 1
         self._pages.clear()
         self._pending.clear()
-        self._drawn.clear()
+        self._forget_drawn()
         if at_once:
             text = self.filter_text
             first = self._fetch(0, self.page_size, text)
@@ -132,7 +135,7 @@ class VirtualList(ScrollView, can_focus=True):
             return
         self.total = total
         self._pages[0] = first
-        self._drawn.clear()
+        self._forget_drawn()
         self.loaded = True
         if self._on_count is not None:
             self._on_count(total, self.filter_text)
@@ -205,7 +208,7 @@ class VirtualList(ScrollView, can_focus=True):
             for i, row in enumerate(rows):
                 if predicate(row):
                     rows[i] = make(row)
-                    self._drawn.clear()
+                    self._forget_drawn()
                     self.refresh()
                     self._post_highlight()
                     return True
@@ -265,18 +268,30 @@ class VirtualList(ScrollView, can_focus=True):
                     widths[column] = column.width + spare * column.grow // shares
         if widths != self._widths:
             self._widths = widths
-            self._drawn.clear()
+            self._forget_drawn()
             self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._strips.clear()  # finished lines hold the list's own style, which may have changed
         # Drawn rows hold only the cells' own colours: they are drawn again after a theme change, not
         # when focus moves to the reason or '/' line and back (that would redraw every row in view).
         css = getattr(self.app, "_css_update_count", None)
         if css != getattr(self, "_drawn_css", None):
             self._drawn_css = css
+            self._forget_drawn()
+
+    def _forget_drawn(self, index: int | None = None) -> None:
+        """Draw every row again (or only this one) when it is next in view."""
+        if index is None:
             self._drawn.clear()
+            self._strips.clear()
+            return
+        for grouped in (True, False):
+            self._drawn.pop((index, grouped), None)
+        for key in [key for key in self._strips if key[0] == index]:
+            del self._strips[key]
 
     def _style(self, name: str) -> Style:
         """A component's style, or "" for the list's own: worked out once until the styles change
@@ -310,6 +325,11 @@ class VirtualList(ScrollView, can_focus=True):
         real = index
         # The first row in view always names its group, so a scrolled list still says where it is.
         grouped = y > 1
+        plain = index != self.cursor and not scroll_x
+        if plain:
+            strip = self._strips.get((real, grouped, width))
+            if strip is not None:
+                return strip
         segments = self._drawn.get((real, grouped))
         if segments is None:
             previous = self._previous(real) if grouped else None
@@ -318,7 +338,10 @@ class VirtualList(ScrollView, can_focus=True):
                 segments.extend(self._cell(cell, column))
             if previous is not None or not grouped:
                 self._drawn[(real, grouped)] = segments
-        return self._strip(segments, width, scroll_x, style)
+        strip = self._strip(segments, width, scroll_x, style)
+        if plain and (real, grouped) in self._drawn:
+            self._strips[(real, grouped, width)] = strip
+        return strip
 
     def _cursor_style(self) -> Style:
         return self._style("virtual-list--cursor-focused" if self.has_focus else "virtual-list--cursor")
