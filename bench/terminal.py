@@ -151,6 +151,9 @@ class Screen:
             self.replies.append(f"\x1b[{self.y + 1};{self.x + 1}R")
 
 
+_SYNC_BEGIN, _SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"  # a synchronized frame's marks
+
+
 @dataclass
 class Frame:
     at: float  # perf_counter when the frame's last byte was read
@@ -215,6 +218,7 @@ class Session:
         chunks: list[tuple[float, bytes]] = []
         wait = max(0.0, timeout)
         alive = True
+        open_frame = False  # a synchronized frame has begun in what was read, and not ended
         while True:
             ready, _, _ = select.select([self.fd], [], [], wait)
             if not ready:
@@ -227,7 +231,12 @@ class Session:
                 alive = False
                 break
             chunks.append((time.perf_counter(), data))
-            wait = 0.0
+            begin, end = data.rfind(_SYNC_BEGIN), data.rfind(_SYNC_END)
+            if begin > end:
+                open_frame = True
+            elif end >= 0:
+                open_frame = False
+            wait = 0.2 if open_frame else 0.0  # the rest of a frame is on its way: read it first
         screen = self.screen
         for at, data in chunks:
             self.got_data = True

@@ -104,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
 def run_app(store, notice: str | None) -> None:
     from tui.app import RagboardApp
 
+    # Textual writes each frame to the terminal from a thread of its own, which must win Python's
+    # lock back from the screen's thread between the pieces of a frame: at the default 5 ms a turn,
+    # a frame reached the terminal up to ~20 ms after it was drawn.
+    sys.setswitchinterval(0.0005)
     RagboardApp(store, notice=notice).run()
 
 

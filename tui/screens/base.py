@@ -60,9 +60,10 @@ class RagScreen(Screen):
 
     def _hidden_line(self, widget_id: str, kind, make, create: bool):
         """The line with this id, or (with create) a new one from make(), mounted hidden above the keys."""
-        found = self.query(f"#{widget_id}")
-        if found:
-            return found.first(kind)
+        lines = self.__dict__.setdefault("_hidden_lines", {})  # kept: a query walks every widget
+        line = lines.get(widget_id)
+        if line is not None:
+            return line
         if not create:
             return None
         line = make()
@@ -71,6 +72,7 @@ class RagScreen(Screen):
             self.mount(line, before=self.query_one(KeyBar))
         except Exception:  # the screen is closing
             return None
+        lines[widget_id] = line
         return line
 
     def ask_reason(self, title: str, done) -> None:

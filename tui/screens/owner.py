@@ -227,13 +227,17 @@ class OwnerScreen(RagScreen):
     # -- tabs -------------------------------------------------------------------------------
 
     def active_panel(self) -> Panel:
-        found = self.query(f"#panel-{self.active_tab}")
-        if found:
-            return found.first(Panel)
-        # First visit to this tab: build its list now, from the data already fetched.
-        panel_class = next(c for tab_id, _, c in self.TABS if tab_id == self.active_tab)
-        panel = panel_class(self.owner, id=f"panel-{self.active_tab}")
-        self.mount(panel, after=self.query_one(TabBar))  # it shows self.data when mounted
+        panels = self.__dict__.setdefault("_panels", {})  # kept: a query walks every widget
+        panel = panels.get(self.active_tab)
+        if panel is None:
+            found = self.query(f"#panel-{self.active_tab}")
+            if found:
+                panel = found.first(Panel)
+            else:  # first visit to this tab: build its list now, from the data already fetched
+                panel_class = next(c for tab_id, _, c in self.TABS if tab_id == self.active_tab)
+                panel = panel_class(self.owner, id=f"panel-{self.active_tab}")
+                self.mount(panel, after=self.query_one(TabBar))  # it shows self.data when mounted
+            panels[self.active_tab] = panel
         return panel
 
     def list_widget(self):
@@ -271,10 +275,10 @@ class OwnerScreen(RagScreen):
         if panel.is_mounted:  # (a list built just now takes the focus, and selects, when mounted)
             panel.table.focus()
             self.select_pending(panel)
-        for box in self.query("#filter"):
-            if box.display:
-                box.value = ""
-                box.display = False
+        box = self.filter_box()
+        if box is not None and box.display:
+            box.value = ""
+            box.display = False
 
     def action_next_tab(self, step: int) -> None:
         ids = [t[0] for t in self.TABS]
@@ -338,7 +342,7 @@ class OwnerScreen(RagScreen):
         shown = (panel.id or "").removeprefix("panel-")
         panel.records_changed()
         self.stale_tabs = {tab_id for tab_id, _, _ in self.TABS if tab_id != shown}
-        self._refresh_header()
+        self.call_after_refresh(self._refresh_header)  # after the row is painted: the worker competes for the GIL
 
     @work(thread=True, exclusive=True, group="owner-header")
     def _refresh_header(self) -> None:

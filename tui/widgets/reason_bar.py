@@ -54,7 +54,8 @@ class ReasonBar(Vertical):
         box = self.input
         box.value = ""
         # Above the '/' line when that is showing (both sit at the foot of the screen).
-        shown = [f for f in self.screen.query("#filter") if f.display]
+        filter_line = self.screen.filter_box()
+        shown = [filter_line] if filter_line is not None and filter_line.display else []
         self.styles.margin = (0, 0, 1 + (shown[0].outer_size.height or 3) if shown else 1, 0)
         self.display = True
         self.screen.set_focus(box)  # now: the next key typed is already on its way
