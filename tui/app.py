@@ -275,8 +275,19 @@ class RagboardApp(App):
             self.install_screen(screen, name=f"kept-{kind}")
             self._load_screen_css(screen)
             self._get_screen(screen)  # composed and mounted now; shown by open_owner
+            self.set_timer(0.05, lambda: self._lay_out_ahead(screen))
         if rest:
-            self.set_timer(0.05, lambda: self.prebuild_owner_screens(rest))
+            self.set_timer(0.1, lambda: self.prebuild_owner_screens(rest))
+
+    def _lay_out_ahead(self, screen) -> None:
+        """Lay out and draw a built screen once while it is hidden (nothing is shown), so that its
+        first showing does not also pay for each widget's first layout and first drawing; and start
+        its update timer, whose first tick comes a whole frame (1/60 s) after it starts. (Textual's
+        own methods, private in 8.2.8, which is pinned.)"""
+        if screen.is_mounted and screen not in self.screen_stack:
+            screen._refresh_layout(self.size)
+            screen._compositor.render_update(full=True)
+            screen._update_timer.resume()  # it ticks once, finds the screen hidden, and pauses
 
     def open_owner(self, kind: str, owner_id: int, select: tuple[str, int] | None = None) -> None:
         """Open a programme's or a project's screen.
