@@ -360,6 +360,9 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
                 notes.append("Filter across all milestones: on the All milestones screen (m on home), '/' then a "
                              "word typed in one go, until the narrowed list and its count are painted; the filter "
                              "waits for a pause in the typing (40 ms) before it asks the store.")
+                notes.append("A frame is timed when its last byte is read from the terminal; everything the app "
+                             "has written is read before any of it is parsed (this emulator parses far slower "
+                             "than a real terminal). Both apps run with compiled modules cached, as installed.")
         for db in dbs:
             notes += [f"{db.label}: {note}" for note in db.notes]
         met = write_report(out, dbs, started, notes, store_rows)
