@@ -13,6 +13,14 @@ from tui.widgets.reason_bar import ReasonBar
 from tui.widgets.topbar import TopBar
 
 
+def status_bindings(prefix: str, what: str, complete: str) -> list[Binding]:
+    """r, a, g and c: set the selected item's status (what), each asking for an optional reason."""
+    return [*(Binding(key, f"set_status('{status}')", status, id=f"{prefix}.{status.lower()}",
+                      tooltip=f"Set {what} to {status}, with an optional reason")
+              for key, status in (("r", "Red"), ("a", "Amber"), ("g", "Green"))),
+            Binding("c", "set_status('Complete')", "Complete", id=f"{prefix}.complete", tooltip=complete)]
+
+
 class FilterInput(Input):
     """The '/' line: filters the list in view as you type."""
 
@@ -36,6 +44,7 @@ class RagScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.stale = False  # set when the file changed while another screen was on top
+        self._hidden_lines: dict = {}  # the reason and '/' lines once made (a query walks every widget)
 
     def compose_top(self):
         yield TopBar(self.crumb, id="topbar")
@@ -60,7 +69,7 @@ class RagScreen(Screen):
 
     def _hidden_line(self, widget_id: str, kind, make, create: bool):
         """The line with this id, or (with create) a new one from make(), mounted hidden above the keys."""
-        lines = self.__dict__.setdefault("_hidden_lines", {})  # kept: a query walks every widget
+        lines = self._hidden_lines
         line = lines.get(widget_id)
         if line is not None:
             return line

@@ -7,11 +7,10 @@ and c set its status here, with the same optional reason as on the project scree
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import Static
 
 from tui import fmt
-from tui.screens.base import RagScreen
+from tui.screens.base import RagScreen, status_bindings
 from tui.widgets.virtual_list import Column, VirtualList
 
 COLUMNS = [
@@ -26,16 +25,8 @@ COLUMNS = [
 
 class MilestonesScreen(RagScreen):
     crumb = "Programmes > All milestones"
-    BINDINGS = [
-        Binding("r", "set_status('Red')", "Red", id="milestones.red",
-                tooltip="Set the selected milestone to Red, with an optional reason"),
-        Binding("a", "set_status('Amber')", "Amber", id="milestones.amber",
-                tooltip="Set the selected milestone to Amber, with an optional reason"),
-        Binding("g", "set_status('Green')", "Green", id="milestones.green",
-                tooltip="Set the selected milestone to Green, with an optional reason"),
-        Binding("c", "set_status('Complete')", "Complete", id="milestones.complete",
-                tooltip="Mark the selected milestone Complete, with an optional reason"),
-    ]
+    BINDINGS = status_bindings("milestones", "the selected milestone",
+                               "Mark the selected milestone Complete, with an optional reason")
 
     def compose(self):
         yield from self.compose_top()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from tui import fmt, forms
-from tui.screens.base import RagScreen
+from tui.screens.base import RagScreen, status_bindings
 from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel
 from tui.widgets.tab_bar import TabBar
 from tui.widgets.virtual_list import VirtualList
@@ -28,14 +28,8 @@ class OwnerScreen(RagScreen):
     """A programme or project: header lines and a tab per list."""
 
     BINDINGS = [
-        Binding("r", "set_status('Red')", "Red", id="owner.red",
-                tooltip="Set the selected milestone (or project) to Red, with an optional reason"),
-        Binding("a", "set_status('Amber')", "Amber", id="owner.amber",
-                tooltip="Set the selected milestone (or project) to Amber, with an optional reason"),
-        Binding("g", "set_status('Green')", "Green", id="owner.green",
-                tooltip="Set the selected milestone (or project) to Green, with an optional reason"),
-        Binding("c", "set_status('Complete')", "Complete", id="owner.complete",
-                tooltip="Mark the selected milestone Complete (on a project: back to its derived RAG)"),
+        *status_bindings("owner", "the selected milestone (or project)",
+                         "Mark the selected milestone Complete (on a project: back to its derived RAG)"),
         Binding("e", "edit", "Edit", id="owner.edit", tooltip="Edit the selected item in a form"),
         Binding("n", "new", "New", id="owner.new", tooltip="Add a new item to the list in view"),
         Binding("x", "close_item", "Close", id="owner.close",
@@ -60,6 +54,7 @@ class OwnerScreen(RagScreen):
         self.unfilled_tabs: set[str] = set()  # lists built but not yet given self.data (filled when shown)
         self.reset_tabs: set[str] = set()  # lists still showing the last programme or project
         self.active_tab = self.TABS[0][0]
+        self._panels: dict[str, Panel] = {}  # each tab's list once found or built (a query walks every widget)
 
     @property
     def owner(self) -> dict:
@@ -184,7 +179,7 @@ class OwnerScreen(RagScreen):
         if self.pending_select is not None:
             tab_id = self.pending_select[0]
             if self.active_tab != tab_id:
-                self.action_tab([t for t, _, _ in self.TABS].index(tab_id))  # its list selects the record
+                self.action_tab(self._tab_index(tab_id))  # its list selects the record
                 return
             self.select_pending(self.active_panel())
         if self.focused is None:
@@ -227,14 +222,14 @@ class OwnerScreen(RagScreen):
     # -- tabs -------------------------------------------------------------------------------
 
     def active_panel(self) -> Panel:
-        panels = self.__dict__.setdefault("_panels", {})  # kept: a query walks every widget
+        panels = self._panels
         panel = panels.get(self.active_tab)
         if panel is None:
             found = self.query(f"#panel-{self.active_tab}")
             if found:
                 panel = found.first(Panel)
             else:  # first visit to this tab: build its list now, from the data already fetched
-                panel_class = next(c for tab_id, _, c in self.TABS if tab_id == self.active_tab)
+                panel_class = self._panel_class(self.active_tab)
                 panel = panel_class(self.owner, id=f"panel-{self.active_tab}")
                 self.mount(panel, after=self.query_one(TabBar))  # it shows self.data when mounted
             panels[self.active_tab] = panel
@@ -256,13 +251,19 @@ class OwnerScreen(RagScreen):
                     panel.table.scroll_to(0, 0, animate=False, immediate=True)
                 panel.show(self.data[tab_id])
 
+    def _tab_index(self, tab_id: str) -> int:
+        return next(i for i, (t, _, _) in enumerate(self.TABS) if t == tab_id)
+
+    def _panel_class(self, tab_id: str) -> type[Panel]:
+        return self.TABS[self._tab_index(tab_id)][2]
+
     def _show_tab(self, tab_id: str) -> Panel:
         """Put this tab's list in view (building it on the first visit) and mark its title."""
         self.active_tab = tab_id
         panel = self.active_panel()
         for other in self.query(Panel):
             other.display = other is panel
-        self.query_one(TabBar).show_active([t for t, _, _ in self.TABS].index(tab_id))
+        self.query_one(TabBar).show_active(self._tab_index(tab_id))
         return panel
 
     def action_tab(self, index: int) -> None:
@@ -281,8 +282,7 @@ class OwnerScreen(RagScreen):
             box.display = False
 
     def action_next_tab(self, step: int) -> None:
-        ids = [t[0] for t in self.TABS]
-        self.action_tab((ids.index(self.active_tab) + step) % len(ids))
+        self.action_tab((self._tab_index(self.active_tab) + step) % len(self.TABS))
 
     def on_tab_bar_chosen(self, event: TabBar.Chosen) -> None:
         self.action_tab(event.index)
@@ -367,7 +367,7 @@ class OwnerScreen(RagScreen):
         if tab_id not in self.stale_tabs:
             return
         self.stale_tabs.discard(tab_id)
-        panel_class = next(c for t, _, c in self.TABS if t == tab_id)
+        panel_class = self._panel_class(tab_id)
         try:
             data = self.app.locked(panel_class.fetch, self.app.store, self.owner)
         except Exception as exc:
