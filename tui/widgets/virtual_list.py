@@ -350,18 +350,17 @@ class VirtualList(ScrollView, can_focus=True):
     # which would redraw every line): Textual's own focus and blur handlers redraw the whole list.
 
     def _on_focus(self, event: events.Focus) -> None:
-        event.prevent_default()
-        self.has_focus = True
-        self.refresh_line(self.cursor + 1)
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
+        self._focus_changed(event, True, events.DescendantFocus)
 
     def _on_blur(self, event: events.Blur) -> None:
+        self._focus_changed(event, False, events.DescendantBlur)
+
+    def _focus_changed(self, event, focused: bool, tell_parent) -> None:
         event.prevent_default()
-        self.has_focus = False
+        self.has_focus = focused
         self.refresh_line(self.cursor + 1)
         if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
+            self.parent.post_message(tell_parent(self))
 
     def row_cells(self, row, previous) -> list:
         """The cells of one row, a column at a time."""
