@@ -76,12 +76,17 @@ def test_a_filtered_request_is_read(tmp_path):
         assert len(queries) == 1
 
 
+def _rename_g0_elsewhere(path) -> None:
+    """Another connection commits a change to programme G0."""
+    with closing(sqlite3.connect(path)) as other, other:
+        other.execute("UPDATE programme SET name = 'Renamed' WHERE code = 'G0'")
+
+
 def test_a_commit_by_another_connection_after_opening_is_seen(tmp_path):
     path = tmp_path / "board.db"
     _make(path)
     with _opened(path) as store:
-        with closing(sqlite3.connect(path)) as other, other:
-            other.execute("UPDATE programme SET name = 'Renamed' WHERE code = 'G0'")
+        _rename_g0_elsewhere(path)
         first = store.home_rows(0, 3)[0]
         assert first.programme.name == "Renamed"
 
@@ -100,8 +105,7 @@ def test_a_change_seen_by_the_poll_is_not_hidden(tmp_path):
     path = tmp_path / "board.db"
     _make(path)
     with _opened(path) as store:
-        with closing(sqlite3.connect(path)) as other, other:
-            other.execute("UPDATE programme SET name = 'Renamed' WHERE code = 'G0'")
+        _rename_g0_elsewhere(path)
         assert store.changed_elsewhere()
         assert store.home_rows(0, 3)[0].programme.name == "Renamed"
 

@@ -25,6 +25,14 @@ async def type_text(pilot, text: str) -> None:
     await settle(pilot)
 
 
+async def palette_search(pilot, text: str) -> None:
+    """Open the palette, type text, and wait for its hits to be listed."""
+    await press(pilot, "ctrl+p")
+    await type_text(pilot, text)
+    await asyncio.sleep(0.3)
+    await settle(pilot)
+
+
 def set_field(app, key: str, value: str) -> None:
     from textual.widgets import Input, Select, TextArea
 
@@ -324,10 +332,7 @@ async def test_palette_jumps_to_a_project(fixture_db):
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+p")
-        await type_text(pilot, "Digital")
-        await asyncio.sleep(0.3)
-        await settle(pilot)
+        await palette_search(pilot, "Digital")
         await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, ProjectScreen)
@@ -343,13 +348,10 @@ async def test_palette_lists_a_name_holding_brackets_as_typed(fixture_db):
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+p")
+        await palette_search(pilot, "BR_1")
         from tui.commands import JumpPalette
 
         assert isinstance(app.screen, JumpPalette)
-        await type_text(pilot, "BR_1")
-        await asyncio.sleep(0.3)
-        await settle(pilot)
         from textual.widgets import OptionList
 
         prompts = [str(option.prompt) for option in app.screen.query_one(OptionList).options]
@@ -364,10 +366,7 @@ async def test_palette_changes_a_status_date(fixture_db):
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+p")
-        await type_text(pilot, "Status date: FutureFit")
-        await asyncio.sleep(0.3)
-        await settle(pilot)
+        await palette_search(pilot, "Status date: FutureFit")
         await press(pilot, "enter")
         assert isinstance(app.screen, FormScreen)
         set_field(app, "status_date", "31/12/2015")
@@ -714,10 +713,7 @@ async def test_palette_opens_all_milestones(fixture_db):
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "ctrl+p")
-        await type_text(pilot, "All milestones")
-        await asyncio.sleep(0.3)
-        await settle(pilot)
+        await palette_search(pilot, "All milestones")
         await press(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, MilestonesScreen)
