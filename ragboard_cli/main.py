@@ -108,7 +108,7 @@ def run_app(store, notice: str | None) -> None:
     # lock back from the screen's thread between the pieces of a frame: at the default 5 ms a turn,
     # a frame reached the terminal up to ~20 ms after it was drawn.
     sys.setswitchinterval(0.0005)
-    RagboardApp(store, notice=notice).run()
+    RagboardApp(store, notice=notice, collect_when_idle=True).run()
 
 
 def entry() -> int:

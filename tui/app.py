@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -39,7 +40,9 @@ class RagboardApp(App):
     ]
     POLL_SECONDS = 0.5
 
-    def __init__(self, store, *, notice: str | None = None) -> None:
+    def __init__(self, store, *, notice: str | None = None, collect_when_idle: bool = False) -> None:
+        """collect_when_idle: run Python's garbage collector while the user is idle (IdleCollector);
+        the ragboard command sets it, as it owns the process (a test run does not)."""
         super().__init__()
         self.store = store
         self.notice = notice
@@ -51,6 +54,11 @@ class RagboardApp(App):
         # Seconds of no typing before a '/' filter over a long list asks the store (tests set 0).
         self.filter_delay = 0.04
         self._owner_screens: dict = {}  # "programme" / "project" -> the screen kept to show again
+        self._collector = None
+        if collect_when_idle:
+            from tui.collector import IdleCollector
+
+            self._collector = IdleCollector()
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -63,6 +71,11 @@ class RagboardApp(App):
         if self.notice:
             self.notify(self.notice, title="Demo data")
         self.set_interval(self.poll_seconds, self._poll, name="changed-elsewhere")
+
+    async def on_event(self, event) -> None:
+        if self._collector is not None and isinstance(event, events.InputEvent):
+            self._collector.input_seen()
+        await super().on_event(event)
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -278,17 +291,12 @@ class RagboardApp(App):
             self.set_timer(0.05, lambda: self._lay_out_ahead(screen))
         if rest:
             self.set_timer(0.1, lambda: self.prebuild_owner_screens(rest))
-        else:
-            self.set_timer(0.1, self._freeze_start_up_objects)
+        elif self._collector is not None:
+            self.set_timer(0.1, self._start_collector)  # after the last screen's _lay_out_ahead
 
-    @staticmethod
-    def _freeze_start_up_objects() -> None:
-        """Set what start-up built (modules, styles, the screens built ahead) aside from the garbage
-        collector: a full collection scanned all of it, pausing the app 50-80 ms every few seconds
-        of use at 5,000 projects. Later objects are collected as before."""
-        import gc
-
-        gc.freeze()
+    def _start_collector(self) -> None:
+        self._collector.freeze_start_up()
+        self.set_interval(self._collector.CHECK_SECONDS, self._collector.tick, name="idle-collector")
 
     def _lay_out_ahead(self, screen) -> None:
         """Lay out and draw a built screen once while it is hidden (nothing is shown), so that its

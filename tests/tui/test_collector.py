@@ -1,0 +1,149 @@
+"""The idle garbage collector: when it collects, what it freezes, and that its sweep frees what was frozen."""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+import tui.collector as collector_module
+from tui.collector import IdleCollector
+
+from conftest import make_app, press
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeGc:
+    """Stands in for the gc module: records calls, and reports the counts a test sets."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.count = (0, 0, 0)
+        self.frozen = 100
+
+    def get_count(self):
+        return self.count
+
+    def get_freeze_count(self):
+        return self.frozen
+
+    def collect(self):
+        self.calls.append("collect")
+        self.count = (0, 0, 0)
+        return 0
+
+    def freeze(self):
+        self.calls.append("freeze")
+
+    def unfreeze(self):
+        self.calls.append("unfreeze")
+
+
+@pytest.fixture
+def fake_gc(monkeypatch) -> FakeGc:
+    fake = FakeGc()
+    monkeypatch.setattr(collector_module, "gc", fake)
+    return fake
+
+
+def test_collects_and_freezes_only_once_the_user_is_quiet(fake_gc):
+    clock = Clock()
+    idle = IdleCollector(clock)
+    fake_gc.count = (300, 2, 0)  # two young collections since the last one: something to collect
+    clock.now += IdleCollector.QUIET_SECONDS / 2
+    assert idle.tick() is None
+    assert fake_gc.calls == []
+
+    clock.now += IdleCollector.QUIET_SECONDS
+    assert idle.tick() == "collect"
+    assert fake_gc.calls == ["collect", "freeze"]
+
+
+def test_a_key_postpones_the_collection(fake_gc):
+    clock = Clock()
+    idle = IdleCollector(clock)
+    fake_gc.count = (0, 0, 1)
+    clock.now += IdleCollector.QUIET_SECONDS * 2
+    idle.input_seen()
+    clock.now += IdleCollector.QUIET_SECONDS / 2
+    assert idle.tick() is None
+    clock.now += IdleCollector.QUIET_SECONDS
+    assert idle.tick() == "collect"
+
+
+def test_nothing_to_collect_does_nothing(fake_gc):
+    clock = Clock()
+    idle = IdleCollector(clock)
+    fake_gc.count = (650, 0, 0)  # not one young collection since the last: too little to look at
+    clock.now += IdleCollector.QUIET_SECONDS * 2
+    assert idle.tick() is None
+    assert fake_gc.calls == []
+
+
+def test_the_sweep_waits_for_a_long_pause_and_for_something_newly_frozen(fake_gc):
+    clock = Clock()
+    idle = IdleCollector(clock)
+    fake_gc.count = (0, 1, 0)
+    clock.now += IdleCollector.SWEEP_EVERY_SECONDS
+    idle.input_seen()
+    clock.now += IdleCollector.QUIET_SECONDS * 2  # quiet, but not long enough for a sweep
+    assert idle.tick() == "collect"
+
+    fake_gc.frozen = 250  # the collection froze more
+    clock.now += IdleCollector.SWEEP_QUIET_SECONDS
+    fake_gc.calls.clear()
+    assert idle.tick() == "sweep"
+    assert fake_gc.calls == ["unfreeze", "collect", "freeze"]
+
+    # Not again within the minute, and not after it while nothing more was frozen.
+    fake_gc.count = (0, 1, 0)
+    clock.now += 1
+    assert idle.tick() == "collect"
+    clock.now += IdleCollector.SWEEP_EVERY_SECONDS
+    fake_gc.count = (0, 0, 0)
+    assert idle.tick() is None
+
+
+class Node:
+    def __init__(self) -> None:
+        self.other = self  # a reference cycle: only the collector frees it
+
+
+def test_a_cycle_frozen_while_in_use_is_freed_by_the_sweep():
+    """With the real collector: a closed screen's widgets, frozen while it was open, are freed by the
+    sweep and by nothing less."""
+    clock = Clock()
+    idle = IdleCollector(clock)
+    try:
+        node = Node()
+        alive = weakref.ref(node)
+        gc.collect()  # counts start from nothing
+        _keep = [[] for _ in range(5000)]  # enough new objects for a young collection to have run
+        clock.now += IdleCollector.QUIET_SECONDS * 2
+        assert idle.tick() == "collect"
+        del node
+        gc.collect()
+        assert alive() is not None, "the frozen cycle was freed without a sweep"
+        clock.now += IdleCollector.SWEEP_EVERY_SECONDS + IdleCollector.SWEEP_QUIET_SECONDS
+        assert idle.tick() == "sweep"
+        assert alive() is None
+    finally:
+        gc.unfreeze()
+
+
+async def test_the_app_tells_the_collector_of_keys(fixture_db, fake_gc):
+    path, _ids = fixture_db
+    app = make_app(path)
+    clock = Clock()
+    app._collector = IdleCollector(clock)
+    async with app.run_test() as pilot:
+        clock.now += 5
+        await press(pilot, "down")
+        assert app._collector.last_input == clock.now

@@ -1,0 +1,63 @@
+"""Garbage collection done while the user reads the screen, not while they wait for it.
+
+Python's full collection walks every object the process holds. At 5,000 projects one came due
+every few screen changes or palette opens and paused the app for 20 to 55 ms, on whatever key the
+user had just pressed. Here, once no key or click has come for a moment, the young objects are
+collected and whatever survives is frozen (gc.freeze): the collections that come due while the user
+works then walk only what was made since, a few ms.
+
+A frozen object that later becomes garbage in a reference cycle (the widgets of a closed screen)
+is found only once everything is unfrozen: that sweep runs after a longer quiet spell, at most once
+a minute, and only if something was frozen since the last one.
+"""
+from __future__ import annotations
+
+import gc
+import time
+from typing import Callable
+
+
+class IdleCollector:
+    """Collects when idle; the app calls input_seen() on each key or click and tick() on a timer."""
+
+    QUIET_SECONDS = 0.5  # no input for this long: not typing, nor holding a key down
+    SWEEP_QUIET_SECONDS = 2.0  # the full sweep (frozen objects too) waits for a longer pause
+    SWEEP_EVERY_SECONDS = 60.0
+    CHECK_SECONDS = 0.1  # how often the app calls tick()
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.last_input = clock()
+        self.last_sweep = clock()
+        self._frozen_after_sweep = gc.get_freeze_count()
+
+    def freeze_start_up(self) -> None:
+        """Set what start-up built (modules, styles, the screens built ahead) aside at once, without
+        a collection (it would walk all of it, ~40 ms at 5,000 projects): its garbage waits for the
+        first sweep."""
+        gc.freeze()
+
+    def input_seen(self) -> None:
+        self.last_input = self._clock()
+
+    def tick(self) -> str | None:
+        """Collect if the user has been quiet long enough and there is something to collect.
+        Returns "collect" or "sweep" for what was done, None if nothing."""
+        now = self._clock()
+        quiet = now - self.last_input
+        if quiet < self.QUIET_SECONDS:
+            return None
+        if (quiet >= self.SWEEP_QUIET_SECONDS and now - self.last_sweep >= self.SWEEP_EVERY_SECONDS
+                and gc.get_freeze_count() != self._frozen_after_sweep):
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self.last_sweep = now
+            self._frozen_after_sweep = gc.get_freeze_count()
+            return "sweep"
+        _young, gen0_runs, gen1_runs = gc.get_count()
+        if not (gen0_runs or gen1_runs):  # fewer than ~700 objects kept since the last collection
+            return None
+        gc.collect()
+        gc.freeze()
+        return "collect"
