@@ -363,6 +363,9 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
                 notes.append("A frame is timed when its last byte is read from the terminal; everything the app "
                              "has written is read before any of it is parsed (this emulator parses far slower "
                              "than a real terminal). Both apps run with compiled modules cached, as installed.")
+                notes.append("ragboard collects garbage after half a second without a key (tui/collector.py). "
+                             "Timed keys here come 0.2-0.3 s apart, so the collections that fall due among them "
+                             "are Python's own, over what was made since the last pause.")
         for db in dbs:
             notes += [f"{db.label}: {note}" for note in db.notes]
         met = write_report(out, dbs, started, notes, store_rows)

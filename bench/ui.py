@@ -17,6 +17,7 @@ from bench.terminal import Session
 
 RAG_KEYS = {"Red": "r", "Amber": "a", "Green": "g"}
 LETTER = {"Red": "R", "Amber": "A", "Green": "G", "Complete": "C"}
+PALETTE_JUMPS = 20  # a p95 of 10 samples would be their slowest one
 QUIET = 0.2  # seconds of silence taken as "the app is idle" between timed keys (Textual may pause ~100 ms between frames)
 
 
@@ -324,8 +325,8 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
 
     # -- the palette: ctrl+p, type a project's reference or name, Enter opens it -------------
     candidates = [row for rows in walk.projects.values() for row in rows]
-    step = max(1, len(candidates) // 10)
-    for row in candidates[::step][:10]:
+    step = max(1, len(candidates) // PALETTE_JUMPS)
+    for row in candidates[::step][:PALETTE_JUMPS]:
         project = row.project
         query = project.reference or project.name[:20]
         s.press("ctrl+p")

@@ -660,7 +660,7 @@ async def test_all_milestones_enter_opens_the_project_with_the_milestone_selecte
     path, ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_all_milestones(pilot)
+        await open_all_milestones(pilot)
         await press(pilot, "slash")
         await type_text(pilot, "consultation")
         await press(pilot, "enter", "enter")  # keep the filter, then open the row
