@@ -8,7 +8,8 @@ works then walk only what was made since, a few ms.
 
 A frozen object that later becomes garbage in a reference cycle (the widgets of a closed screen)
 is found only once everything is unfrozen: that sweep runs after a longer quiet spell, at most once
-a minute, and only if something was frozen since the last one.
+a minute, and only if something was collected and frozen since the last one (an app left alone
+does neither).
 """
 from __future__ import annotations
 
@@ -29,13 +30,14 @@ class IdleCollector:
         self._clock = clock
         self.last_input = clock()
         self.last_sweep = clock()
-        self._frozen_after_sweep = gc.get_freeze_count()
+        self._frozen_since_sweep = False  # the sweep has something to look at
 
     def freeze_start_up(self) -> None:
         """Set what start-up built (modules, styles, the screens built ahead) aside at once, without
         a collection (it would walk all of it, ~40 ms at 5,000 projects): its garbage waits for the
         first sweep."""
         gc.freeze()
+        self._frozen_since_sweep = True
 
     def input_seen(self) -> None:
         self.last_input = self._clock()
@@ -47,17 +49,18 @@ class IdleCollector:
         quiet = now - self.last_input
         if quiet < self.QUIET_SECONDS:
             return None
-        if (quiet >= self.SWEEP_QUIET_SECONDS and now - self.last_sweep >= self.SWEEP_EVERY_SECONDS
-                and gc.get_freeze_count() != self._frozen_after_sweep):
+        if (self._frozen_since_sweep and quiet >= self.SWEEP_QUIET_SECONDS
+                and now - self.last_sweep >= self.SWEEP_EVERY_SECONDS):
             gc.unfreeze()
             gc.collect()
             gc.freeze()
             self.last_sweep = now
-            self._frozen_after_sweep = gc.get_freeze_count()
+            self._frozen_since_sweep = False
             return "sweep"
         _young, gen0_runs, gen1_runs = gc.get_count()
         if not (gen0_runs or gen1_runs):  # fewer than ~700 objects kept since the last collection
             return None
         gc.collect()
         gc.freeze()
+        self._frozen_since_sweep = True
         return "collect"

@@ -26,13 +26,9 @@ class FakeGc:
     def __init__(self) -> None:
         self.calls: list[str] = []
         self.count = (0, 0, 0)
-        self.frozen = 100
 
     def get_count(self):
         return self.count
-
-    def get_freeze_count(self):
-        return self.frozen
 
     def collect(self):
         self.calls.append("collect")
@@ -90,13 +86,14 @@ def test_nothing_to_collect_does_nothing(fake_gc):
 def test_the_sweep_waits_for_a_long_pause_and_for_something_newly_frozen(fake_gc):
     clock = Clock()
     idle = IdleCollector(clock)
+    clock.now += IdleCollector.SWEEP_EVERY_SECONDS + IdleCollector.SWEEP_QUIET_SECONDS
+    assert idle.tick() is None  # nothing frozen yet: no sweep, and nothing young to collect
+
     fake_gc.count = (0, 1, 0)
-    clock.now += IdleCollector.SWEEP_EVERY_SECONDS
     idle.input_seen()
     clock.now += IdleCollector.QUIET_SECONDS * 2  # quiet, but not long enough for a sweep
     assert idle.tick() == "collect"
 
-    fake_gc.frozen = 250  # the collection froze more
     clock.now += IdleCollector.SWEEP_QUIET_SECONDS
     fake_gc.calls.clear()
     assert idle.tick() == "sweep"
@@ -107,8 +104,11 @@ def test_the_sweep_waits_for_a_long_pause_and_for_something_newly_frozen(fake_gc
     clock.now += 1
     assert idle.tick() == "collect"
     clock.now += IdleCollector.SWEEP_EVERY_SECONDS
-    fake_gc.count = (0, 0, 0)
+    assert idle.tick() == "sweep"
+    clock.now += IdleCollector.SWEEP_EVERY_SECONDS
+    fake_gc.calls.clear()
     assert idle.tick() is None
+    assert fake_gc.calls == []
 
 
 class Node:
