@@ -1,6 +1,8 @@
 """The lists' own drawing and the screens kept between visits: colours, tabs, styles, messages."""
 from __future__ import annotations
 
+from textual.screen import Screen
+
 from conftest import SIZE, make_app, press, settle
 
 from tui.screens.programme import ProgrammeScreen
@@ -106,10 +108,36 @@ async def test_kept_screen_takes_a_new_theme(fixture_db):
         assert app.screen is kept and isinstance(kept, ProgrammeScreen)
         after = kept.query_one("KeyBar").styles.background
         assert after != before
-        # and once shown in that theme, showing it again does not style it again
-        count = kept._css_update_count
-        await press(pilot, "escape", "enter")
-        assert app.screen is kept and kept._css_update_count == count
+
+
+async def test_screens_are_not_styled_again_when_shown_unless_the_theme_changed(fixture_db, monkeypatch):
+    """Textual restyles every widget of a screen pushed into view (30-60 ms); a screen just mounted,
+    or shown before in the same theme, keeps its styles: the programme screen, a form, help."""
+    restyled = []
+    original = Screen.update_node_styles
+
+    def spy(self, animate: bool = True) -> None:
+        restyled.append(type(self).__name__)
+        original(self, animate)
+
+    monkeypatch.setattr(Screen, "update_node_styles", spy)
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        restyled.clear()
+        await press(pilot, "enter", "e")
+        assert type(app.screen).__name__ == "FormScreen"
+        await press(pilot, "escape", "question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await press(pilot, "escape", "escape", "enter")
+        assert isinstance(app.screen, ProgrammeScreen)
+        assert restyled == []
+        await press(pilot, "escape")
+        app.theme = "textual-light"
+        await settle(pilot)
+        restyled.clear()
+        await press(pilot, "enter")
+        assert restyled == ["ProgrammeScreen"]  # styled when it was hidden under a theme since changed
 
 
 async def test_saves_in_a_row_leave_one_saved_message(fixture_db):

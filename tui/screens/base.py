@@ -28,7 +28,27 @@ class FilterInput(Input):
         self.cursor_blink = self.app.cursor_blink
 
 
-class RagScreen(Screen):
+class KeepsStyles:
+    """Mixed into a Screen: Textual applies every style again to a screen pushed into view, in case
+    the theme changed while it was away (30 to 60 ms for a programme screen or a form). A screen
+    styled since the app's CSS last changed, as one just mounted is, keeps its styles.
+
+    Textual calls the handlers of every class in a screen's MRO, so these run as well as a
+    subclass's own on_mount and on_screen_resume, and before Screen's, which reads
+    event.refresh_styles."""
+
+    _css_update_count = -1
+
+    def on_mount(self) -> None:
+        self._css_update_count = self.app._css_update_count
+
+    def on_screen_resume(self, event) -> None:
+        if self._css_update_count == self.app._css_update_count:
+            event.refresh_styles = False
+        self._css_update_count = self.app._css_update_count
+
+
+class RagScreen(KeepsStyles, Screen):
     """A screen with a top bar, a list that '/' filters, and the shared key map."""
 
     # Textual repaints the whole screen when focus moves (~20 ms); the widgets that gain and lose
@@ -56,8 +76,6 @@ class RagScreen(Screen):
         # The '/' line is mounted, hidden, once the screen has shown (it opens faster without it), so
         # '/' can give it focus at once: keys typed straight after '/' go to the filter, not the list.
         self.call_after_refresh(self._build_hidden_lines)
-        # Just styled with the app's current CSS: its first showing need not style it all again.
-        self._css_update_count = self.app._css_update_count
 
     def _build_hidden_lines(self) -> None:
         self.filter_box(True)
@@ -100,13 +118,7 @@ class RagScreen(Screen):
             placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it", id="filter"), create)
 
     def on_screen_resume(self, event) -> None:
-        # Textual applies every style again to a screen pushed into view, in case the theme changed
-        # while it was away (~30 ms for a programme screen). A screen shown before keeps its styles
-        # unless the app's CSS has changed since. (Textual calls each class's handler, this one
-        # before Screen's own, so subclasses override resumed() instead.)
-        if self._css_update_count == self.app._css_update_count:
-            event.refresh_styles = False
-        self._css_update_count = self.app._css_update_count
+        # Subclasses override resumed(), not this: Textual would call both handlers.
         self.resumed()
 
     def resumed(self) -> None:

@@ -5,9 +5,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+from tui.screens.base import KeepsStyles
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(KeepsStyles, ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from store.errors import ValidationError
+from tui.screens.base import KeepsStyles
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Field:
     placeholder: str = ""
 
 
-class FormScreen(ModalScreen):
+class FormScreen(KeepsStyles, ModalScreen):
     """Edit or add a record. submit(values) makes ONE store call and returns the saved record;
     a ValidationError it raises is shown beside its field and the form stays open."""
 

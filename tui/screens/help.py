@@ -8,6 +8,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from tui import fmt
+from tui.screens.base import KeepsStyles
 
 MOVES = [
     ("up / k, down / j", "Move the selection"),
@@ -17,7 +18,7 @@ MOVES = [
 ]
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(KeepsStyles, ModalScreen):
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
     ]

@@ -7,6 +7,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.widgets.panels import HistoryPanel
+from tui.screens.base import KeepsStyles
 
 
 class _ItemHistory(HistoryPanel):
@@ -15,7 +16,7 @@ class _ItemHistory(HistoryPanel):
         return store.history(item=(owner["kind"], owner["id"]))
 
 
-class ItemHistoryScreen(ModalScreen):
+class ItemHistoryScreen(KeepsStyles, ModalScreen):
     BINDINGS = [Binding("escape,q", "close", "Close", id="item_history.close")]
 
     def __init__(self, kind: str, item_id: int, label: str) -> None:
