@@ -54,6 +54,7 @@ class RagboardApp(App):
         # Seconds of no typing before a '/' filter over a long list asks the store (tests set 0).
         self.filter_delay = 0.04
         self._owner_screens: dict = {}  # "programme" / "project" -> the screen kept to show again
+        self._forms: dict = {}  # FormScreen.layout_of(...) -> the form kept to fill again
         self._collector = None
         if collect_when_idle:
             from tui.collector import IdleCollector
@@ -232,6 +233,24 @@ class RagboardApp(App):
 
         self.call_later(self.call_later, end_batch)
 
+    def open_form(self, title: str, fields: list, values: dict[str, str], submit: Callable,
+                  done: Callable | None = None, note: str = "") -> None:
+        """Show a form (tui/screens/form.py); done(result) once it closes. One form of each layout is
+        kept and filled again for the next record: building a form's widgets takes ~70 ms."""
+        from tui.screens.form import FormScreen
+
+        layout = FormScreen.layout_of(fields, values)
+        kept = self._forms.get(layout)
+        if kept is not None and kept.is_mounted and kept not in self.screen_stack:
+            kept.refill(title, values, submit, note)
+            self.push_screen(kept, done)
+            return
+        form = FormScreen(title, fields, values, submit, note=note)
+        if kept is None:
+            self._forms[layout] = form
+            self.install_screen(form, name=f"form-{len(self._forms)}")
+        self.push_screen(form, done)
+
     def show_all_milestones(self) -> None:
         from tui.screens.milestones import MilestonesScreen
 
@@ -241,7 +260,7 @@ class RagboardApp(App):
     def change_status_date(self, portfolio) -> None:
         if not self.writable("change the status date"):
             return
-        from tui.screens.form import Field, FormScreen
+        from tui.screens.form import Field
 
         def submit(values: dict):
             with self.store_lock:
@@ -252,9 +271,8 @@ class RagboardApp(App):
                 self.notify(f"{portfolio.name}: status date is now {result.status_date}.", title="Saved")
                 self.reload_screen()
 
-        self.push_screen(FormScreen(f"Status date of {portfolio.name}",
-                                    [Field("status_date", "Status date", placeholder="30/06/2025")],
-                                    {"status_date": portfolio.status_date}, submit), done)
+        self.open_form(f"Status date of {portfolio.name}", [Field("status_date", "Status date", placeholder="30/06/2025")],
+                       {"status_date": portfolio.status_date}, submit, done)
 
     def show_selection_history(self) -> None:
         selection = getattr(self.screen, "selection_for_history", None)

@@ -140,6 +140,38 @@ async def test_edit_milestone(fixture_db):
         assert m.slippage_days == 92
 
 
+async def test_a_form_opened_again_shows_the_next_record_and_nothing_of_the_last(fixture_db):
+    """One form of each layout is kept and filled again for the next record."""
+    from tui import forms
+
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_project(pilot)
+        first = screen.active_panel().selected
+        await press(pilot, "e")
+        form = app.screen
+        set_field(app, "due", "31/02/2014")
+        set_field(app, "notes", "typed, then abandoned")
+        await press(pilot, "ctrl+s")
+        assert "not a real date" in error_text(app, "due")
+        await press(pilot, "escape", "down")
+        second = screen.active_panel().selected
+        assert second.id != first.id
+        await press(pilot, "e")
+        assert app.screen is form, "the kept form is shown again"
+        assert second.name in str(form.query_one("#dialog-title").render())
+        assert form.collect() == forms.values_of(second, forms.MILESTONE)
+        assert error_text(app, "due") == ""
+        assert app.focused is form.query_one("#field-name")
+        set_field(app, "name", "Renamed in the kept form")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProjectScreen)
+    with fresh(path) as s:
+        assert s.milestone(second.id).name == "Renamed in the kept form"
+        assert s.milestone(first.id) == first
+
+
 async def test_add_milestone_typed(fixture_db):
     path, ids = fixture_db
     app = make_app(path)

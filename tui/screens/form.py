@@ -43,8 +43,7 @@ class FormScreen(KeepsStyles, ModalScreen):
     def compose(self):
         with Vertical(id="dialog", classes="form"):
             yield Label(self.title_text, id="dialog-title")
-            if self.note:
-                yield Static(self.note, id="form-note")
+            yield Static(self.note, id="form-note")  # hidden while there is no note
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
                     with Horizontal(classes="form-row"):
@@ -65,14 +64,42 @@ class FormScreen(KeepsStyles, ModalScreen):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
 
+    @staticmethod
+    def layout_of(fields: list[Field], values: dict[str, str]) -> tuple:
+        """What the form's widgets depend on: forms with the same layout can be one screen, refilled."""
+        return tuple(fields), tuple(values.get(f.key, "") in f.options for f in fields if f.options)
+
     def on_mount(self) -> None:
         for widget in self.query(".form-input"):
             if hasattr(widget, "cursor_blink"):
                 widget.cursor_blink = self.app.cursor_blink
+        self._start()
+
+    def refill(self, title: str, values: dict[str, str], submit: Callable[[dict[str, str]], Any],
+               note: str = "") -> None:
+        """Show another record in this form (of the same layout), as if it were new."""
+        self.title_text, self.values, self.submit, self.note = title, values, submit, note
+        self.query_one("#dialog-title", Label).update(title)
+        self.query_one("#form-note", Static).update(note)
+        for f in self.fields:
+            widget = self.query_one(f"#field-{f.key}")
+            value = values.get(f.key, "")
+            if isinstance(widget, Select):
+                widget.value = value if value in f.options else Select.NULL
+            elif isinstance(widget, TextArea):
+                widget.load_text(value)
+            else:
+                widget.value = value
+                widget.cursor_position = len(value)
+        self.query_one("#form-fields", VerticalScroll).scroll_home(animate=False)
+        self._start()
+
+    def _start(self) -> None:
+        """No messages shown, and the keys in the first field."""
+        self.query_one("#form-note").display = bool(self.note)
         for error in self.query(".form-error"):
             error.display = False
-        first = self.query(".form-input").first()
-        first.focus()
+        self.query(".form-input").first().focus()
 
     def collect(self) -> dict[str, str]:
         out = {}

@@ -169,7 +169,6 @@ class HomeScreen(RagScreen):
         if not self.app.writable("edit the programme"):
             return
         from tui import forms
-        from tui.screens.form import FormScreen
 
         programme = row.programme
         original = forms.values_of(programme, forms.PROGRAMME)
@@ -187,13 +186,13 @@ class HomeScreen(RagScreen):
                 self._replace(saved)
                 self.notify(f"Programme {saved.code} saved.", title="Saved")
 
-        self.app.push_screen(FormScreen(f"Edit programme {programme.code}", forms.PROGRAMME, original, submit), done)
+        self.app.open_form(f"Edit programme {programme.code}", forms.PROGRAMME, original, submit, done)
 
     def action_new(self) -> None:
         if not self.app.writable("add a programme"):
             return
         from tui import forms
-        from tui.screens.form import Field, FormScreen
+        from tui.screens.form import Field
 
         try:
             portfolios = self.app.locked(self.app.store.portfolios)
@@ -242,7 +241,7 @@ class HomeScreen(RagScreen):
             elif created:
                 self.reload()
 
-        self.app.push_screen(FormScreen("New programme", fields, values, submit, note=note), done)
+        self.app.open_form("New programme", fields, values, submit, done, note=note)
 
     def action_close_item(self) -> None:
         self.notify("Programmes are not closed or deleted here; set their projects' stage to Closed instead.")

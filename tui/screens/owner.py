@@ -451,10 +451,8 @@ class OwnerScreen(RagScreen):
             elif saved:
                 self.saved(panel, saved, f"{kind.capitalize()} saved.")
 
-        from tui.screens.form import FormScreen
-
         title = f"Edit {kind} {fmt.one_line(getattr(record, 'name', '') or getattr(record, 'reference', '') or '', 40)}"
-        self.app.push_screen(FormScreen(title.strip(), fields, original, submit), done)
+        self.app.open_form(title.strip(), fields, original, submit, done)
 
     def action_new(self) -> None:
         panel = self.active_panel()
@@ -489,9 +487,7 @@ class OwnerScreen(RagScreen):
                 self.notify(f"{kind.capitalize()} added.", title="Saved")
                 self.edited(panel)
 
-        from tui.screens.form import FormScreen
-
-        self.app.push_screen(FormScreen(f"New {kind}", fields, values, submit), done)
+        self.app.open_form(f"New {kind}", fields, values, submit, done)
 
     def action_close_item(self) -> None:
         panel = self.active_panel()
