@@ -87,6 +87,7 @@ class Walk:
 
 HOME_MARK = "Risk15+"  # the home list's column heading
 FILTER_PROMPT = "Filter: type to narrow"
+FORM_MARK = "Save (ctrl+s)"  # a form's button
 
 
 def _programme_ready(programme, projects):
@@ -146,14 +147,16 @@ def measure_ui(db, argv: list[str]) -> None:
     samples = {label: [] for label in (
         "cursor move (home list)", "Enter: programme screen", "Enter: project screen",
         "RAG key: reason prompt shown", "RAG Enter: row repainted + committed", "palette: last key to hit listed",
-        "palette: Enter to project screen", "palette jump (search + open)", "'/' filter, project milestones",
+        "palette: Enter to project screen", "palette jump (search + open)", "e: edit form, the first (no target)",
+        "e: edit form, again (no target)",
+        "'/' filter, project milestones",
         "'/' filter, home programmes", "'/' filter, all milestones (m)")}
     cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open, palette_total, \
-        filter_milestones, filter_home, filter_all = samples.values()
+        first_form, edit_form, filter_milestones, filter_home, filter_all = samples.values()
     s = Session(argv, cwd=str(Path(__file__).resolve().parents[1]))
     try:
         _walk(s, walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open,
-              palette_total, filter_milestones, filter_home, filter_all)
+              palette_total, first_form, edit_form, filter_milestones, filter_home, filter_all)
         s.sample_peak_rss()
     finally:
         s.close()
@@ -162,7 +165,8 @@ def measure_ui(db, argv: list[str]) -> None:
 
 
 def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search,
-          palette_open, palette_total, filter_milestones, filter_home, filter_all) -> None:
+          palette_open, palette_total, first_form, edit_form, filter_milestones, filter_home,
+          filter_all) -> None:
     s.wait_for(_all_text(HOME_MARK, walk.home[0].programme.code), timeout=30, what="the home screen")
     s.settle(0.3)
 
@@ -260,6 +264,16 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
         rag_save.append(_ms(t2, committed))
         s.settle(QUIET)
     s.settle(1.0)  # the roll-ups refresh in a worker after each edit: let the last one land
+
+    # -- e on a milestone row: its edit form, then Escape (the first builds the form) ------------
+    for k in range(9 if milestones else 0):
+        t0 = s.press("e")
+        t1 = s.wait_text(FORM_MARK, since=t0)
+        (edit_form if k else first_form).append(_ms(t0, t1))
+        s.settle(QUIET)
+        s.press("escape")
+        s.wait_for(_all_text("1 Milestones", absent=(FORM_MARK,)), what="the form closed")
+        s.settle(QUIET)
 
     # -- '/' on the milestones tab: typed in one go, until only the matching rows show --------
     word = _distinguishing_word(milestones)
