@@ -291,8 +291,8 @@ class RagboardApp(App):
 
     def prebuild_owner_screens(self, kinds: tuple[str, ...] = ("programme", "project")) -> None:
         """Build the programme and project screens, hidden and empty, while nothing else is happening
-        (called once home is painted), so the first Enter only fills a screen's lists. One per call:
-        a key pressed meanwhile waits for one build at most."""
+        (called once home is painted), so the first Enter only fills a screen's lists; then the
+        milestone form. One per call: a key pressed meanwhile waits for one build at most."""
         if not kinds:
             return
         kind, rest = kinds[0], kinds[1:]
@@ -309,8 +309,26 @@ class RagboardApp(App):
             self.set_timer(0.05, lambda: self._lay_out_ahead(screen))
         if rest:
             self.set_timer(0.1, lambda: self.prebuild_owner_screens(rest))
-        elif self._collector is not None:
-            self.set_timer(0.1, self._start_collector)  # after the last screen's _lay_out_ahead
+        else:
+            self.set_timer(0.1, self._build_form_ahead)
+
+    def _build_form_ahead(self) -> None:
+        """Build the milestone form, hidden, as the programme and project screens are: the first
+        form of a session also loads the styles of its kinds of field (~150 ms in all)."""
+        from tui import forms
+        from tui.screens.form import FormScreen
+
+        values = dict(forms.DEFAULTS["milestone"])
+        layout = FormScreen.layout_of(forms.MILESTONE, values)
+        if layout not in self._forms and self.is_running:
+            form = FormScreen("", forms.MILESTONE, values, lambda values: None)
+            self._forms[layout] = form
+            self.install_screen(form, name=f"form-{len(self._forms)}")
+            self._load_screen_css(form)
+            self._get_screen(form)
+            self.set_timer(0.05, lambda: self._lay_out_ahead(form))
+        if self._collector is not None:
+            self.set_timer(0.1, self._start_collector)  # after _lay_out_ahead
 
     def _start_collector(self) -> None:
         self._collector.freeze_start_up()

@@ -164,6 +164,9 @@ async def test_a_form_opened_again_shows_the_next_record_and_nothing_of_the_last
         assert form.collect() == forms.values_of(second, forms.MILESTONE)
         assert error_text(app, "due") == ""
         assert app.focused is form.query_one("#field-name")
+        await press(pilot, "escape", "e")  # the name kept the keys: no focus change selects its text
+        assert app.screen is form
+        assert app.focused.selected_text == second.name, "typing replaces the name, as in a new form"
         set_field(app, "name", "Renamed in the kept form")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectScreen)

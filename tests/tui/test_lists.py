@@ -150,3 +150,19 @@ async def test_saves_in_a_row_leave_one_saved_message(fixture_db):
         saved = [n for n in app._notifications if n.title == "Saved"]
         assert [n.message for n in saved] == ["Go live phase 1: Amber."]
         assert saved[0].timeout == app.SAVED_SECONDS
+
+
+async def test_the_milestone_form_is_built_ahead_and_shown_by_e(fixture_db):
+    """Built hidden once home is up, like the programme and project screens: the first e of a
+    session does not wait for a form to be built and its kinds of field to be styled."""
+    import asyncio
+
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await asyncio.sleep(0.6)  # the screens are built one at a time, 0.1 s apart
+        await settle(pilot)
+        built = [form for form in app._forms.values() if form.is_mounted]
+        assert len(built) == 1
+        await press(pilot, "enter", "enter", "e")
+        assert app.screen is built[0]

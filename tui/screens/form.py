@@ -95,11 +95,14 @@ class FormScreen(KeepsStyles, ModalScreen):
         self._start()
 
     def _start(self) -> None:
-        """No messages shown, and the keys in the first field."""
+        """No messages shown, and the keys in the first field, its text selected (typing replaces it)."""
         self.query_one("#form-note").display = bool(self.note)
         for error in self.query(".form-error"):
             error.display = False
-        self.query(".form-input").first().focus()
+        first = self.query(".form-input").first()
+        first.focus()
+        if isinstance(first, Input) and first.select_on_focus:
+            first.select_all()  # a kept form's field may have the focus already: no Focus event selects it
 
     def collect(self) -> dict[str, str]:
         out = {}
