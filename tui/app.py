@@ -247,9 +247,13 @@ class RagboardApp(App):
             return
         form = FormScreen(title, fields, values, submit, note=note)
         if kept is None:
-            self._forms[layout] = form
-            self.install_screen(form, name=f"form-{len(self._forms)}")
+            self.install_screen(form, name=self._keep_form(layout, form))
         self.push_screen(form, done)
+
+    def _keep_form(self, layout: tuple, form) -> str:
+        """Keep form as the one of its layout; returns the name to install it under."""
+        self._forms[layout] = form
+        return f"form-{len(self._forms)}"
 
     def show_all_milestones(self) -> None:
         from tui.screens.milestones import MilestonesScreen
@@ -303,10 +307,7 @@ class RagboardApp(App):
                 from tui.screens.project import ProjectScreen as screen_class
             screen = screen_class(None)
             self._owner_screens[kind] = screen
-            self.install_screen(screen, name=f"kept-{kind}")
-            self._load_screen_css(screen)
-            self._get_screen(screen)  # composed and mounted now; shown by open_owner
-            self.set_timer(0.05, lambda: self._lay_out_ahead(screen))
+            self._build_hidden(screen, f"kept-{kind}")  # shown by open_owner
         if rest:
             self.set_timer(0.1, lambda: self.prebuild_owner_screens(rest))
         else:
@@ -322,13 +323,16 @@ class RagboardApp(App):
         layout = FormScreen.layout_of(forms.MILESTONE, values)
         if layout not in self._forms and self.is_running:
             form = FormScreen("", forms.MILESTONE, values, lambda values: None)
-            self._forms[layout] = form
-            self.install_screen(form, name=f"form-{len(self._forms)}")
-            self._load_screen_css(form)
-            self._get_screen(form)
-            self.set_timer(0.05, lambda: self._lay_out_ahead(form))
+            self._build_hidden(form, self._keep_form(layout, form))  # shown by open_form
         if self._collector is not None:
             self.set_timer(0.1, self._start_collector)  # after _lay_out_ahead
+
+    def _build_hidden(self, screen, name: str) -> None:
+        """Install a screen under name, compose and mount it now, hidden, and lay it out shortly."""
+        self.install_screen(screen, name=name)
+        self._load_screen_css(screen)
+        self._get_screen(screen)
+        self.set_timer(0.05, lambda: self._lay_out_ahead(screen))
 
     def _start_collector(self) -> None:
         self._collector.freeze_start_up()
