@@ -54,3 +54,10 @@ class NewerSchemaError(UnusableFileError):
 
 class InUseError(UnusableFileError):
     pass
+
+
+class DiskFullError(StoreError):
+    """The disk holding the file has no room left; nothing was written."""
+
+    def __init__(self, path):
+        super().__init__(f"no space left on the disk holding {path}; free some space and try again.")
