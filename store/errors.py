@@ -16,19 +16,40 @@ class ValidationError(StoreError):
 
 
 class ConflictError(StoreError):
-    """The record changed since the caller read it."""
+    """The record changed since the caller read it.
 
-    def __init__(self, item: str, who: str | None, when: str | None):
+    current: the record as it is now (a typed record such as Milestone), or None when it was
+    removed or the conflict is not about one record (an undo).
+    theirs: for an edit given base, the fields the caller changed that the other person also
+    changed, to a different value: field name -> the value stored now. Empty otherwise.
+    changed: for an edit given base, every field that differs from base now (the other
+    person's changes, clashing or not): field name -> the value stored now. Empty otherwise.
+    """
+
+    def __init__(self, item: str, who: str | None, when: str | None, *, current=None,
+                 theirs: dict | None = None, changed: dict | None = None, text: str | None = None):
         self.item, self.who, self.when = item, who, when
-        if who:
-            text = f"{item} was changed by {who} at {when}; showing the latest."
-        else:
-            text = f"{item} has changed or been removed since you opened it; showing the latest."
+        self.current = current
+        self.theirs = dict(theirs or {})
+        self.changed = dict(changed or {})
+        if text is None:
+            if who:
+                text = f"{item} was changed by {who} at {when}; showing the latest."
+            else:
+                text = f"{item} has changed or been removed since you opened it; showing the latest."
         super().__init__(text)
 
 
 class NotFoundError(StoreError):
     pass
+
+
+class ForeignHistoryError(StoreError):
+    """A change log entry names a record kind or field ragboard does not have: it was not
+    written by ragboard (someone edited the file with another tool), so it is never replayed."""
+
+    def __init__(self):
+        super().__init__("this file's history holds an entry ragboard did not write; it cannot be undone.")
 
 
 class ReadOnlyError(StoreError):

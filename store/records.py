@@ -157,3 +157,16 @@ class Hit(NamedTuple):
 class UndoResult(NamedTuple):
     label: str
     kind: str  # 'undo' or 'redo'
+
+
+class ChangeGroup(NamedTuple):
+    """One user action in the change log: the unit undo and redo work on."""
+    id: int
+    at: str
+    who: str
+    label: str
+    kind: str  # 'edit', 'undo', 'redo' or 'import'
+    reverted: bool  # undone (or, for an undo, redone) since
+    reverts: int | None = None  # for an undo or redo: the group it reverted
+    reverted_by: int | None = None
+    mine: bool = False  # made through this store instance (what undo and redo work on)

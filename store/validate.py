@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
@@ -26,16 +27,49 @@ _MONTHS.update({m.lower(): i for i, m in enumerate(
 _MONTHS["sept"] = 9
 
 
+# Bidi embeddings, overrides and isolates reorder the text that follows them, so a name can
+# show as something other than what it holds (and spill into the cells beside it): refused.
+# The marks LRM, RLM and ALM (U+200E, U+200F, U+061C) are kept: Arabic and Hebrew typists use
+# them to place punctuation, and they move only the neutral characters next to them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Line and paragraph separators break lines where a terminal and an export do not expect it.
+_SEPARATORS = frozenset("\u2028\u2029")
+# What a one-line value loses at its ends: spaces, tabs and newlines (a paste's leftovers).
+# Not str.strip(): that would also drop separators and controls there instead of refusing them.
+_EDGE = " \t\n\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Characters that draw nothing (zero-width, joiners, marks, fillers, the blank braille cell):
+# a required name made only of these, with spaces, is blank to its reader.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u00ad\u034f\u180e"
+                       "\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+_BLANK_CATEGORIES = frozenset(("Zs", "Zl", "Zp", "Cc", "Cf", "Cs"))
+
+
 def _check_characters(field: str, value: str, multiline: bool) -> None:
     for ch in value:
         if "\ud800" <= ch <= "\udfff":
             raise ValidationError(field, "contains a character that cannot be stored (a broken emoji or symbol).")
-        if ch == "\n":
+        if ch == "\n" or ch in _SEPARATORS:
             if not multiline:
                 raise ValidationError(field, "must be on one line.")
+            if ch != "\n":
+                raise ValidationError(field, "contains a Unicode line or paragraph separator; "
+                                             "start a new line with Enter instead.")
             continue
-        if unicodedata.category(ch) == "Cc":
+        if ch in _BIDI_CONTROLS:
+            raise ValidationError(field, f"contains an invisible character (U+{ord(ch):04X}) that reverses or "
+                                         "reorders the text around it; remove it and try again.")
+        if unicodedata.category(ch) == "Cc":  # C0 and C1 controls, DEL, tab
             raise ValidationError(field, "contains a control character; remove it and try again.")
+
+
+def _visible(ch: str) -> bool:
+    if ch in _INVISIBLE or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef":  # variation selectors
+        return False
+    return unicodedata.category(ch) not in _BLANK_CATEGORIES
+
+
+def has_visible_character(value: str) -> bool:
+    return any(_visible(ch) for ch in value)
 
 
 def text(field: str, value, *, required: bool = False, multiline: bool = False,
@@ -46,13 +80,15 @@ def text(field: str, value, *, required: bool = False, multiline: bool = False,
     if not isinstance(value, str):
         raise ValidationError(field, "must be text.")
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = value.strip() if not multiline else value.strip("\n ")
+    value = value.strip(_EDGE) if not multiline else value.strip("\n ")
     if required and not value.strip():  # long text keeps edge spaces other than " ", but is still blank
         raise ValidationError(field, "cannot be blank.")
     limit = limit or (TEXT_MAX if multiline else NAME_MAX)
     if len(value) > limit:
         raise ValidationError(field, f"is {len(value):,} characters long; the most allowed is {limit:,}.")
     _check_characters(field, value, multiline)
+    if required and not has_visible_character(value):
+        raise ValidationError(field, "has no visible character; it cannot be blank.")
     return value
 
 
@@ -77,7 +113,7 @@ def rating(field: str, value, *, blank_ok: bool = False) -> int | None:
         raise ValidationError(field, "must be a whole number from 1 to 5.")
     if isinstance(value, bool):
         raise ValidationError(field, "must be a whole number from 1 to 5.")
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,6}\s*", value):  # int() of thousands of digits fails
         value = int(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -115,19 +151,34 @@ def parse_date(field: str, value, *, blank_ok: bool = True) -> str | None:
         raise ValidationError(field, f"{raw!r} is not a real date.") from None
 
 
+# Pounds as people type them: an optional minus and pound sign (either order), then digits,
+# grouped in threes by commas (or spaces) if at all, and perhaps zero pence (".00").
+_AMOUNT = re.compile(r"(-)?\s*£?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(\.\d*)?")
+
+
 def amount(field: str, value) -> int:
-    """Whole pounds, within plus or minus ten billion; accepts "£1,250" and "-500"."""
+    """Whole pounds, within plus or minus ten billion; accepts "£1,250", "-£1,250" and "-500"."""
     if isinstance(value, bool) or value is None:
         raise ValidationError(field, "must be an amount in whole pounds, such as 250000.")
     if isinstance(value, str):
-        raw = value.strip().replace(",", "").replace("£", "").replace(" ", "")
-        if m := re.fullmatch(r"(-?\d+)(?:\.0+)?", raw):
-            value = int(m[1])
-        elif re.fullmatch(r"-?\d*\.\d+", raw):
+        raw = value.strip()
+        m = _AMOUNT.fullmatch(raw)
+        if m is None or (m[1] and m[2]) or m[4] == ".":
+            if re.fullmatch(r"-?\s*£?\s*-?\s*[\d, ]*\.\d+", raw) and re.search(r"\.\d*[1-9]", raw):
+                raise ValidationError(field, "must be whole pounds, with no pence.")
+            if "," in raw:
+                raise ValidationError(field, f"{raw!r} is not an amount: commas go only between thousands, "
+                                             "as in 1,250,000.")
+            raise ValidationError(field, f"{raw!r} is not an amount; enter whole pounds, such as 250000.")
+        if m[4] and m[4].strip(".0"):
             raise ValidationError(field, "must be whole pounds, with no pence.")
-        else:
-            raise ValidationError(field, f"{value.strip()!r} is not an amount; enter whole pounds, such as 250000.")
+        digits = m[3].replace(",", "").replace(" ", "")
+        if len(digits) > 15:  # far beyond the limit (and int() refuses thousands of digits)
+            raise ValidationError(field, "must be within £10 billion either way.")
+        value = -int(digits) if (m[1] or m[2]) else int(digits)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValidationError(field, "must be an amount in whole pounds, such as 250000.")
         if not value.is_integer():
             raise ValidationError(field, "must be whole pounds, with no pence.")
         value = int(value)

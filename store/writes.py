@@ -1,13 +1,23 @@
 """Writes: one method per user action, each one transaction that validates, writes and logs."""
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from contextlib import contextmanager
 
 from store import records as r
 from store import validate as v
-from store.errors import ConflictError, InUseError, NotFoundError, ReadOnlyError, StoreError, ValidationError
+from store.errors import (
+    ConflictError,
+    DiskFullError,
+    ForeignHistoryError,
+    InUseError,
+    NotFoundError,
+    ReadOnlyError,
+    StoreError,
+    ValidationError,
+)
 
 # Each editable field: (label the user sees, cleaner). The label names the field in messages.
 _TEXT = lambda label, **kw: (label, lambda x: v.text(label, x, **kw))
@@ -79,6 +89,48 @@ REQUIRED = {
 _PROVENANCE = ("source", "source_line")
 _NOUN = {"portfolio": "Portfolio", "programme": "Programme", "project": "Project",
          "milestone": "Milestone", "risk": "Risk", "saving": "Saving"}
+# The record tables ragboard writes: the only names a write (or an undo) may put into SQL.
+KINDS = tuple(_NOUN)
+INT64 = (-2**63, 2**63 - 1)
+
+
+@functools.cache
+def _schema_columns() -> dict[str, dict[str, tuple[str, bool]]]:
+    """Each record table's columns -> (declared type, NOT NULL), from the schema ragboard
+    creates, built in memory: never from the open file, whose tables anyone may have altered."""
+    from store.schema import apply_steps
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        apply_steps(conn, 0)
+        return {kind: {row[1]: (row[2].upper(), bool(row[3])) for row in conn.execute(f"PRAGMA table_info({kind})")}
+                for kind in KINDS}
+    finally:
+        conn.close()
+
+
+def columns(kind: str) -> dict[str, tuple[str, bool]]:
+    """A record kind's columns; any other name is refused before it can reach SQL."""
+    found = _schema_columns().get(kind) if isinstance(kind, str) else None
+    if found is None:
+        raise StoreError("ragboard has no such kind of record; nothing was written.")
+    return found
+
+
+def _check_columns(kind: str, names) -> None:
+    known = columns(kind)
+    if any(name not in known for name in names):
+        raise StoreError(f"a {kind} has no such field; nothing was written.")
+
+
+def _fits_int64(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and INT64[0] <= value <= INT64[1]
+
+
+def _check_id(kind: str, item_id) -> None:
+    """An id SQLite could never hold (beyond 64 bits) names no record: not found, not a crash."""
+    if isinstance(item_id, int) and not _fits_int64(item_id):
+        raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
 
 
 def clean(kind: str, values: dict, *, new: bool) -> dict:
@@ -149,6 +201,8 @@ class Writes:
                 raise InUseError(f"{self.path} is busy: another program is writing to it. Try again in a moment.") from None
             if "readonly" in str(exc) or "read-only" in str(exc):
                 raise ReadOnlyError(str(self.path)) from None
+            if _disk_full(exc):
+                raise DiskFullError(self.path) from None
             raise
         try:
             at = self.now()
@@ -160,41 +214,89 @@ class Writes:
             if not tx.logged and kind in ("edit", "redo"):
                 # Nothing changed (e.g. a status set to what it was): leave nothing to undo.
                 self.conn.execute("DELETE FROM change_group WHERE id = ?", (group,))
-            elif kind in ("edit", "redo", "undo"):
-                self._mine.append(group)
             self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            self._rollback()
+            if _disk_full(exc):
+                raise DiskFullError(self.path) from None
             raise
+        except BaseException:
+            self._rollback()
+            raise
+        # Only once committed: a group rolled back frees its id for the next writer's group.
+        if tx.logged or kind == "undo":
+            self._mine.append(group)
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. on a full disk)
+            self.conn.execute("ROLLBACK")
 
     def _row(self, kind: str, item_id: int) -> dict:
-        cur = self.conn.execute(f"SELECT * FROM {kind} WHERE id = ?", (item_id,))
+        cols = columns(kind)
+        _check_id(kind, item_id)
+        cur = self.conn.execute(f"SELECT {', '.join(cols)} FROM {kind} WHERE id = ?", (item_id,))
         row = cur.fetchone()
         if row is None:
             raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
-        return dict(zip([d[0] for d in cur.description], row))
+        return dict(zip(cols, row))
 
     def _current(self, kind: str, item_id: int) -> dict:
         """The row as it is now; one removed meanwhile is a conflict naming who removed it."""
         try:
             return self._row(kind, item_id)
         except NotFoundError:
+            _check_id(kind, item_id)
             last = self.last_change(kind, item_id)
             if last is None:
                 raise
             raise ConflictError(f"This {kind}", last.who, _when(last)) from None
 
     def _checked_row(self, kind: str, item_id: int, version: int) -> dict:
+        row = self._current_in_tx(kind, item_id)
+        if row["version"] != version:
+            raise self._conflict(kind, item_id, row)
+        return row
+
+    def _current_in_tx(self, kind: str, item_id: int) -> dict:
         try:
-            row = self._row(kind, item_id)
+            return self._row(kind, item_id)
         except NotFoundError:
+            _check_id(kind, item_id)
             last = self.last_change(kind, item_id)
             raise ConflictError(f"This {kind}", last.who if last else None, _when(last)) from None
-        if row["version"] != version:
-            last = self.last_change(kind, item_id)
-            raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None, _when(last))
-        return row
+
+    def _conflict(self, kind: str, item_id: int, row: dict, theirs: dict | None = None,
+                  changed: dict | None = None) -> ConflictError:
+        """The error for a record changed since the caller read it, carrying it as it is now."""
+        last = self.last_change(kind, item_id)
+        item = f"{_NOUN[kind]} {_label(kind, row)!r}"
+        who, when = (last.who, _when(last)) if last else (None, None)
+        text = None
+        if theirs:
+            labels = ", ".join(FIELDS[kind][k][0] if k in FIELDS[kind] else k for k in theirs)
+            changer = f"was changed by {who} at {when}" if who else "has changed since you opened it"
+            text = f"{item} {changer}; you both changed {labels}."
+        return ConflictError(item, who, when, current=self._reload(kind, item_id), theirs=theirs, changed=changed,
+                             text=text)
+
+    def _merge(self, kind: str, item_id: int, row: dict, values: dict, base: dict | None) -> dict:
+        """The caller's changes to put on a row that moved on since they read it (as base).
+
+        Their changes are the fields where values differ from base; the other person's, those
+        where the row now differs from base. Where none of the caller's changed fields was also
+        changed, to something else, by the other person, those fields alone are applied.
+        Otherwise (or without base) ConflictError.
+        """
+        if base is None:
+            raise self._conflict(kind, item_id, row)
+        fixed = ("id", "version", "position")
+        mine = {k: val for k, val in values.items() if k not in base or base[k] != val}
+        changed = {k: row[k] for k in base if k in row and k not in fixed and row[k] != base[k]}
+        # A field missing from base: what the caller saw is unknown, so any difference is a clash.
+        theirs = {k: row[k] for k, val in mine.items() if (k in changed or k not in base) and row[k] != val}
+        if theirs:
+            raise self._conflict(kind, item_id, row, theirs, changed)
+        return mine
 
     def _context(self, kind: str, row: dict) -> tuple:
         """(portfolio_id, programme_id, project_id) of a record, for filtering history."""
@@ -216,11 +318,16 @@ class Writes:
         return portfolio, row["programme_id"], None
 
     def _update(self, kind: str, item_id: int, version: int, values: dict, *, label: str,
-                reason: str = ""):
+                reason: str = "", base: dict | None = None):
+        """Write values over a record read at version. base (the record's stored values as the
+        caller read it) lets a write over a record changed since go through when it touches no
+        field the other person changed (see _merge)."""
         values = clean(kind, values, new=False)
         reason = v.text("Reason", reason, multiline=True)
         with self._transaction(label) as tx:
-            row = self._checked_row(kind, item_id, version)
+            row = self._current_in_tx(kind, item_id)
+            if row["version"] != version:
+                values = self._merge(kind, item_id, row, values, base)
             if kind == "risk":
                 _check_pairs({**row, **values})
             tx.update(kind, row, values, reason)

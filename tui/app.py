@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from store.errors import ConflictError, ReadOnlyError, StoreError, ValidationError
+from tui import safe
 
 
 def _jump_provider():
@@ -83,10 +84,13 @@ class RagboardApp(App):
     SAVED_SECONDS = 3
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = True) -> None:
+               markup: bool = False) -> None:
+        """Every notice is literal text: its message usually names a record, or repeats what a user
+        typed or a file held, so it is never read as markup (markup is ignored) and made safe."""
         if title == "Saved" and timeout is None:
             timeout = self.SAVED_SECONDS
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        super().notify(safe.plain(message, multiline=True), title=safe.plain(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def _on_notify(self, event) -> None:
         """A save's confirmation replaces the one before it: saves made in a row would otherwise

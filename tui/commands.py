@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Input
 
+from tui import safe
+
 LIMIT = 30  # hits listed at most
 INLINE_SECONDS = 0.008  # a store.search slower than this sends the next one to a thread
 
@@ -36,11 +38,11 @@ class JumpProvider(Provider):
         matcher = self.matcher(query)
         style = matcher.match_style
         for hit in hits:
-            text = hit.label
+            text = safe.plain(hit.label)
             # Names are plain text, never markup: "[2]" or "[/]" in a name shows as typed.
             yield Hit(matcher.match(text) or 0.5, _highlight(text, query, style),
                       partial(app.open_hit, hit.kind, hit.id, hit.programme_id),
-                      text=text, help=escape(f"Open {hit.detail}"))
+                      text=text, help=escape(safe.plain(f"Open {hit.detail}")))
 
     async def discover(self) -> Hits:
         return

@@ -9,6 +9,8 @@ import datetime as dt
 
 from rich.text import Text
 
+from tui.safe import plain
+
 RAG_LETTER = {"Red": "R", "Amber": "A", "Green": "G", "Complete": "C", "Not rated": "-", None: "-"}
 RAG_STYLE = {
     "Red": "bold #ffffff on #b71c1c",
@@ -57,7 +59,7 @@ def date(value: str | None) -> str:
     try:
         return dt.date.fromisoformat(value).strftime("%d %b %Y").lstrip("0")
     except ValueError:
-        return value
+        return plain(value)
 
 
 def slippage(days: int | None) -> Text:
@@ -80,7 +82,7 @@ def score(likelihood: int | None, impact: int | None, value: int | None, rag_val
 
 
 def one_line(value: str, limit: int = 80) -> str:
-    flat = " ".join((value or "").split())
+    flat = " ".join(plain(value).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

@@ -5,6 +5,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+from tui import safe
 from tui.screens.base import KeepsStyles
 
 
@@ -22,9 +23,9 @@ class ConfirmScreen(KeepsStyles, ModalScreen[bool]):
 
     def compose(self):
         with Vertical(id="dialog", classes="confirm"):
-            yield Label(self.title_text, id="dialog-title")
+            yield Label(safe.literal(self.title_text), id="dialog-title")
             if self.detail:
-                yield Static(self.detail, classes="dialog-hint")
+                yield Static(safe.literal(self.detail, multiline=True), classes="dialog-hint")
             with Horizontal(id="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from store.errors import ValidationError
+from tui import safe
 from tui.screens.base import KeepsStyles
 
 
@@ -42,8 +43,8 @@ class FormScreen(KeepsStyles, ModalScreen):
 
     def compose(self):
         with Vertical(id="dialog", classes="form"):
-            yield Label(self.title_text, id="dialog-title")
-            yield Static(self.note, id="form-note")  # hidden while there is no note
+            yield Label(safe.literal(self.title_text), id="dialog-title")
+            yield Static(safe.literal(self.note, multiline=True), id="form-note")  # hidden while there is no note
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
                     with Horizontal(classes="form-row"):
@@ -54,10 +55,10 @@ class FormScreen(KeepsStyles, ModalScreen):
                                          allow_blank=value not in f.options, id=f"field-{f.key}",
                                          classes="form-input")
                         elif f.multiline:
-                            yield TextArea(value, id=f"field-{f.key}", classes="form-input form-text",
+                            yield TextArea(safe.plain(value, multiline=True), id=f"field-{f.key}", classes="form-input form-text",
                                            soft_wrap=True, show_line_numbers=False)
                         else:
-                            yield Input(value, placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input")
+                            yield Input(safe.plain(value), placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input")
                     yield Static("", id=f"error-{f.key}", classes="form-error")
             yield Static("", id="form-message", classes="form-error")
             with Horizontal(id="dialog-buttons"):
@@ -79,18 +80,18 @@ class FormScreen(KeepsStyles, ModalScreen):
                note: str = "") -> None:
         """Show another record in this form (of the same layout), as if it were new."""
         self.title_text, self.values, self.submit, self.note = title, values, submit, note
-        self.query_one("#dialog-title", Label).update(title)
-        self.query_one("#form-note", Static).update(note)
+        self.query_one("#dialog-title", Label).update(safe.literal(title))
+        self.query_one("#form-note", Static).update(safe.literal(note, multiline=True))
         for f in self.fields:
             widget = self.query_one(f"#field-{f.key}")
             value = values.get(f.key, "")
             if isinstance(widget, Select):
                 widget.value = value if value in f.options else Select.NULL
             elif isinstance(widget, TextArea):
-                widget.load_text(value)
+                widget.load_text(safe.plain(value, multiline=True))
             else:
-                widget.value = value
-                widget.cursor_position = len(value)
+                widget.value = safe.plain(value)
+                widget.cursor_position = len(widget.value)
         self.query_one("#form-fields", VerticalScroll).scroll_home(animate=False)
         self._start()
 
@@ -112,10 +113,16 @@ class FormScreen(KeepsStyles, ModalScreen):
                 value = widget.value
                 out[f.key] = "" if value is Select.NULL or value is None else str(value)
             elif isinstance(widget, TextArea):
-                out[f.key] = widget.text
+                out[f.key] = self._as_given(f.key, widget.text, multiline=True)
             else:
-                out[f.key] = widget.value
+                out[f.key] = self._as_given(f.key, widget.value)
         return out
+
+    def _as_given(self, key: str, typed: str, multiline: bool = False) -> str:
+        """A field left as shown keeps the value it was given: one whose control characters were
+        shown as pictures is not changed by a save of another field."""
+        given = self.values.get(key, "")
+        return given if typed != given and typed == safe.plain(given, multiline=multiline) else typed
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -136,12 +143,12 @@ class FormScreen(KeepsStyles, ModalScreen):
         for f in self.fields:
             if f.label == field:
                 target = self.query_one(f"#error-{f.key}", Static)
-                target.update(f"{f.label}: {message}")
+                target.update(safe.literal(f"{f.label}: {message}"))
                 target.display = True
                 self.query_one(f"#field-{f.key}").focus()
                 return
         target = self.query_one("#form-message", Static)
-        target.update(f"{field}: {message}")
+        target.update(safe.literal(f"{field}: {message}"))
         target.display = True
 
     def action_save(self) -> None:

@@ -7,7 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from tui import fmt
+from tui import fmt, safe
 from tui.screens.base import KeepsStyles
 
 MOVES = [
@@ -29,7 +29,7 @@ class HelpScreen(KeepsStyles, ModalScreen):
 
     def compose(self):
         with Vertical(id="dialog", classes="help"):
-            yield Label(f"Keys: {getattr(self.under, 'crumb', '') or 'this screen'}", id="dialog-title")
+            yield Label(safe.literal(f"Keys: {getattr(self.under, 'crumb', '') or 'this screen'}"), id="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(self._table(), id="help-keys")
                 yield Static(f"RAG: R Red, A Amber, G Green, C Complete, - Not rated. {fmt.LEGEND}.",
@@ -55,7 +55,7 @@ class HelpScreen(KeepsStyles, ModalScreen):
             seen.add(entry)
             self.rows.append((display, binding.tooltip or binding.description))
         for key, does in self.rows:
-            table.add_row(key, does)
+            table.add_row(safe.literal(key), safe.literal(does))
         return table
 
     def action_close(self) -> None:

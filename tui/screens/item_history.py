@@ -7,6 +7,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.widgets.panels import HistoryPanel
+from tui import safe
 from tui.screens.base import KeepsStyles
 
 
@@ -25,7 +26,7 @@ class ItemHistoryScreen(KeepsStyles, ModalScreen):
 
     def compose(self):
         with Vertical(id="dialog", classes="history"):
-            yield Label(f"History of {self.kind} {self.label}", id="dialog-title")
+            yield Label(safe.literal(f"History of {self.kind} {self.label}"), id="dialog-title")
             yield _ItemHistory({"kind": self.kind, "id": self.item_id})
             yield Static("Escape closes.", classes="dialog-hint")
 

@@ -53,7 +53,7 @@ class MilestonesScreen(RagScreen):
 
     def _counted(self, total: int, text: str) -> None:
         if text:
-            self.refresh_top(f"{self.crumb}: {total:,} hold {text!r}")
+            self.refresh_top(f"{self.crumb}: {total:,} hold '{text}'")
         else:
             self.refresh_top(f"{self.crumb}: {total:,}")
 
@@ -101,4 +101,4 @@ class MilestonesScreen(RagScreen):
                 self.list_widget().replace_row(lambda r: r[0].id == saved.id, lambda old: (saved, old[1]))
                 self.notify(f"{fmt.one_line(saved.name, 50)}: {saved.status}.", title="Saved")
 
-        self.ask_reason(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}", done)
+        self.ask_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}", done)

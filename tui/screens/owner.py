@@ -11,7 +11,7 @@ from textual import work
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from tui import fmt, forms
+from tui import fmt, forms, safe
 from tui.screens.base import RagScreen, status_bindings
 from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel
 from tui.widgets.tab_bar import TabBar
@@ -163,7 +163,7 @@ class OwnerScreen(RagScreen):
     def _loaded(self, record, portfolio, data) -> None:
         self.record = record
         self.portfolio = portfolio
-        self.query_one("#owner-header", Static).update(self.header(record, portfolio))
+        self.query_one("#owner-header", Static).update(safe.made_safe(self.header(record, portfolio)))
         self.data = data
         self.stale_tabs = {tab_id for tab_id, _, _ in self.TABS if tab_id not in data}
         # Only the list in view is filled now; the other tabs' lists when they are shown.
@@ -211,7 +211,7 @@ class OwnerScreen(RagScreen):
     @staticmethod
     def append_source(text, record, description_width: int, unsourced: str) -> None:
         """The header's source document and line (or unsourced), then the description's first line."""
-        source = f"{record.source} line {record.source_line}" if record.source else unsourced
+        source = f"{safe.plain(record.source)} line {safe.plain(record.source_line)}" if record.source else unsourced
         text.append(f"\nSource: {source}", style="dim")
         if record.description:
             text.append(f"\n{fmt.one_line(record.description, description_width)}", style="italic")
@@ -359,7 +359,7 @@ class OwnerScreen(RagScreen):
     def _header_loaded(self, record, portfolio) -> None:
         self.record = record
         self.portfolio = portfolio
-        self.query_one("#owner-header", Static).update(self.header(record, portfolio))
+        self.query_one("#owner-header", Static).update(safe.made_safe(self.header(record, portfolio)))
         self.refresh_top(self.crumb_for(record))
 
     def _refresh_stale_tab(self, tab_id: str) -> None:
@@ -405,7 +405,7 @@ class OwnerScreen(RagScreen):
             if ok:
                 self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}.")
 
-        self.ask_reason(f"Set {fmt.one_line(milestone.name, 50)!r} to {status}", done)
+        self.ask_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}", done)
 
     def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
         row = self._selected(panel, "set")
@@ -422,7 +422,7 @@ class OwnerScreen(RagScreen):
                                          f"{' (derived)' if saved.rag_is_derived else ''}.")
 
         word = rag or "the RAG derived from its milestones"
-        self.ask_reason(f"Set {fmt.one_line(project.name, 50)!r} to {word}", done)
+        self.ask_reason(f"Set '{fmt.one_line(project.name, 50)}' to {word}", done)
 
     def action_edit(self) -> None:
         panel = self.active_panel()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from tui import fmt
+from tui.safe import plain
 from tui.screens.owner import OwnerScreen, tab_bindings
 from tui.widgets.panels import HistoryPanel, MilestonePanel, ProjectsPanel, RiskPanel, SavingPanel
 
@@ -28,10 +29,10 @@ class ProgrammeScreen(OwnerScreen):
 
     def header(self, p, portfolio) -> Text:
         text = Text()
-        text.append(f"{p.code}  {p.name}", style="bold")
+        text.append(f"{plain(p.code)}  {plain(p.name)}", style="bold")
         self.append_rag(text, p)
-        organisation = f" ({portfolio.organisation})" if portfolio.organisation else ""
-        text.append(f"\nSRO: {p.sro or 'not recorded'}   Portfolio: {portfolio.name}{organisation}"
+        organisation = f" ({plain(portfolio.organisation)})" if portfolio.organisation else ""
+        text.append(f"\nSRO: {plain(p.sro) or 'not recorded'}   Portfolio: {plain(portfolio.name)}{organisation}"
                     f"   Status date: {fmt.date(portfolio.status_date)}")
         self.append_source(text, p, 150, "entered in ragboard")
         return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from tui import fmt
+from tui.safe import plain
 from tui.screens.owner import OwnerScreen, tab_bindings
 from tui.widgets.panels import HistoryPanel, MilestonePanel, RiskPanel, SavingPanel
 
@@ -35,12 +36,13 @@ class ProjectScreen(OwnerScreen):
 
     def header(self, p, portfolio) -> Text:
         text = Text()
-        text.append(p.name, style="bold")
+        text.append(plain(p.name), style="bold")
         if p.reference:
-            text.append(f"   Ref {p.reference}")
+            text.append(f"   Ref {plain(p.reference)}")
         self.append_rag(text, p)
         sro = self.programme.sro if self.programme else ""
-        text.append(f"\nLead: {p.lead or 'not recorded'}   SRO: {sro or 'not recorded'}   Stage: {p.stage}"
+        text.append(f"\nLead: {plain(p.lead) or 'not recorded'}   SRO: {plain(sro) or 'not recorded'}   "
+                    f"Stage: {plain(p.stage)}"
                     f"   Status date: {fmt.date(portfolio.status_date)}")
         self.append_source(text, p, 230, "entered in ragboard (no source document)")
         return text

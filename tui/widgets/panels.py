@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from tui import fmt
+from tui import fmt, safe
 from tui.widgets.heatmap import HeatMap
 from tui.widgets.record_list import RecordList
 from tui.widgets.virtual_list import Column
@@ -226,7 +226,7 @@ class SavingPanel(Panel):
         grid.add_column("Total", justify="right")
         for year in [*years, None]:
             cells = [fmt.money(by[(year, b)]) if (year, b) in by else "" for b in bands]
-            grid.add_row("All years" if year is None else year, *cells, fmt.money(by[(year, None)]),
+            grid.add_row("All years" if year is None else safe.literal(year), *cells, fmt.money(by[(year, None)]),
                          style="bold" if year is None else "")
         return grid
 

@@ -11,6 +11,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from tui import safe
+
 HINT = "Why? (optional, one line). Enter saves, Escape cancels."
 
 
@@ -50,7 +52,7 @@ class ReasonBar(Vertical):
     def ask(self, title: str, done: Callable[[str | None], None]) -> None:
         self._done = done
         self._back_to = self.screen.focused
-        self.query_one("#reason-title", Static).update(title)
+        self.query_one("#reason-title", Static).update(safe.literal(title))
         box = self.input
         box.value = ""
         # Above the '/' line when that is showing (both sit at the foot of the screen).

@@ -5,7 +5,7 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tui import fmt
+from tui import fmt, safe
 
 
 class TopBar(Vertical):
@@ -34,7 +34,7 @@ class TopBar(Vertical):
             portfolios = []
         line = Text()
         line.append("ragboard ", style="bold")
-        line.append(str(store.path))
+        line.append(safe.plain(store.path))
         if store.read_only:
             line.append("  (read-only)", style="bold")
         if portfolios:
@@ -42,17 +42,17 @@ class TopBar(Vertical):
             for i, p in enumerate(portfolios):
                 if i:
                     line.append(" · ", style="dim")
-                line.append(f"{p.name} ")
+                line.append(f"{safe.plain(p.name)} ")
                 line.append(fmt.date(p.status_date), style="bold")
         # Only a line that changed is given its text again (each update is a layout and a redraw).
         shown = getattr(self, "_shown", None)
         if shown is None or shown[0] != line:
             self.query_one("#topbar-file", Static).update(line)
         if shown is None or shown[1] != self.crumb:
-            self.query_one("#topbar-crumb", Static).update(Text(self.crumb, style="bold"))
+            self.query_one("#topbar-crumb", Static).update(safe.literal(self.crumb, style="bold"))
         self._shown = (line, self.crumb)
         banner = self.query_one("#read-only-banner", Static)
         banner.display = bool(store.read_only)
         if store.read_only:
-            banner.update(f" READ-ONLY  {store.path} cannot be changed: you can look but not edit. "
-                          "Copy it somewhere writable to make changes.")
+            banner.update(safe.literal(f" READ-ONLY  {store.path} cannot be changed: you can look but not edit. "
+                                       "Copy it somewhere writable to make changes."))

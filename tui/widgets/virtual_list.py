@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui import safe
+
 
 @dataclass(frozen=True)
 class Column:
@@ -372,6 +374,7 @@ class VirtualList(ScrollView, can_focus=True):
         """One cell fitted to its column's width, then a gap."""
         width = self._widths.get(column, column.width)
         if isinstance(cell, str):
+            cell = safe.plain(cell)
             length = cell_len(cell)
             if length > width:
                 text = Text(cell)
@@ -379,12 +382,13 @@ class VirtualList(ScrollView, can_focus=True):
                 cell, length = text.plain, text.cell_len
             pad = " " * (width - length)
             return [Segment(pad + cell if column.justify == "right" else cell + pad), self._GAP]
+        cell = safe.made_safe(cell, multiline=False)
         # The cell's own style is applied here: Text.render leaves it to its caller.
         style = cell.style if isinstance(cell.style, Style) else self._parsed(cell.style)
         if not cell.spans and cell_len(cell.plain) <= width:  # one style throughout: no need for Rich to render it
             pad = " " * (width - cell_len(cell.plain))
-            plain = pad + cell.plain if column.justify == "right" else cell.plain + pad
-            return [Segment(plain, style), self._GAP]
+            padded = pad + cell.plain if column.justify == "right" else cell.plain + pad
+            return [Segment(padded, style), self._GAP]
         text = cell.copy()
         text.no_wrap = True
         if text.cell_len > width:
