@@ -6,6 +6,8 @@ bar shows is the same on every run.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,40 @@ async def press(pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
         await settle(pilot)
+
+
+_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+                       r'clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>')
+_CELL_WIDTH = 12.2  # the SVG's width of one terminal cell
+
+
+def screen_svg(app) -> str:
+    """The screen as Textual exports it: every segment the terminal would be sent."""
+    return app.export_screenshot()
+
+
+def screen_lines(app) -> list[str]:
+    """The screen's text, line by line, as a user reads it."""
+    from rich.cells import cell_len
+
+    rows: dict[int, str] = {}
+    for x, line, text in _SVG_TEXT.findall(screen_svg(app)):
+        column = round(float(x) / _CELL_WIDTH) - 1
+        row = rows.get(int(line), "")
+        row += " " * max(0, column - cell_len(row))
+        rows[int(line)] = row + html.unescape(text).replace("\xa0", " ")
+    return [rows.get(i, "") for i in range(max(rows, default=-1) + 1)]
+
+
+def on_screen(app, text: str) -> bool:
+    """The text is shown on one line of the screen (spaces aside: cells may split it)."""
+    needle = "".join(text.split())
+    return any(needle in "".join(line.split()) for line in screen_lines(app))
+
+
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def raw_controls(app) -> list[str]:
+    """Control characters the screen would send to the terminal as they are (none, ever)."""
+    return CONTROL.findall(screen_svg(app))
