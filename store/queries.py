@@ -49,7 +49,10 @@ class Queries:
     # -- single records ----------------------------------------------------------------------
 
     def _one(self, sql: str, args, kind: str):
-        row = self.conn.execute(sql, args).fetchone()
+        if not all(_fits_int64(a) for a in args if isinstance(a, int)):  # no record has such an id
+            row = None
+        else:
+            row = self.conn.execute(sql, args).fetchone()
         if row is None:
             raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
         return row
@@ -247,6 +250,8 @@ class Queries:
         """Changes newest first: of a project, of a programme (its own items), of one item, or all."""
         if item is not None:
             where, args = "c.item_kind = ? AND c.item_id = ?", item
+            if not _fits_int64(item[1]):
+                return []
         elif project_id is not None:
             where, args = "c.project_id = ?", (project_id,)
         elif programme_id is not None:
@@ -258,6 +263,13 @@ class Queries:
                    c.old, c.new, c.reason
             FROM change c WHERE {where} ORDER BY c.id DESC LIMIT ?""", (*args, limit)).fetchall()
         return [r.Change(*row[:9], _decode(row[9]), _decode(row[10]), row[11]) for row in rows]
+
+    def change_group_info(self, group_id: int) -> r.ChangeGroup:
+        """One change group (a history row's group_id): who did what when, and whether it has
+        been reverted since. mine: made through this store instance."""
+        row = self._one("SELECT id, at, who, label, kind, reverted_by IS NOT NULL, reverts, reverted_by "
+                        "FROM change_group WHERE id = ?", (group_id,), "change")
+        return r.ChangeGroup(*row[:5], bool(row[5]), row[6], row[7], row[0] in getattr(self, "_mine", ()))
 
     def last_change(self, kind: str, item_id: int) -> r.Change | None:
         found = self.history(item=(kind, item_id), limit=1)
@@ -348,6 +360,10 @@ def _programme_filter(text: str | None) -> tuple[str, tuple]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fits_int64(value) -> bool:
+    return -2**63 <= value <= 2**63 - 1
 
 
 def _decode(value):

@@ -224,7 +224,7 @@ class Writes:
             self._rollback()
             raise
         # Only once committed: a group rolled back frees its id for the next writer's group.
-        if tx.logged or kind == "undo":
+        if kind != "import" and (tx.logged or kind == "undo"):
             self._mine.append(group)
 
     def _rollback(self) -> None:
@@ -357,16 +357,18 @@ class Writes:
 
     # -- milestones --------------------------------------------------------------------------
 
-    def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "") -> r.Milestone:
+    def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "", *,
+                             base: dict | None = None) -> r.Milestone:
         status = v.choice("Status", status, v.MILESTONE_STATUSES)
         current = self._current("milestone", milestone_id)
         return self._update("milestone", milestone_id, version, {"status": status},
-                            label=f"Set {current['name']!r} to {status}", reason=reason)
+                            label=f"Set {current['name']!r} to {status}", reason=reason, base=base)
 
-    def edit_milestone(self, milestone_id: int, version: int, reason: str = "", **values) -> r.Milestone:
+    def edit_milestone(self, milestone_id: int, version: int, reason: str = "", *, base: dict | None = None,
+                       **values) -> r.Milestone:
         current = self._current("milestone", milestone_id)
         return self._update("milestone", milestone_id, version, values,
-                            label=f"Edited milestone {current['name']!r}", reason=reason)
+                            label=f"Edited milestone {current['name']!r}", reason=reason, base=base)
 
     def add_milestone(self, *, project_id: int | None = None, programme_id: int | None = None,
                       **values) -> r.Milestone:
@@ -388,20 +390,23 @@ class Writes:
         values.update(owner, position=self._next_position("risk", owner))
         return self._insert("risk", values, label=f"Added risk {_label('risk', values)!r}")
 
-    def edit_risk(self, risk_id: int, version: int, reason: str = "", **values) -> r.Risk:
+    def edit_risk(self, risk_id: int, version: int, reason: str = "", *, base: dict | None = None,
+                  **values) -> r.Risk:
         current = self._current("risk", risk_id)
         return self._update("risk", risk_id, version, values,
-                            label=f"Edited risk {_label('risk', current)!r}", reason=reason)
+                            label=f"Edited risk {_label('risk', current)!r}", reason=reason, base=base)
 
-    def close_risk(self, risk_id: int, version: int, reason: str = "") -> r.Risk:
+    def close_risk(self, risk_id: int, version: int, reason: str = "", *,
+                   base: dict | None = None) -> r.Risk:
         current = self._current("risk", risk_id)
         return self._update("risk", risk_id, version, {"status": "Closed"},
-                            label=f"Closed risk {_label('risk', current)!r}", reason=reason)
+                            label=f"Closed risk {_label('risk', current)!r}", reason=reason, base=base)
 
-    def reopen_risk(self, risk_id: int, version: int, reason: str = "") -> r.Risk:
+    def reopen_risk(self, risk_id: int, version: int, reason: str = "", *,
+                    base: dict | None = None) -> r.Risk:
         current = self._current("risk", risk_id)
         return self._update("risk", risk_id, version, {"status": "Open"},
-                            label=f"Reopened risk {_label('risk', current)!r}", reason=reason)
+                            label=f"Reopened risk {_label('risk', current)!r}", reason=reason, base=base)
 
     def delete_risk(self, risk_id: int, version: int, reason: str = "") -> None:
         self._delete("risk", risk_id, version, reason)
@@ -415,10 +420,11 @@ class Writes:
         values.update(owner, position=self._next_position("saving", owner))
         return self._insert("saving", values, label=f"Added saving {_label('saving', values)!r}")
 
-    def edit_saving(self, saving_id: int, version: int, reason: str = "", **values) -> r.Saving:
+    def edit_saving(self, saving_id: int, version: int, reason: str = "", *, base: dict | None = None,
+                    **values) -> r.Saving:
         current = self._current("saving", saving_id)
         return self._update("saving", saving_id, version, values,
-                            label=f"Edited saving {_label('saving', current)!r}", reason=reason)
+                            label=f"Edited saving {_label('saving', current)!r}", reason=reason, base=base)
 
     def delete_saving(self, saving_id: int, version: int, reason: str = "") -> None:
         self._delete("saving", saving_id, version, reason)
@@ -443,10 +449,11 @@ class Writes:
         values.update(owner, position=self._next_position("programme", owner))
         return self._insert("programme", values, label=f"Added programme {values['name']!r}")
 
-    def edit_programme(self, programme_id: int, version: int, reason: str = "", **values) -> r.Programme:
+    def edit_programme(self, programme_id: int, version: int, reason: str = "", *, base: dict | None = None,
+                       **values) -> r.Programme:
         current = self._current("programme", programme_id)
         return self._update("programme", programme_id, version, values,
-                            label=f"Edited programme {current['code']!r}", reason=reason)
+                            label=f"Edited programme {current['code']!r}", reason=reason, base=base)
 
     def add_project(self, *, programme_id: int, **values) -> r.Project:
         values = clean("project", values, new=True)
@@ -455,28 +462,32 @@ class Writes:
         values.update(owner, position=self._next_position("project", owner))
         return self._insert("project", values, label=f"Added project {values['name']!r}")
 
-    def edit_project(self, project_id: int, version: int, reason: str = "", **values) -> r.Project:
+    def edit_project(self, project_id: int, version: int, reason: str = "", *, base: dict | None = None,
+                     **values) -> r.Project:
         current = self._current("project", project_id)
         return self._update("project", project_id, version, values,
-                            label=f"Edited project {current['name']!r}", reason=reason)
+                            label=f"Edited project {current['name']!r}", reason=reason, base=base)
 
-    def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "") -> r.Project:
+    def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "", *,
+                        base: dict | None = None) -> r.Project:
         """Set a project's RAG by hand (None returns it to the roll-up of its milestones)."""
         current = self._current("project", project_id)
         word = rag or "derived"
         return self._update("project", project_id, version, {"rag": rag, "rag_reason": reason or ""},
-                            label=f"Set project {current['name']!r} to {word}", reason=reason)
+                            label=f"Set project {current['name']!r} to {word}", reason=reason, base=base)
 
-    def set_programme_rag(self, programme_id: int, version: int, rag: str | None, reason: str = "") -> r.Programme:
+    def set_programme_rag(self, programme_id: int, version: int, rag: str | None, reason: str = "", *,
+                          base: dict | None = None) -> r.Programme:
         current = self._current("programme", programme_id)
         word = rag or "derived"
         return self._update("programme", programme_id, version, {"rag": rag, "rag_reason": reason or ""},
-                            label=f"Set programme {current['code']!r} to {word}", reason=reason)
+                            label=f"Set programme {current['code']!r} to {word}", reason=reason, base=base)
 
-    def set_status_date(self, portfolio_id: int, version: int, status_date, reason: str = "") -> r.Portfolio:
+    def set_status_date(self, portfolio_id: int, version: int, status_date, reason: str = "", *,
+                        base: dict | None = None) -> r.Portfolio:
         current = self._current("portfolio", portfolio_id)
         return self._update("portfolio", portfolio_id, version, {"status_date": status_date},
-                            label=f"Moved {current['name']!r} status date", reason=reason)
+                            label=f"Moved {current['name']!r} status date", reason=reason, base=base)
 
     def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int, red_min: int) -> r.Portfolio:
         """A portfolio's own matrix: scores up to green_max are Green, from red_min Red."""
@@ -497,22 +508,28 @@ class Writes:
         row = self._redoable()
         return row[1] if row else None
 
-    def _scope(self) -> tuple[str, tuple]:
-        """Undo works on this window's own changes once it has made any (so it never reverts
-        what another instance just did); before that, on the file's latest change."""
+    def _scope(self) -> tuple[str, tuple] | None:
+        """Undo and redo work on this instance's own change groups only (never on what another
+        instance, or another session, did: that is undone by choice, with undo_group)."""
         mine = self._mine[-500:]
         if not mine:
-            return "", ()
+            return None
         return f" AND id IN ({', '.join('?' for _ in mine)})", tuple(mine)
 
     def _undoable(self):
-        where, args = self._scope()
+        scope = self._scope()
+        if scope is None:
+            return None
+        where, args = scope
         return self.conn.execute(
             "SELECT id, label FROM change_group WHERE kind IN ('edit', 'redo') AND reverted_by IS NULL"
             f"{where} ORDER BY id DESC LIMIT 1", args).fetchone()
 
     def _redoable(self):
-        where, args = self._scope()
+        scope = self._scope()
+        if scope is None:
+            return None
+        where, args = scope
         row = self.conn.execute(
             f"SELECT id, label FROM change_group WHERE kind = 'undo' AND reverted_by IS NULL{where} "
             "ORDER BY id DESC LIMIT 1", args).fetchone()
@@ -523,11 +540,38 @@ class Writes:
         return None if later_edit else row
 
     def undo(self) -> r.UndoResult | None:
-        """Revert the last change (of anyone's, in this file), exactly; None if nothing to undo."""
+        """Revert this instance's last change, exactly; None if it has made none left to undo."""
         return self._revert(self._undoable(), "undo")
 
     def redo(self) -> r.UndoResult | None:
         return self._revert(self._redoable(), "redo")
+
+    def undo_group(self, group_id: int) -> r.UndoResult:
+        """Revert one chosen change group (anyone's, e.g. picked from an item's history).
+
+        An edit or redo is undone; an undo is redone (UndoResult.kind says which). Refused with
+        ConflictError when it was already reverted or its items have changed since; a load
+        (kind 'import') cannot be undone.
+        """
+        if self.read_only:
+            raise ReadOnlyError(str(self.path))
+        info = self.change_group_info(group_id)
+        if info.kind == "import":
+            raise StoreError(f"{info.label!r} loaded a whole portfolio; a load cannot be undone.")
+        if info.reverted:
+            raise self._already_reverted(info.id, info.label)
+        return self._revert((info.id, info.label), "redo" if info.kind == "undo" else "undo")
+
+    def _already_reverted(self, group_id: int, label: str) -> ConflictError:
+        by = self.conn.execute(
+            "SELECT g.who, g.at, g.kind FROM change_group g JOIN change_group t ON t.reverted_by = g.id "
+            "WHERE t.id = ?", (group_id,)).fetchone()
+        if by is None:
+            return ConflictError("That change", None, None)
+        who, at, kind = by
+        when = _stamp(at)
+        verb = "redone" if kind == "redo" else "undone"
+        return ConflictError(f"{label!r}", who, when, text=f"{label!r} was already {verb} by {who} at {when}.")
 
     def _revert(self, target, kind: str) -> r.UndoResult | None:
         if target is None:
@@ -541,15 +585,18 @@ class Writes:
             original = label.removeprefix("Undo: ")
         with self._transaction(f"{kind.capitalize()}: {original}", kind, reverts=group_id) as tx:
             # Re-read under the write lock: another instance may have reverted it first.
-            still = self.conn.execute("SELECT reverted_by FROM change_group WHERE id = ?", (group_id,)).fetchone()
+            still = self.conn.execute("SELECT reverted_by, kind FROM change_group WHERE id = ?",
+                                      (group_id,)).fetchone()
             if still[0] is not None:
-                raise ConflictError("That change", None, None)
-            changes = self.conn.execute(
+                raise self._already_reverted(group_id, label)
+            if still[1] == "import":
+                raise StoreError(f"{label!r} loaded a whole portfolio; a load cannot be undone.")
+            changes = _checked_history(self.conn.execute(
                 "SELECT op, item_kind, item_id, field, old, new FROM change WHERE group_id = ? ORDER BY id DESC",
-                (group_id,)).fetchall()
+                (group_id,)).fetchall())
             try:
                 for op, item_kind, item_id, field, old, new in changes:
-                    tx.invert(op, item_kind, item_id, field, _decode(old), _decode(new))
+                    tx.invert(op, item_kind, item_id, field, old, new)
             except sqlite3.IntegrityError:
                 # e.g. removing a project another instance has since added items to
                 raise ConflictError("That change", None, None) from None
@@ -590,6 +637,9 @@ class _Tx:
         changed = {k: val for k, val in values.items() if row.get(k) != val}
         if not changed:
             return
+        _check_columns(kind, changed)
+        if "id" in changed or "version" in changed:
+            raise StoreError(f"a {kind}'s id and version are not edited; nothing was written.")
         sets = ", ".join(f"{k} = ?" for k in changed)
         self.store.conn.execute(f"UPDATE {kind} SET {sets}, version = version + 1 WHERE id = ?",
                                 (*changed.values(), row["id"]))
@@ -598,6 +648,7 @@ class _Tx:
             self._log("update", kind, after, key, row.get(key), value, reason)
 
     def insert(self, kind: str, values: dict, reason: str = "") -> int:
+        _check_columns(kind, values)
         if "id" not in values:
             values = {"id": next_id(self.store.conn, kind), **values}
         cols = ", ".join(values)
@@ -609,6 +660,7 @@ class _Tx:
         return new_id
 
     def delete(self, kind: str, row: dict, reason: str) -> None:
+        columns(kind)
         self._log("delete", kind, row, old=row, reason=reason)
         self.store.conn.execute(f"DELETE FROM {kind} WHERE id = ?", (row["id"],))
 
@@ -628,6 +680,7 @@ class _Tx:
                                     _when(last))
             self.delete(kind, row, "")
         elif op == "delete":
+            columns(kind)
             if self.store.conn.execute(f"SELECT 1 FROM {kind} WHERE id = ?", (item_id,)).fetchone():
                 raise ConflictError(f"{_NOUN[kind]} {_label(kind, old)!r}", None, None)
             restored = dict(old)
@@ -647,9 +700,50 @@ def next_id(conn, kind: str) -> int:
     SQLite would reuse the id of a deleted last row; another instance still showing the
     deleted record would then edit, or undo into, a different one.
     """
+    columns(kind)
     return conn.execute(
         f"SELECT max(COALESCE((SELECT max(id) FROM {kind}), 0), "
         "COALESCE((SELECT max(item_id) FROM change WHERE item_kind = ?), 0)) + 1", (kind,)).fetchone()[0]
+
+
+def _checked_history(changes) -> list[tuple]:
+    """Logged changes, decoded, if each names only a record kind and fields ragboard has and
+    holds values those fields can: anything else was written by another tool and is refused
+    (ForeignHistoryError) before any of it reaches SQL."""
+    out = []
+    for op, item_kind, item_id, field, old, new in changes:
+        cols = _schema_columns().get(item_kind) if isinstance(item_kind, str) else None
+        if cols is None or op not in ("update", "create", "delete") or not _fits_int64(item_id):
+            raise ForeignHistoryError()
+        try:
+            old, new = _decode(old), _decode(new)
+        except (TypeError, ValueError):  # not JSON, or JSON that Python cannot hold
+            raise ForeignHistoryError() from None
+        if op == "update":
+            if not isinstance(field, str) or field not in cols or field in ("id", "version") \
+                    or not _fits(cols[field], old) or not _fits(cols[field], new):
+                raise ForeignHistoryError()
+        else:
+            whole = new if op == "create" else old
+            if not isinstance(whole, dict) or whole.get("id") != item_id or not _fits_int64(whole.get("version", 1)) \
+                    or any(k not in cols or not _fits(cols[k], val) for k, val in whole.items()):
+                raise ForeignHistoryError()
+        out.append((op, item_kind, item_id, field, old, new))
+    if not out:  # ragboard never keeps a group with no changes (an empty edit is dropped)
+        raise ForeignHistoryError()
+    return out
+
+
+def _fits(column: tuple[str, bool], value) -> bool:
+    kind, not_null = column
+    if value is None:
+        return not not_null
+    return _fits_int64(value) if kind == "INTEGER" else kind == "TEXT" and isinstance(value, str)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or "database or disk is full" in str(exc)
 
 
 def _without_version(row: dict) -> dict:
@@ -665,7 +759,8 @@ def _decode(value):
 
 
 def _when(change) -> str | None:
-    if change is None:
-        return None
-    stamp = change.at.replace("T", " ").removesuffix("Z")
-    return f"{stamp} UTC"
+    return None if change is None else _stamp(change.at)
+
+
+def _stamp(at: str) -> str:
+    return f"{at.replace('T', ' ').removesuffix('Z')} UTC"

@@ -1,11 +1,14 @@
 """Undo and redo restore exact previous states, are logged, and refuse to overwrite others' work."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from store import ConflictError, open_store
+from store import ConflictError, NotFoundError, ReadOnlyError, StoreError, UndoResult, open_store
+from store.records import ChangeGroup
 
-from .conftest import Clock, state
+from .conftest import Clock, dump, state
 
 
 def _group_count(store, kind):
@@ -169,24 +172,149 @@ def test_undo_does_not_revert_another_instances_change(store, tree, items, db_pa
     assert store.saving(s.id).amount == 999
 
 
-def test_undo_in_a_new_session_reverts_the_files_last_change(db_path, store, tree, items):
+def test_a_new_session_has_nothing_of_its_own_to_undo(db_path, store, tree, items):
     m = items["m"]
     store.set_milestone_status(m.id, m.version, "Red")
     store.close()
+    before = dump(db_path)
     with open_store(db_path, who="alice") as again:
-        assert again.can_undo() == "Set 'Go live' to Red"
-        again.undo()
+        assert again.can_undo() is None and again.can_redo() is None
+        assert again.undo() is None and again.redo() is None
+        assert dump(db_path) == before
+        # the change is still there to undo by choosing it from the history
+        change = again.history(item=("milestone", m.id))[0]
+        assert again.undo_group(change.group_id) == UndoResult("Set 'Go live' to Red", "undo")
         assert again.milestone(m.id).status == "Green"
+
+
+def test_undo_never_reverts_another_instances_change(store, tree, items, db_path):
+    m = items["m"]
+    with open_store(db_path, who="bob") as bob:
+        bob.set_milestone_status(m.id, m.version, "Red")
+        before = dump(db_path)
+        assert store.can_undo() == "Added saving '2025/26 saving'"  # alice's own last change, not bob's
+        store.undo()
+        assert store.milestone(m.id).status == "Red"
+        assert store.savings(project_id=tree.project.id) == []
+    with open_store(db_path, who="carol") as carol:  # has made no change at all
+        carol_before = dump(db_path)
+        assert carol.can_undo() is None and carol.undo() is None
+        assert dump(db_path) == carol_before
+    assert before != carol_before
 
 
 def test_undo_already_done_elsewhere_moves_on_to_the_previous_change(store, tree, items, db_path):
     m, saving = items["m"], items["s"]
     store.set_milestone_status(m.id, m.version, "Red")
+    group = store.history(item=("milestone", m.id))[0].group_id
     with open_store(db_path, who="bob") as bob:
-        bob.undo()  # a fresh window: undoes the file's last change, alice's
+        assert bob.undo() is None  # nothing of bob's
+        bob.undo_group(group)  # chosen from alice's history
     assert store.milestone(m.id).status == "Green"
     assert store.can_undo() == "Added saving '2025/26 saving'"
     store.undo()
     assert store.milestone(m.id).status == "Green"  # not undone twice
-    assert [s.id for s in store.savings(project_id=tree.project.id)] == []
     assert saving.id not in [s.id for s in store.savings(project_id=tree.project.id)]
+
+
+# -- undoing a chosen change group ----------------------------------------------------------
+
+def test_change_group_info_describes_a_history_rows_group(store, tree, items, db_path):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red", "late")
+    change = store.history(item=("milestone", m.id))[0]
+    info = store.change_group_info(change.group_id)
+    assert isinstance(info, ChangeGroup)
+    assert (info.id, info.who, info.label, info.kind, info.reverted, info.reverts, info.reverted_by, info.mine) == (
+        change.group_id, "alice", "Set 'Go live' to Red", "edit", False, None, None, True)
+    assert info.at == change.at
+    store.undo()
+    undone = store.change_group_info(change.group_id)
+    assert undone.reverted and undone.reverted_by is not None
+    undo_info = store.change_group_info(undone.reverted_by)
+    assert (undo_info.kind, undo_info.reverts, undo_info.label) == ("undo", change.group_id,
+                                                                    "Undo: Set 'Go live' to Red")
+    with open_store(db_path, who="bob") as bob:
+        assert bob.change_group_info(change.group_id).mine is False
+    with pytest.raises(NotFoundError):
+        store.change_group_info(99_999)
+    with pytest.raises(NotFoundError):
+        store.change_group_info(2**70)
+
+
+def test_undo_group_reverts_another_persons_change_exactly(store, tree, items, db_path):
+    m, s = items["m"], items["s"]
+    before = state(db_path)
+    with open_store(db_path, who="bob", clock=Clock()) as bob:
+        bob.edit_milestone(m.id, m.version, name="Renamed", notes="bob's")
+        bob.edit_saving(s.id, s.version, amount=7)  # a later change of bob's, to another item
+    group = store.history(item=("milestone", m.id))[0].group_id
+    result = store.undo_group(group)
+    assert result == UndoResult("Edited milestone 'Go live'", "undo")
+    assert state(db_path)["milestone"] == before["milestone"]
+    assert store.saving(s.id).amount == 7  # bob's other change is kept
+    undo = store.history(item=("milestone", m.id))[0]
+    assert undo.who == "alice" and store.change_group_info(undo.group_id).reverts == group
+    # it is this instance's change now: redo puts bob's edit back, and undo takes it away again
+    assert store.can_redo() == "Undo: Edited milestone 'Go live'"
+    store.redo()
+    assert store.milestone(m.id).name == "Renamed"
+    store.undo()
+    assert store.milestone(m.id).name == "Go live"
+
+
+def test_undo_group_of_an_undo_redoes_it(store, tree, items, db_path):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    store.undo()
+    undo_group = store.history(item=("milestone", m.id))[0].group_id
+    with open_store(db_path, who="bob") as bob:
+        assert bob.undo_group(undo_group) == UndoResult("Set 'Go live' to Red", "redo")
+    assert store.milestone(m.id).status == "Red"
+
+
+def test_undo_group_refuses_a_change_already_undone(store, tree, items, db_path):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    group = store.history(item=("milestone", m.id))[0].group_id
+    with open_store(db_path, who="bob", clock=Clock(dt.datetime(2025, 8, 2, 14, 5, tzinfo=dt.UTC))) as bob:
+        bob.undo_group(group)
+    before = dump(db_path)
+    with pytest.raises(ConflictError) as e:
+        store.undo_group(group)
+    assert "already undone by bob at 2025-08-02 14:05" in str(e.value)
+    assert dump(db_path) == before
+
+
+def test_undo_group_refuses_when_the_item_moved_on(store, tree, items, db_path):
+    m = items["m"]
+    with open_store(db_path, who="bob") as bob:
+        m = bob.set_milestone_status(m.id, m.version, "Red")
+        group = bob.history(item=("milestone", m.id))[0].group_id
+        bob.set_milestone_status(m.id, m.version, "Amber")
+    before = dump(db_path)
+    with pytest.raises(ConflictError) as e:
+        store.undo_group(group)
+    assert "bob" in str(e.value)
+    assert dump(db_path) == before
+
+
+def test_undo_group_refuses_a_load(store, db_path):
+    store.import_portfolio({"name": "L", "status_date": "2025-06-30", "programme": [{"code": "C", "name": "N"}]})
+    group = store.history()[0].group_id
+    assert store.change_group_info(group).kind == "import"
+    before = dump(db_path)
+    with pytest.raises(StoreError) as e:
+        store.undo_group(group)
+    assert "load" in str(e.value)
+    assert dump(db_path) == before
+    with pytest.raises(NotFoundError):
+        store.undo_group(2**70)
+
+
+def test_undo_group_on_a_read_only_file(store, tree, items, db_path):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    group = store.history()[0].group_id
+    with open_store(db_path, read_only=True) as ro, pytest.raises(ReadOnlyError):
+        ro.undo_group(group)
