@@ -49,15 +49,25 @@ def _fail(message: str) -> int:
 def _seed(path: Path) -> int:
     from seed.loader import write_demo_file
     from store import StoreError
+    from store.errors import DiskFullError
+    from store.opening import check_path
 
     if path.is_dir():
         return _fail(f"{path} is a folder: give the path of a new .db file.")
-    if path.exists() and path.stat().st_size > 0:
+    try:
+        found = check_path(path)  # a named pipe, a device, a link to nothing: refused before any write
+    except StoreError as exc:
+        return _fail(str(exc))
+    if found is not None and found.st_size > 0:
         return _fail(f"{path} already exists and is not empty; choose a new file name (seed never overwrites a file).")
     if not path.parent.is_dir():
         return _fail(f"{path} cannot be created: the folder {path.parent} does not exist.")
+    # An empty file reached through a link is filled where it is; the link stays a link.
+    target = path.resolve() if found is not None and path.is_symlink() else path
     try:
-        count = write_demo_file(path)
+        count = write_demo_file(target)
+    except DiskFullError as exc:
+        return _fail(str(exc))
     except (StoreError, OSError) as exc:
         return _fail(f"{path} could not be written: {exc}")
     print(f"Wrote the demo portfolios ({count} programmes) to {path}")
@@ -70,13 +80,15 @@ def main(argv: list[str] | None = None) -> int:
         return _seed(Path(args.seed_db).expanduser())
 
     from store import StoreError
+    from store.errors import DiskFullError
+    from store.opening import check_path, is_disk_full
     from store.store import open_store_checking_later
 
     explicit = args.db is not None
     path = Path(args.db).expanduser() if explicit else default_db_path()
     notice = None
     try:
-        if not explicit and not path.exists():
+        if not explicit and check_path(path) is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             from seed.loader import write_demo_file
 
@@ -86,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     except OSError as exc:
+        if is_disk_full(exc, path):
+            return _fail(str(DiskFullError(path)))
         return _fail(f"{path} cannot be opened: {exc.strerror or exc}.")
     try:
         import tui.app  # noqa: F401 - loading the app overlaps the file's integrity check
@@ -95,20 +109,36 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
 
     try:
-        run_app(store, notice)
+        status = run_app(store, notice)
     finally:
         store.close()
-    return 0
+    return status or 0
 
 
-def run_app(store, notice: str | None) -> None:
+def run_app(store, notice: str | None) -> int:
+    """Run the dashboard on store; 0, or 1 after an error the app did not expect (logged)."""
     from tui.app import RagboardApp
 
     # Textual writes each frame to the terminal from a thread of its own, which must win Python's
     # lock back from the screen's thread between the pieces of a frame: at the default 5 ms a turn,
     # a frame reached the terminal up to ~20 ms after it was drawn.
     sys.setswitchinterval(0.0005)
-    RagboardApp(store, notice=notice, collect_when_idle=True).run()
+    return run_guarded(RagboardApp(store, notice=notice, collect_when_idle=True))
+
+
+def run_guarded(app, **run_options) -> int:
+    """Run a Textual app; an error that ends it goes to the log, and the user gets one line.
+
+    Textual restores the terminal and sets return_code to 1 after such an error; left to itself
+    it would also print the traceback, with the values of local variables (the user's data).
+    """
+    from tui.compat import capture_fatal_errors
+
+    errors = capture_fatal_errors(app)
+    app.run(**run_options)
+    if errors or app.return_code == 1:
+        return report_unexpected(errors.text() or "The app ended with return code 1 and no error.\n")
+    return app.return_code or 0
 
 
 def entry() -> int:
@@ -120,15 +150,51 @@ def entry() -> int:
     except Exception:  # noqa: BLE001 - the last line of defence
         import traceback
 
-        log = _error_log()
-        try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f"; details are in {log}"
-        except OSError:
-            where = ""
-        print(f"ragboard: something went wrong that ragboard did not expect{where}.", file=sys.stderr)
-        return 1
+        return report_unexpected(traceback.format_exc())
+
+
+# The error log is kept below about this size: once over it, it becomes error.log.1 (replacing an
+# older one) and a new log is begun. Each entry is a traceback, a few kilobytes.
+ERROR_LOG_LIMIT = 1024 * 1024
+
+
+def report_unexpected(details: str) -> int:
+    """Append details to the error log and say, in one line on stderr, where they are; returns 1."""
+    log = write_error_log(details)
+    where = f"; details are in {log}" if log else " (its details could not be written to a log file)"
+    print(f"ragboard: something went wrong that ragboard did not expect{where}.", file=sys.stderr)
+    return 1
+
+
+def write_error_log(details: str) -> Path | None:
+    """Append one entry to the error log (folder 0700, file 0600: a traceback can hold the user's
+    data); returns its path, or None if it could not be written."""
+    import datetime as dt
+
+    log = _error_log()
+    try:
+        log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _owner_only(log.parent, 0o700)
+        if log.is_file() and log.stat().st_size > ERROR_LOG_LIMIT:
+            older = log.with_name(log.name + ".1")
+            os.replace(log, older)
+            _owner_only(older, 0o600)
+        # O_APPEND: two failing instances add their entries, never overwrite each other's.
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            os.fchmod(fd, 0o600)  # a log left by an older ragboard was readable by everyone
+            stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+            fh.write(f"==== {stamp} ragboard {VERSION} ====\n{details.rstrip()}\n\n")
+    except OSError:
+        return None
+    return log
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    try:
+        os.chmod(path, mode)
+    except OSError:  # not ours to change (a shared folder): the log is still owner-only
+        pass
 
 
 def _error_log() -> Path:
