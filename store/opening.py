@@ -188,10 +188,11 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None, check: bo
             raise NotRagboardError(f"{path} was written by an older ragboard and is read-only, so it cannot be upgraded: copy it somewhere writable first.")
         if ro:
             return Opened(conn, True, warning)
+        writer = _connect(str(path))
         try:
-            writer = _connect(str(path))
             writer.execute("SELECT count(*) FROM sqlite_master").fetchone()  # waits out, or reports, a writer's lock
         except sqlite3.DatabaseError as exc:
+            writer.close()
             if warning and not _is_locked(exc) and not is_disk_full(exc, path):
                 # Its -wal file cannot be read by us at all: show what the file itself holds, read-only.
                 return Opened(conn, True, warning)

@@ -8,7 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from store import records as r
-from store.opening import check_intact, connect
+from store.errors import DiskFullError, InUseError, StoreError
+from store.opening import check_intact, connect, is_disk_full
 from store.queries import Queries
 from store.writes import Writes
 
@@ -24,10 +25,13 @@ class Store(Queries, Writes):
     """One open ragboard file. Not shared between threads without care: one writer at a time."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool, who: str | None = None,
-                 clock=None):
+                 clock=None, open_warning: str | None = None):
         self.conn = conn
         self.path = path
         self.read_only = read_only
+        # Set when the file opened without its most recent changes (its -wal could not be read):
+        # one sentence for the screen to show beside "read-only". None normally.
+        self.open_warning = open_warning
         self.who = who or current_user()
         self._clock = clock  # tests fix the time stamped on changes
         self._mine: list[int] = []  # change groups made through this instance, for undo
@@ -49,6 +53,21 @@ class Store(Queries, Writes):
 
     def __exit__(self, *exc):
         self.close()
+
+    def checkpoint(self) -> None:
+        """Copy every committed change from the -wal file into the file itself, or raise.
+
+        For a file about to be moved or copied on its own (the demo file is built beside its
+        target and renamed): closing also copies them, but says nothing if the disk is full.
+        """
+        try:
+            busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error as exc:
+            if is_disk_full(exc, self.path):
+                raise DiskFullError(self.path) from None
+            raise StoreError(f"{self.path} could not be written: {exc}") from None
+        if busy:
+            raise InUseError(f"{self.path} is in use by another program that is reading it; try again in a moment.")
 
     def _read_data_version(self) -> int:
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
@@ -96,8 +115,8 @@ def open_store(path, *, read_only: bool | None = None, who: str | None = None, c
     who is the name recorded on changes (default: the OS user); clock returns an aware UTC
     datetime (default: now).
     """
-    conn, ro = connect(path, read_only=read_only)
-    return Store(conn, Path(path), ro, who, clock)
+    conn, ro, warning = connect(path, read_only=read_only)
+    return Store(conn, Path(path), ro, who, clock, open_warning=warning)
 
 
 class IntegrityCheck:
@@ -164,8 +183,8 @@ def open_store_checking_later(path, *, home_page: int = 0, **kwargs) -> tuple[St
 
     home_page > 0 also reads that many rows of the home screen ahead, once the check has passed.
     """
-    conn, ro = connect(path, read_only=kwargs.pop("read_only", None), check=False)
-    store = Store(conn, Path(path), ro, **kwargs)
+    conn, ro, warning = connect(path, read_only=kwargs.pop("read_only", None), check=False)
+    store = Store(conn, Path(path), ro, open_warning=warning, **kwargs)
     return store, IntegrityCheck(path, store, home_page)
 
 
