@@ -119,8 +119,15 @@ def test_status_date_cannot_be_blank(store, tree, db_path):
 
 # -- names and long text --------------------------------------------------------------------
 
-safe_chars = st.characters(blacklist_categories=("Cc", "Cs"))
-good_names = st.text(safe_chars, min_size=1, max_size=200).map(str.strip).filter(bool)
+# Bidi embeddings, overrides and isolates, and the line and paragraph separators: refused anywhere.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+SEPARATORS = "\u2028\u2029"
+FORBIDDEN = BIDI_CONTROLS + SEPARATORS
+# Characters that draw nothing: a required name made only of these (and spaces) is blank.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u00ad"
+safe_chars = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters=FORBIDDEN)
+# A name starts with something visible; the rest may be anything storable.
+good_names = st.text(safe_chars, max_size=199).map(lambda t: ("N" + t).strip())
 
 
 @FIXTURES
@@ -139,6 +146,30 @@ def test_blank_names_refused(store, tree, db_path, blank):
     refused(db_path, lambda: store.add_project(programme_id=tree.programme.id, name=blank), "Name")
     refused(db_path, lambda: store.edit_programme(tree.programme.id, tree.programme.version, name=blank), "Name")
     refused(db_path, lambda: store.add_risk(project_id=tree.project.id, description=blank), "Description")
+
+
+@FIXTURES
+@given(blank=st.text(st.sampled_from(INVISIBLE + " \u3000\u2800\u3164\ufe0f"), min_size=1, max_size=6))
+def test_names_with_no_visible_character_refused(store, tree, db_path, blank):
+    assume(any(c in INVISIBLE for c in blank))
+    f, g = tree.portfolio, tree.programme
+    for call, field in [
+        (lambda: store.add_milestone(project_id=tree.project.id, name=blank), "Name"),
+        (lambda: store.add_project(programme_id=g.id, name=blank), "Name"),
+        (lambda: store.add_programme(portfolio_id=f.id, code=blank, name="n"), "Code"),
+        (lambda: store.edit_programme(g.id, g.version, name=blank), "Name"),
+        (lambda: store.add_portfolio(name=blank, status_date="2025-06-30"), "Name"),
+        (lambda: store.add_risk(project_id=tree.project.id, description=blank), "Description"),
+        (lambda: store.add_risk(project_id=tree.project.id, description=f"\n{blank}\n{blank}"), "Description"),
+    ]:
+        err = refused(db_path, call, field)
+        assert "blank" in err.message
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u200d", "\u2060\ufeff", "\u200e\u200f", " \u200b "])
+def test_zero_width_names_refused_as_blank(store, tree, db_path, name):
+    err = refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name=name), "Name")
+    assert err.message in ("cannot be blank.", "has no visible character; it cannot be blank.")
 
 
 @FIXTURES
@@ -171,8 +202,69 @@ def test_control_characters_in_long_text_refused(store, tree, db_path, before, b
 
 
 @FIXTURES
-@given(lines=st.lists(st.text(safe_chars, min_size=1, max_size=30).map(str.strip).filter(bool), min_size=1,
-                      max_size=5))
+@given(before=st.text(safe_chars, max_size=20), bad=st.sampled_from(FORBIDDEN), after=st.text(safe_chars, max_size=20),
+       field=st.sampled_from(["name", "notes", "due_text"]))
+def test_bidi_controls_and_separators_refused_anywhere(store, tree, db_path, before, bad, after, field):
+    values = {"name": "ok", field: f"{before}{bad}{after}"}
+    label = {"name": "Name", "notes": "Notes", "due_text": "Due (as written)"}[field]
+    refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, **values), label)
+    m = store.milestones(project_id=tree.project.id)
+    if m:
+        refused(db_path, lambda: store.edit_milestone(m[0].id, m[0].version, **{field: values[field]}), label)
+
+
+@pytest.mark.parametrize("bad", list(FORBIDDEN))
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_each_forbidden_character_refused_in_names_and_long_text(store, tree, db_path, bad, where):
+    text = {"start": f"{bad}Go live", "middle": f"Go{bad} live", "end": f"Go live{bad}"}[where]
+    err = refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name=text), "Name")
+    if bad in BIDI_CONTROLS:
+        assert f"U+{ord(bad):04X}" in err.message
+    refused(db_path, lambda: store.add_risk(project_id=tree.project.id, description=text), "Description")
+    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=1, notes=text),
+            "Notes")
+    refused(db_path, lambda: store.set_project_rag(tree.project.id, tree.project.version, "Red", text), "Reason")
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\x0b", "\x0c", "\x1c", "\t"])
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_control_characters_and_del_refused_even_at_the_end(store, tree, db_path, bad, where):
+    text = f"Go{bad}live" if where == "middle" else f"Go live{bad}"
+    if bad == "\t" and where == "end":
+        # a tab left at the end of a one-line paste is trimmed, as spaces are
+        assert store.add_milestone(project_id=tree.project.id, name=text).name == "Go live"
+        return
+    refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name=text), "Name")
+    refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name="m", notes=text), "Notes")
+
+
+# Text a user may well type: it is stored exactly as typed (markup-like text included).
+TYPED = st.one_of(
+    st.text(safe_chars, max_size=40),
+    st.sampled_from(["[/]", "[bold red]x[/]", "[link=https://x]y[/link]", "\\[not markup]", "${x}", "%s %d",
+                     "日本語の名前", "中文名称", "한국어", "ＦＵＬＬＷＩＤＴＨ", "e\u0301", "Zoë", "ق\u0651",
+                     "👍", "🇬🇧", "👨\u200d👩\u200d👧", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+                     "☺\ufe0f", "שלום\u200f!", "مرحبا\u061c", "a\u200bb", "O\u2019Brien", "£€$"]),
+)
+
+
+@FIXTURES
+@given(parts=st.lists(TYPED, min_size=1, max_size=4))
+def test_text_without_forbidden_characters_is_stored_as_typed(store, tree, parts):
+    typed = "".join(parts)
+    name = f"N{typed}".strip()
+    assume(len(name) <= 200)
+    notes = "\n".join(parts).strip("\n ")
+    m = store.add_milestone(project_id=tree.project.id, name=name, notes=notes, due_text=f"Q{typed}".strip())
+    got = store.milestone(m.id)
+    assert (got.name, got.notes, got.due_text) == (name, notes, f"Q{typed}".strip())
+    longer = f"{notes}\n{name}".strip("\n ")
+    again = store.edit_milestone(m.id, got.version, notes=longer)
+    assert store.milestone(m.id).notes == again.notes == longer
+
+
+@FIXTURES
+@given(lines=st.lists(st.text(safe_chars, max_size=30).map(lambda t: ("L" + t).strip()), min_size=1, max_size=5))
 def test_newlines_in_long_text_round_trip(store, tree, lines):
     text = "\n".join(lines)
     m = store.add_milestone(project_id=tree.project.id, name="m", notes=text)
@@ -193,16 +285,27 @@ def test_lone_surrogates_refused(store, tree, db_path, surrogate, where):
 
 
 @PURE
-@given(value=st.text(max_size=40), multiline=st.booleans())
-def test_text_cleaner_accepts_only_storable_text(value, multiline):
+@given(value=st.text(max_size=40), multiline=st.booleans(), required=st.booleans())
+def test_text_cleaner_accepts_only_storable_text(value, multiline, required):
     try:
-        out = v.text("Field", value, multiline=multiline)
-    except ValidationError:
+        out = v.text("Field", value, multiline=multiline, required=required)
+    except ValidationError as e:
+        assert e.field == "Field" and e.message
         return
     assert not any("\ud800" <= c <= "\udfff" for c in out)
     assert all(c == "\n" or unicodedata.category(c) != "Cc" for c in out)
+    assert not any(c in FORBIDDEN for c in out)
     assert multiline or "\n" not in out
+    assert not required or any(c not in INVISIBLE and not c.isspace() for c in out)
     out.encode("utf-8")  # storable
+
+
+@PURE
+@given(before=st.text(max_size=10), bad=st.sampled_from(FORBIDDEN), after=st.text(max_size=10),
+       multiline=st.booleans())
+def test_text_cleaner_refuses_bidi_controls_and_separators(before, bad, after, multiline):
+    with pytest.raises(ValidationError):
+        v.text("Field", before + bad + after, multiline=multiline)
 
 
 # -- choices --------------------------------------------------------------------------------
@@ -270,6 +373,56 @@ def test_good_amounts_round_trip(store, tree, amount, form):
     given_amount = [amount, f"{amount:,}", f"£{amount}" if amount >= 0 else str(amount)][form]
     s = store.add_saving(project_id=tree.project.id, year="2025/26", amount=given_amount)
     assert store.saving(s.id).amount == amount
+
+
+@PURE
+@given(amount=st.integers(-LIMIT, LIMIT), pound=st.booleans(), sign_first=st.booleans(), pence=st.booleans())
+def test_amounts_with_thousands_commas_accepted(amount, pound, sign_first, pence):
+    digits = f"{abs(amount):,}" + (".00" if pence else "")
+    sign = "-" if amount < 0 else ""
+    text = (f"{sign}£{digits}" if sign_first else f"£{sign}{digits}") if pound else f"{sign}{digits}"
+    assert v.amount("Amount", text) == amount
+
+
+@pytest.mark.parametrize("text, value", [("1,234", 1234), ("£1,234", 1234), ("-£1,234", -1234), ("£-1,234", -1234),
+                                         ("1,234,567", 1_234_567), (" £ 250,000 ", 250_000), ("999", 999),
+                                         ("1,000.00", 1000), ("1 234", 1234)])
+def test_accepted_amount_forms(store, tree, text, value):
+    assert store.add_saving(project_id=tree.project.id, year="2025/26", amount=text).amount == value
+
+
+@PURE
+@given(digits=st.text("0123456789", min_size=2, max_size=12), cuts=st.sets(st.integers(1, 11), min_size=1))
+def test_commas_anywhere_but_between_thousands_refused(digits, cuts):
+    cuts = sorted(c for c in cuts if c < len(digits))
+    assume(cuts)
+    parts = [digits[i:j] for i, j in zip([0, *cuts], [*cuts, len(digits)])]
+    text = ",".join(parts)
+    assume(not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])))  # true thousands
+    with pytest.raises(ValidationError) as e:
+        v.amount("Amount", text)
+    assert "thousands" in e.value.message
+
+
+@pytest.mark.parametrize("text", ["1,2,3,4", "12,34", "1234,567", "1,2345", ",123", "123,", "1,,234", "£1,23",
+                                  "-1,2,3", "1,234,56", "--5", "-£-5", "1 2 3 4"])
+def test_misplaced_commas_and_signs_refused(store, tree, db_path, text):
+    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=text), "Amount")
+
+
+@pytest.mark.parametrize("value", [2**63, 2**70, -2**70, str(2**70), f"{2**70:,}", "9" * 5000, "-" + "9" * 5000,
+                                   float(2**70), 1e300], ids=lambda x: repr(x)[:20])
+def test_amounts_beyond_any_integer_are_a_validation_error(store, tree, db_path, value):
+    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=value), "Amount")
+    s = store.savings(project_id=tree.project.id)
+    if s:
+        refused(db_path, lambda: store.edit_saving(s[0].id, s[0].version, amount=value), "Amount")
+
+
+@pytest.mark.parametrize("value", [2**70, -2**70, "9" * 5000, str(2**64)], ids=lambda x: repr(x)[:20])
+def test_ratings_beyond_any_integer_are_a_validation_error(store, tree, db_path, value):
+    refused(db_path, lambda: store.add_risk(project_id=tree.project.id, description="d", likelihood=value, impact=1),
+            "Likelihood")
 
 
 # -- financial years ------------------------------------------------------------------------
