@@ -119,6 +119,10 @@ class JumpPalette(CommandPalette):
         # Runs before CommandPalette._input, which starts a search for the text (cancelling the
         # one before). Keys that come faster than they are handled (a fast typist, a paste)
         # arrive together: search only the last text, the others are stale already.
+        if not event.value.isprintable():
+            # Pasted control characters: shown as pictures (tui/safe.py), searched for as shown.
+            # The palette holds its painting until this text's hits are listed, so none is drawn raw.
+            event.input.value = safe.plain(event.value)
         if event.input.value != event.value:
             event.stop()
             event.prevent_default()  # CommandPalette._input is not called

@@ -213,3 +213,24 @@ async def test_escape_sequences_written_by_another_program_never_reach_the_termi
         # A save of another field leaves the name and notes as the file held them.
         assert m.name == f"Go live{ESCAPES}" and m.notes == f"notes{ESCAPES}\u202eevil"
         assert m.due_text == "Q2 2014"
+
+
+@pytest.mark.parametrize("where", ["reason", "filter", "form", "notes"])
+async def test_pasted_control_characters_are_shown_as_pictures(fixture_db, where):
+    from textual import events
+    from textual.widgets import TextArea
+
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "enter")
+        await press(pilot, {"reason": "r", "filter": "slash", "form": "e", "notes": "e"}[where])
+        if where == "notes":
+            app.screen.query_one("#field-notes", TextArea).focus()
+            await settle(pilot)
+        app.focused.post_message(events.Paste(f"x{ESCAPES}y"))
+        await settle(pilot)
+        assert raw_controls(app) == []
+        value = app.focused.text if where == "notes" else app.focused.value
+        assert safe.plain(f"x{ESCAPES}y") in value

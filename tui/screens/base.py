@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from tui.widgets.keybar import KeyBar
 from tui.widgets.reason_bar import ReasonBar
+from tui.widgets.safe_input import SafeInput
 
 from tui.widgets.topbar import TopBar
 
@@ -21,7 +22,7 @@ def status_bindings(prefix: str, what: str, complete: str) -> list[Binding]:
             Binding("c", "set_status('Complete')", "Complete", id=f"{prefix}.complete", tooltip=complete)]
 
 
-class FilterInput(Input):
+class FilterInput(SafeInput):
     """The '/' line: filters the list in view as you type."""
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from store.errors import ValidationError
 from tui import safe
 from tui.screens.base import KeepsStyles
+from tui.widgets.safe_input import SafeInput
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class FormScreen(KeepsStyles, ModalScreen):
                             yield TextArea(safe.plain(value, multiline=True), id=f"field-{f.key}", classes="form-input form-text",
                                            soft_wrap=True, show_line_numbers=False)
                         else:
-                            yield Input(safe.plain(value), placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input")
+                            yield SafeInput(value, placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input")
                     yield Static("", id=f"error-{f.key}", classes="form-error")
             yield Static("", id="form-message", classes="form-error")
             with Horizontal(id="dialog-buttons"):
@@ -90,7 +91,7 @@ class FormScreen(KeepsStyles, ModalScreen):
             elif isinstance(widget, TextArea):
                 widget.load_text(safe.plain(value, multiline=True))
             else:
-                widget.value = safe.plain(value)
+                widget.value = value
                 widget.cursor_position = len(widget.value)
         self.query_one("#form-fields", VerticalScroll).scroll_home(animate=False)
         self._start()
@@ -123,6 +124,12 @@ class FormScreen(KeepsStyles, ModalScreen):
         shown as pictures is not changed by a save of another field."""
         given = self.values.get(key, "")
         return given if typed != given and typed == safe.plain(given, multiline=multiline) else typed
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Pasted control characters become visible pictures (tui/safe.py), as in a one-line field."""
+        area = event.text_area
+        if safe.plain(area.text, multiline=True) != area.text:
+            area.load_text(safe.plain(area.text, multiline=True))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -12,11 +12,12 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tui import safe
+from tui.widgets.safe_input import SafeInput
 
 HINT = "Why? (optional, one line). Enter saves, Escape cancels."
 
 
-class ReasonInput(Input):
+class ReasonInput(SafeInput):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
 
     def on_mount(self) -> None:
