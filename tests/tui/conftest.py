@@ -154,10 +154,12 @@ def screen_lines(app) -> list[str]:
     return [rows.get(i, "") for i in range(max(rows, default=-1) + 1)]
 
 
-def on_screen(app, text: str) -> bool:
-    """The text is shown on one line of the screen (spaces aside: cells may split it)."""
+def on_screen(app, text: str, *, wrapped: bool = False) -> bool:
+    """The text is shown on one line of the screen (spaces aside: cells may split it); wrapped=True:
+    on consecutive lines."""
     needle = "".join(text.split())
-    return any(needle in "".join(line.split()) for line in screen_lines(app))
+    lines = ["".join(line.split()) for line in screen_lines(app)]
+    return needle in "".join(lines) if wrapped else any(needle in line for line in lines)
 
 
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")

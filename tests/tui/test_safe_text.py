@@ -234,3 +234,18 @@ async def test_pasted_control_characters_are_shown_as_pictures(fixture_db, where
         assert raw_controls(app) == []
         value = app.focused.text if where == "notes" else app.focused.value
         assert safe.plain(f"x{ESCAPES}y") in value
+
+
+async def test_a_file_whose_wal_cannot_be_read_says_recent_changes_may_be_missing(tmp_path, monkeypatch):
+    from tests.store.test_files import _wal_a_folder, crash_leaving_a_wal
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x[").mkdir()
+    path = tmp_path / "x[" / "]board.db"  # its path holds "[/]"
+    crash_leaving_a_wal(path)
+    _wal_a_folder(tmp_path / "x[" / "]board.db-wal")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert on_screen(app, "READ-ONLY")
+        assert on_screen(app, f"Recent changes may not be shown: {path}-wal could not be read.", wrapped=True)

@@ -54,5 +54,8 @@ class TopBar(Vertical):
         banner = self.query_one("#read-only-banner", Static)
         banner.display = bool(store.read_only)
         if store.read_only:
+            # Why the file opened read-only may add a warning (e.g. its -wal could not be read).
+            warning = getattr(store, "open_warning", None)
             banner.update(safe.literal(f" READ-ONLY  {store.path} cannot be changed: you can look but not edit. "
-                                       "Copy it somewhere writable to make changes."))
+                                       "Copy it somewhere writable to make changes."
+                                       + (f" {warning}" if warning else "")))
