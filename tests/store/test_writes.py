@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from store import ConflictError, NotFoundError, StoreError, ValidationError, open_store
+from store.errors import DiskFullError
 from store.writes import _Tx
 
 from .conftest import Clock, count, dump, log_rows
@@ -264,6 +265,7 @@ def test_stale_version_is_refused_naming_who_and_when(store, tree, db_path, meth
     assert "bob" in str(e.value) and "2025-08-02 14:05" in str(e.value)
     assert e.value.who == "bob"
     assert dump(db_path) == before
+    assert e.value.current == getattr(store, kind)(seen.id)  # the latest, for the screen to show
     # with the version it now has, the same write goes through
     write(store, seen.id, getattr(store, kind)(seen.id).version)
 
@@ -279,6 +281,7 @@ def test_write_to_an_item_removed_elsewhere_is_a_conflict(store, tree, db_path, 
     with pytest.raises(ConflictError) as e:
         write(store, seen.id, seen.version)
     assert "bob" in str(e.value)
+    assert e.value.current is None and e.value.theirs == {}
     assert dump(db_path) == before
 
 
@@ -335,3 +338,107 @@ def test_import_portfolio_checks_the_matrix(store, db_path, limits):
     with pytest.raises(ValidationError):
         store.import_portfolio({"name": "Bad", "status_date": "2025-06-30", **limits})
     assert dump(db_path) == before
+
+
+# -- ids no record could have ---------------------------------------------------------------
+
+BEYOND = [2**63, 2**70, -2**63 - 1, -2**70]
+WRITES_BY_ID = {
+    "set_milestone_status": lambda s, i: s.set_milestone_status(i, 1, "Red"),
+    "edit_milestone": lambda s, i: s.edit_milestone(i, 1, name="x"),
+    "delete_milestone": lambda s, i: s.delete_milestone(i, 1),
+    "edit_risk": lambda s, i: s.edit_risk(i, 1, owner="x"),
+    "close_risk": lambda s, i: s.close_risk(i, 1),
+    "reopen_risk": lambda s, i: s.reopen_risk(i, 1),
+    "delete_risk": lambda s, i: s.delete_risk(i, 1),
+    "edit_saving": lambda s, i: s.edit_saving(i, 1, amount=1),
+    "delete_saving": lambda s, i: s.delete_saving(i, 1),
+    "edit_project": lambda s, i: s.edit_project(i, 1, lead="x"),
+    "set_project_rag": lambda s, i: s.set_project_rag(i, 1, "Red"),
+    "edit_programme": lambda s, i: s.edit_programme(i, 1, sro="x"),
+    "set_programme_rag": lambda s, i: s.set_programme_rag(i, 1, "Red"),
+    "set_status_date": lambda s, i: s.set_status_date(i, 1, "2025-09-30"),
+    "set_risk_thresholds": lambda s, i: s.set_risk_thresholds(i, 1, 5, 15),
+    "add_milestone to a project": lambda s, i: s.add_milestone(project_id=i, name="x"),
+    "add_milestone to a programme": lambda s, i: s.add_milestone(programme_id=i, name="x"),
+    "add_risk": lambda s, i: s.add_risk(project_id=i, description="x"),
+    "add_saving": lambda s, i: s.add_saving(programme_id=i, year="2025/26", amount=1),
+    "add_programme": lambda s, i: s.add_programme(portfolio_id=i, code="x", name="x"),
+    "add_project": lambda s, i: s.add_project(programme_id=i, name="x"),
+    "undo_group": lambda s, i: s.undo_group(i),
+}
+
+
+@pytest.mark.parametrize("item_id", BEYOND, ids=str)
+@pytest.mark.parametrize("method", sorted(WRITES_BY_ID))
+def test_an_id_beyond_any_integer_is_not_found_and_writes_nothing(store, tree, db_path, method, item_id):
+    before = dump(db_path)
+    with pytest.raises(StoreError) as e:
+        WRITES_BY_ID[method](store, item_id)
+    assert isinstance(e.value, (NotFoundError, ValidationError))
+    assert dump(db_path) == before
+
+
+@pytest.mark.parametrize("item_id", BEYOND, ids=str)
+def test_reading_an_id_beyond_any_integer_is_not_found(store, tree, item_id):
+    for read in (store.milestone, store.risk, store.saving, store.project, store.programme, store.portfolio,
+                 store.change_group_info, lambda i: store.portfolio_of(programme_id=i),
+                 lambda i: store.portfolio_of(project_id=i)):
+        with pytest.raises(NotFoundError):
+            read(item_id)
+    assert store.history(item=("milestone", item_id)) == [] and store.last_change("risk", item_id) is None
+
+
+# -- a full disk ----------------------------------------------------------------------------
+
+def test_a_full_disk_is_reported_and_nothing_partial_is_written(store, tree, db_path):
+    m = store.add_milestone(project_id=tree.project.id, name="A")
+    before = dump(db_path)
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: SQLITE_FULL
+    try:
+        with pytest.raises(DiskFullError) as e:
+            store.edit_milestone(m.id, m.version, name="B", notes="long " * 2_000)
+        assert str(e.value) == f"no space left on the disk holding {db_path}; free some space and try again."
+        assert dump(db_path) == before
+        assert not store.conn.in_transaction
+        with pytest.raises(DiskFullError):
+            store.add_risk(project_id=tree.project.id, description="d" * 10_000)
+        assert dump(db_path) == before
+        assert store.can_undo() == "Added milestone 'A'"  # the failed saves left nothing to undo
+    finally:
+        store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.edit_milestone(m.id, m.version, name="B", notes="long " * 2_000).name == "B"  # once there is room
+
+
+class _FullAtCommit:
+    """The store's connection, but COMMIT fails as it does when the disk fills while it writes."""
+
+    def __init__(self, conn, error):
+        self._conn, self._error = conn, error
+
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            raise self._error
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize("error", [sqlite3.DatabaseError("database or disk is full"),
+                                   sqlite3.OperationalError("database or disk is full")], ids=repr)
+def test_a_disk_that_fills_at_commit_is_reported_and_rolled_back(store, tree, db_path, error):
+    m = store.add_milestone(project_id=tree.project.id, name="A")
+    before = dump(db_path)
+    real = store.conn
+    store.conn = _FullAtCommit(real, error)
+    try:
+        with pytest.raises(DiskFullError) as e:
+            store.edit_milestone(m.id, m.version, name="B")
+    finally:
+        store.conn = real
+    assert str(db_path) in str(e.value)
+    assert not real.in_transaction
+    assert dump(db_path) == before
+    assert store.undo().label == "Added milestone 'A'"
