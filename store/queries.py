@@ -143,6 +143,10 @@ class Queries:
     # -- lists behind each screen ------------------------------------------------------------
 
     def _owner_clause(self, project_id, programme_id) -> tuple[str, tuple]:
+        owner = project_id if project_id is not None else programme_id
+        if isinstance(owner, int) and not _fits_int64(owner):
+            raise NotFoundError(f"That {'project' if project_id is not None else 'programme'} no longer exists; "
+                                "it may have been removed in another window.")
         if project_id is not None:
             return "project_id = ?", (project_id,)
         return "programme_id = ?", (programme_id,)

@@ -224,7 +224,7 @@ class Writes:
             self._rollback()
             raise
         # Only once committed: a group rolled back frees its id for the next writer's group.
-        if kind != "import" and (tx.logged or kind == "undo"):
+        if tx.logged and kind != "import":
             self._mine.append(group)
 
     def _rollback(self) -> None:
@@ -717,7 +717,7 @@ def _checked_history(changes) -> list[tuple]:
             raise ForeignHistoryError()
         try:
             old, new = _decode(old), _decode(new)
-        except (TypeError, ValueError):  # not JSON, or JSON that Python cannot hold
+        except (TypeError, ValueError, RecursionError):  # not JSON, or JSON that Python cannot hold
             raise ForeignHistoryError() from None
         if op == "update":
             if not isinstance(field, str) or field not in cols or field in ("id", "version") \
@@ -725,8 +725,9 @@ def _checked_history(changes) -> list[tuple]:
                 raise ForeignHistoryError()
         else:
             whole = new if op == "create" else old
-            if not isinstance(whole, dict) or whole.get("id") != item_id or not _fits_int64(whole.get("version", 1)) \
-                    or any(k not in cols or not _fits(cols[k], val) for k, val in whole.items()):
+            if not isinstance(whole, dict) or whole.get("id") != item_id \
+                    or any(k not in cols or not _fits(cols[k], val) for k, val in whole.items()) \
+                    or whole.get("version", 1) in (None, INT64[1]):  # a re-insert steps the version on
                 raise ForeignHistoryError()
         out.append((op, item_kind, item_id, field, old, new))
     if not out:  # ragboard never keeps a group with no changes (an empty edit is dropped)

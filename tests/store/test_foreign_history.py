@@ -73,6 +73,8 @@ def _crafted(pid: int, m_id: int) -> dict:
         "a value of the wrong kind": ("update", "milestone", m_id, "notes", {"nested": SQL}, "keep"),
         "a row of another record": ("delete", "milestone", 500, "",
                                     {"id": 501, "project_id": pid, "name": "x", "version": 1}, None),
+        "a version past the largest": ("delete", "milestone", 500, "",
+                                       {"id": 500, "project_id": pid, "name": "x", "version": 2**63 - 1}, None),
     }
 
 
@@ -117,7 +119,8 @@ def test_a_group_only_another_tool_wrote_is_refused(store, tree, db_path, setup)
     _no_record_holds_schema_names(db_path)
 
 
-@pytest.mark.parametrize("raw_old", ["not json", '{"id": ', "NaN", str(2**70)])
+@pytest.mark.parametrize("raw_old", ["not json", '{"id": ', "NaN", str(2**70), "[" * 100_000, "9" * 5000],
+                         ids=lambda x: x[:10])
 def test_a_value_that_is_not_ragboards_json_is_refused(store, tree, db_path, setup, raw_old):
     m, group = setup
     _insert_change(db_path, group, "update", "milestone", m.id, "notes", new="edited", raw_old=raw_old)

@@ -383,7 +383,9 @@ def test_an_id_beyond_any_integer_is_not_found_and_writes_nothing(store, tree, d
 def test_reading_an_id_beyond_any_integer_is_not_found(store, tree, item_id):
     for read in (store.milestone, store.risk, store.saving, store.project, store.programme, store.portfolio,
                  store.change_group_info, lambda i: store.portfolio_of(programme_id=i),
-                 lambda i: store.portfolio_of(project_id=i)):
+                 lambda i: store.portfolio_of(project_id=i), store.project_rows, store.projects,
+                 lambda i: store.milestones(project_id=i), lambda i: store.risks(programme_id=i),
+                 lambda i: store.savings(project_id=i)):
         with pytest.raises(NotFoundError):
             read(item_id)
     assert store.history(item=("milestone", item_id)) == [] and store.last_change("risk", item_id) is None
