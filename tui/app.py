@@ -179,11 +179,46 @@ class RagboardApp(App):
         if not ok:
             return
         if result is None:
-            self.notify(f"Nothing to {kind}.", title=kind.capitalize())
+            if kind == "undo":
+                self.notify("Nothing of yours to undo: this window has made no change yet. To undo someone "
+                            "else's change, open the item's history (ctrl+p, History of the selection) and "
+                            "press Enter on the change.", title="Undo", timeout=8)
+            else:
+                self.notify("Nothing to redo.", title="Redo")
             return
         verb = "Undone" if kind == "undo" else "Redone"
         self.notify(f"{verb}: {result.label}", title="Saved")
         self.reload_screen()
+
+    def offer_undo(self, change) -> None:
+        """Enter on a history row: undo that change, anyone's, after a confirmation naming who made
+        it and when (u undoes only this window's own changes)."""
+        if not self.writable("undo a change"):
+            return
+        ok, group = self.attempt(self.store.change_group_info, change.group_id)
+        if not ok:
+            return
+        if group.kind == "import":
+            self.notify("That change loaded a whole portfolio; it cannot be undone.", title="Undo")
+            return
+        if group.reverted:
+            self.notify(f"That change was {'redone' if group.kind == 'undo' else 'undone'} already.", title="Undo")
+            return
+        when = group.at.replace("T", " ").removesuffix("Z") + " UTC"
+        whose = "your change" if group.who == self.store.who else f"{group.who}'s change"
+        verb = "Redo" if group.kind == "undo" else "Undo"
+        from tui.screens.confirm import ConfirmScreen
+
+        def done(yes: bool) -> None:
+            if yes:
+                ok, result = self.attempt(self.store.undo_group, group.id)
+                if ok:
+                    self.notify(f"{'Redone' if result.kind == 'redo' else 'Undone'}: {result.label}", title="Saved")
+                    self.reload_screen()
+
+        self.push_screen(ConfirmScreen(f"{verb} {whose} of {when}?",
+                                       f"{group.label}\nMade by {group.who} at {when}. {verb}ing it is recorded as "
+                                       f"a change of yours, with the change it reverts.", yes=verb), done)
 
     # -- palette -----------------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
 """The fields of each form, matched to the store's field labels so its messages land beside them."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
+from store.errors import ConflictError
 from store.validate import MILESTONE_STATUSES, RISK_STATUSES, SAVING_BANDS, SAVING_KINDS, STAGES
-from tui.screens.form import Field
+from tui.screens.form import Conflict, Field
 
 MILESTONE = [
     Field("name", "Name"),
@@ -70,3 +73,36 @@ def values_of(record, fields: list[Field]) -> dict[str, str]:
 
 def changed(values: dict[str, str], original: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in values.items() if v != original.get(k, "")}
+
+
+def edit_submit(app, record, fields: list[Field], method: Callable) -> Callable[[dict[str, str]], Any]:
+    """A form's submit for editing record with the store's method (edit_milestone, ...).
+
+    The store is given the values as they were read (base): another person's change to other
+    fields is not a conflict, the save goes on top. Where they changed a field the user changed
+    too, the form stays open (Conflict) and the next save goes over the version now in the file.
+    """
+    state = {"record": record, "shown": values_of(record, fields)}
+
+    def submit(values: dict[str, str]):
+        read, shown = state["record"], state["shown"]
+        changes = changed(values, shown)
+        if not changes:
+            return None
+        base = {f.key: getattr(read, f.key) for f in fields}
+        try:
+            return app.locked(method, read.id, read.version, base=base, **changes)
+        except ConflictError as exc:
+            if exc.current is None or not exc.theirs:
+                raise  # removed meanwhile, or not about these fields: the app says so and reloads
+            now = values_of(exc.current, fields)
+            state["record"], state["shown"] = exc.current, now
+            theirs = {k: now[k] for k in exc.theirs if k in now}
+            refreshed = {k: now[k] for k in exc.changed if k in now and k not in changes}
+            names = ", ".join(f.label for f in fields if f.key in theirs)
+            who = f"{exc.who} at {exc.when}" if exc.who else "someone else"
+            raise Conflict(f"{names} changed while you edited: by {who}. Your values are kept; the file's "
+                           "are shown beside them. ctrl+s saves yours over the latest, Escape leaves theirs.",
+                           theirs, refreshed) from None
+
+    return submit

@@ -15,6 +15,17 @@ from tui.screens.base import KeepsStyles
 from tui.widgets.safe_input import SafeInput
 
 
+class Conflict(Exception):
+    """Raised by a form's submit when the record changed elsewhere in a field the user changed too:
+    the form stays open with what was typed, shows the other person's value beside each such
+    field (theirs), takes their new values for fields the user left alone (refreshed), and the
+    next save goes over the latest version."""
+
+    def __init__(self, message: str, theirs: dict[str, str], refreshed: dict[str, str]) -> None:
+        super().__init__(message)
+        self.message, self.theirs, self.refreshed = message, theirs, refreshed
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -158,11 +169,42 @@ class FormScreen(KeepsStyles, ModalScreen):
         target.update(safe.literal(f"{field}: {message}"))
         target.display = True
 
+    def show_conflict(self, conflict: Conflict) -> None:
+        for error in self.query(".form-error"):
+            error.display = False
+        first = None
+        for f in self.fields:
+            if f.key in conflict.refreshed:
+                self._put(f, conflict.refreshed[f.key])
+            if f.key in conflict.theirs:
+                target = self.query_one(f"#error-{f.key}", Static)
+                target.update(safe.literal(f"Now {conflict.theirs[f.key] or '(blank)'}: ctrl+s keeps yours"))
+                target.display = True
+                first = first or f
+        message = self.query_one("#form-message", Static)
+        message.update(safe.literal(conflict.message, multiline=True))
+        message.display = True
+        if first is not None:
+            self.query_one(f"#field-{first.key}").focus()
+
+    def _put(self, f: Field, value: str) -> None:
+        self.values = {**self.values, f.key: value}
+        widget = self.query_one(f"#field-{f.key}")
+        if isinstance(widget, Select):
+            widget.value = value if value in f.options else Select.NULL
+        elif isinstance(widget, TextArea):
+            widget.load_text(value)
+        else:
+            widget.value = value
+
     def action_save(self) -> None:
         try:
             result = self.submit(self.collect())
         except ValidationError as exc:
             self.show_error(exc.field, exc.message)
+            return
+        except Conflict as exc:
+            self.show_conflict(exc)
             return
         except Exception as exc:
             # The app says why (conflict, read-only, busy...) and reloads; the form closes.

@@ -153,7 +153,7 @@ class HomeScreen(RagScreen):
             if reason is None:
                 return
             ok, saved = self.app.attempt(self.app.store.set_programme_rag, programme.id, programme.version, rag,
-                                         reason)
+                                         reason, base={"rag": programme.rag, "rag_reason": programme.rag_reason})
             if ok:
                 self._replace(saved)
                 self.notify(f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
@@ -172,12 +172,7 @@ class HomeScreen(RagScreen):
 
         programme = row.programme
         original = forms.values_of(programme, forms.PROGRAMME)
-
-        def submit(values):
-            changes = forms.changed(values, original)
-            if not changes:
-                return None
-            return self.app.locked(self.app.store.edit_programme, programme.id, programme.version, **changes)
+        submit = forms.edit_submit(self.app, programme, forms.PROGRAMME, self.app.store.edit_programme)
 
         def done(saved) -> None:
             if saved is True:

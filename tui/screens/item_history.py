@@ -36,5 +36,17 @@ class ItemHistoryScreen(KeepsStyles, ModalScreen):
         panel.show(changes or [])
         panel.table.focus()
 
+    def on_virtual_list_selected(self, event) -> None:
+        """Enter on a change: undo it (anyone's), after a confirmation."""
+        change = self.query_one(_ItemHistory).selected
+        if change is not None:
+            self.app.offer_undo(change)
+
+    def reload(self) -> None:
+        panel = self.query_one(_ItemHistory)
+        ok, changes = self.app.attempt(panel.fetch, self.app.store, panel.owner)
+        if ok:
+            panel.show(changes or [])
+
     def action_close(self) -> None:
         self.dismiss()

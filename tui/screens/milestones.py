@@ -96,7 +96,7 @@ class MilestonesScreen(RagScreen):
             if reason is None:
                 return
             ok, saved = self.app.attempt(self.app.store.set_milestone_status, milestone.id, milestone.version,
-                                         status, reason)
+                                         status, reason, base={"status": milestone.status})
             if ok:
                 self.list_widget().replace_row(lambda r: r[0].id == saved.id, lambda old: (saved, old[1]))
                 self.notify(f"{fmt.one_line(saved.name, 50)}: {saved.status}.", title="Saved")

@@ -290,9 +290,12 @@ class OwnerScreen(RagScreen):
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
         """Enter on a row: a project opens; a milestone, risk or saving opens in its form."""
         panel = self.active_panel()
-        if event.vlist is not panel.table or isinstance(panel, HistoryPanel):
+        if event.vlist is not panel.table:
             return
-        if isinstance(panel, ProjectsPanel):
+        if isinstance(panel, HistoryPanel):
+            if panel.selected is not None:
+                self.app.offer_undo(panel.selected)
+        elif isinstance(panel, ProjectsPanel):
             self.app.open_owner("project", panel.selected.project.id)
         else:
             self.action_edit()
@@ -401,7 +404,7 @@ class OwnerScreen(RagScreen):
             if reason is None:
                 return
             ok, saved = self.app.attempt(self.app.store.set_milestone_status, milestone.id, milestone.version,
-                                         status, reason)
+                                         status, reason, base={"status": milestone.status})
             if ok:
                 self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}.")
 
@@ -415,7 +418,8 @@ class OwnerScreen(RagScreen):
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            ok, saved = self.app.attempt(self.app.store.set_project_rag, project.id, project.version, rag, reason)
+            ok, saved = self.app.attempt(self.app.store.set_project_rag, project.id, project.version, rag, reason,
+                                         base={"rag": project.rag, "rag_reason": project.rag_reason})
             if ok:
                 word = saved.rolled_rag or "Not rated"
                 self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {word}"
@@ -427,7 +431,7 @@ class OwnerScreen(RagScreen):
     def action_edit(self) -> None:
         panel = self.active_panel()
         if isinstance(panel, HistoryPanel):
-            self.notify("History cannot be edited; press u to undo the last change.")
+            self.notify("History cannot be edited; press Enter on a change to undo it.")
             return
         record = self._selected(panel, "edit")
         if record is None or not self.app.writable(f"edit the {panel.noun}"):
@@ -437,13 +441,7 @@ class OwnerScreen(RagScreen):
         kind = panel.kind
         fields = forms.FIELDS[kind]
         original = forms.values_of(record, fields)
-        method = getattr(self.app.store, f"edit_{kind}")
-
-        def submit(values):
-            changes = forms.changed(values, original)
-            if not changes:
-                return None
-            return self.app.locked(method, record.id, record.version, **changes)
+        submit = forms.edit_submit(self.app, record, fields, getattr(self.app.store, f"edit_{kind}"))
 
         def done(saved) -> None:
             if saved is True:
