@@ -91,11 +91,10 @@ def _free_space(folder: Path) -> int:
     return blocks * vfs.f_frsize
 
 
-def _remove_with_side_files(path: Path, keep: set[str] = frozenset()) -> None:
+def _remove_with_side_files(path: Path) -> None:
+    """Remove a file ragboard made a moment ago, and whatever SQLite made beside it."""
     for end in ("", *_SIDE_FILES):
-        name = path.name + end
-        if name not in keep:
-            path.with_name(name).unlink(missing_ok=True)
+        path.with_name(path.name + end).unlink(missing_ok=True)
 
 
 def _is_read_only(path: Path) -> bool:
@@ -188,11 +187,14 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None, check: bo
             raise NotRagboardError(f"{path} was written by an older ragboard and is read-only, so it cannot be upgraded: copy it somewhere writable first.")
         if ro:
             return Opened(conn, True, warning)
+        had_wal = os.path.lexists(f"{path}-wal") or os.path.lexists(f"{path}-shm")
         writer = _connect(str(path))
         try:
             writer.execute("SELECT count(*) FROM sqlite_master").fetchone()  # waits out, or reports, a writer's lock
         except sqlite3.DatabaseError as exc:
             writer.close()
+            if not had_wal:
+                _remove_unused_wal(path)
             if warning and not _is_locked(exc) and not is_disk_full(exc, path):
                 # Its -wal file cannot be read by us at all: show what the file itself holds, read-only.
                 return Opened(conn, True, warning)
@@ -209,6 +211,34 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None, check: bo
     except BaseException:
         conn.close()
         raise
+
+
+def _remove_unused_wal(path: Path) -> None:
+    """Remove the empty -wal and the -shm that a failed open (no room to make them) left behind.
+
+    Only when no connection has the file open: each connection in WAL mode holds a shared lock on
+    byte 128 of the -shm (SQLite's "dead-man switch"), so a write lock on it proves there is none.
+    """
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    try:
+        import fcntl
+    except ImportError:  # not on this system: leaving them is harmless, SQLite reuses them
+        return
+    try:
+        if wal.is_file() and wal.stat().st_size:
+            return  # holds changes: never ours to remove
+        if shm.is_file():
+            fd = os.open(shm, os.O_RDWR)
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+            except OSError:
+                return  # another connection has it open
+            finally:
+                os.close(fd)
+            shm.unlink()
+        wal.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _open_existing(path: Path, ro: bool) -> tuple[sqlite3.Connection, str | None]:
@@ -280,11 +310,14 @@ def _initialise_existing(path: Path) -> sqlite3.Connection:
     try:
         return _initialise(_connect(str(path)), path)
     except BaseException:
-        _remove_with_side_files(path, keep=before | {path.name})
         if data is not None and path.read_bytes() != data:
             with path.open("r+b") as fh:  # rewrites blocks it already has: needs no more room
                 fh.write(data)
                 fh.truncate()
+        if f"{path.name}-journal" not in before:
+            path.with_name(f"{path.name}-journal").unlink(missing_ok=True)
+        if f"{path.name}-wal" not in before and f"{path.name}-shm" not in before:
+            _remove_unused_wal(path)
         raise
 
 

@@ -73,6 +73,20 @@ def _folder(path):
     path.mkdir()
 
 
+def _named_pipe(path):
+    os.mkfifo(path)  # opening it would wait for a writer: ragboard must refuse it at once
+
+
+def _link_to_nothing(path):
+    path.symlink_to(path.with_name("moved-away.db"))
+
+
+def _other_app_empty(path):
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA application_id = 12345")
+        conn.execute("PRAGMA user_version = 7")
+
+
 CASES = {
     "csv": (_csv, "not a ragboard database"),
     "random bytes": (_random, "not a ragboard database"),
@@ -81,6 +95,9 @@ CASES = {
     "damaged": (_corrupt, "damaged"),
     "truncated": (_truncated, "damaged"),
     "folder": (_folder, "is a folder"),
+    "named pipe": (_named_pipe, "is not a regular file (it is a named pipe)"),
+    "link to nothing": (_link_to_nothing, "which does not exist"),
+    "another program's empty database": (_other_app_empty, "another program"),
 }
 
 
