@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from ragboard_cli import main as cli
-from store import open_store
-from store import opening
+from store import open_store, opening
 from tests.store.small_disk import fill, small_disk
 
 

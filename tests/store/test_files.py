@@ -14,8 +14,7 @@ from contextlib import closing
 
 import pytest
 
-from store import NotRagboardError, UnusableFileError, open_store
-from store import opening
+from store import NotRagboardError, UnusableFileError, open_store, opening
 from store.errors import DiskFullError
 from store.schema import SCHEMA_VERSION
 
@@ -318,9 +317,9 @@ def test_the_side_files_of_a_file_another_program_has_open_are_never_removed(tmp
     path = tmp_path / "board.db"
     open_store(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        [sys.executable, "-c", ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
                                "c.execute('SELECT count(*) FROM sqlite_master').fetchone(); "
-                               "print('held', flush=True); sys.stdin.readline()", str(path)],
+                               "print('held', flush=True); sys.stdin.readline()"), str(path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
