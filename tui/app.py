@@ -14,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from store.errors import ConflictError, ReadOnlyError, StoreError, ValidationError
-from tui import safe
+from tui import compat, safe
 
 
 def _jump_provider():
@@ -92,13 +92,11 @@ class RagboardApp(App):
         super().notify(safe.plain(message, multiline=True), title=safe.plain(title), severity=severity,
                        timeout=timeout, markup=False)
 
-    def _on_notify(self, event) -> None:
+    def on_notify(self, event) -> None:
         """A save's confirmation replaces the one before it: saves made in a row would otherwise
         pile their messages up the right of the screen, over the rows just changed."""
         if event.notification.title == "Saved":
-            for earlier in [n for n in self._notifications if n.title == "Saved"]:
-                self._unnotify(earlier, refresh=False)
-        super()._on_notify(event)
+            compat.withdraw_notices(self, "Saved", keep=event.notification)
 
     # -- talking to the store ----------------------------------------------------------------
 
@@ -263,11 +261,10 @@ class RagboardApp(App):
         between. ragboard's commands draw their screen whole, so the hold ends as soon as the
         command has run: the palette queues the command just after this, so two turns of the
         app's queue from now."""
-        self._begin_batch()
+        compat.hold_updates(self)
 
         def end_batch() -> None:
-            self._end_batch()
-            if not self._batch_count:
+            if compat.release_updates(self):
                 self.screen.refresh()
 
         self.call_later(self.call_later, end_batch)
@@ -369,8 +366,7 @@ class RagboardApp(App):
     def _build_hidden(self, screen, name: str) -> None:
         """Install a screen under name, compose and mount it now, hidden, and lay it out shortly."""
         self.install_screen(screen, name=name)
-        self._load_screen_css(screen)
-        self._get_screen(screen)
+        compat.build_hidden(self, screen)
         self.set_timer(0.05, lambda: self._lay_out_ahead(screen))
 
     def _start_collector(self) -> None:
@@ -383,9 +379,7 @@ class RagboardApp(App):
         its update timer, whose first tick comes a whole frame (1/60 s) after it starts. (Textual's
         own methods, private in 8.2.8, which is pinned.)"""
         if screen.is_mounted and screen not in self.screen_stack:
-            screen._refresh_layout(self.size)
-            screen._compositor.render_update(full=True)
-            screen._update_timer.resume()  # it ticks once, finds the screen hidden, and pauses
+            compat.lay_out_hidden(self, screen)
 
     def open_owner(self, kind: str, owner_id: int, select: tuple[str, int] | None = None) -> None:
         """Open a programme's or a project's screen.

@@ -6,12 +6,13 @@ import time
 from functools import partial
 
 from textual import on
-from textual.command import CommandInput, CommandPalette, Hit, Hits, Provider
+from textual.command import CommandInput, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Input
 
 from tui import safe
+from tui.compat import PaletteHooks
 
 LIMIT = 30  # hits listed at most
 INLINE_SECONDS = 0.008  # a store.search slower than this sends the next one to a thread
@@ -88,7 +89,7 @@ def _highlight(text: str, query: str, style) -> Content:
     return content
 
 
-class JumpPalette(CommandPalette):
+class JumpPalette(PaletteHooks):
     """Textual's command palette, painting the typed text and its hits together, at once.
 
     The stock palette (textual 8.2.8) paints the typed text first; the hits, listed a few ms
@@ -129,27 +130,24 @@ class JumpPalette(CommandPalette):
             return
         self._searching = event.value.strip()
 
-    def _refresh_command_list(self, command_list, commands, clear_current: bool) -> None:
-        super()._refresh_command_list(command_list, commands, clear_current)
+    def commands_listed(self) -> None:
         self._listed = self._searching
         self._paint_soon = True
 
-    async def _on_idle(self, event) -> None:
-        # Screen._on_idle runs after this, unless prevented: it starts the update timer.
-        dirty = (self._layout_required or self._scroll_required or self._repaint_required
-                 or self._dirty_widgets)
-        if not (dirty and self.is_current and not self.app._batch_count):
-            return
+    def paint_on_idle(self) -> str:
         now = time.monotonic()
         if self._holding(now) or now < self._quiet_until:
-            event.prevent_default()
-        elif self._paint_soon:
-            self._paint_soon = False
-            self._on_timer_update()  # what the update timer's tick does (private in textual 8.2.8)
-            # Textual's writer thread sends the frame, and needs the GIL between chunks of a large
-            # one: the list's follow-up repaint (its highlight, after the layout) waits a tick.
-            self._quiet_until = time.monotonic() + self.QUIET_SECONDS
-            self.set_timer(self.QUIET_SECONDS, self.check_idle)
+            return "wait"
+        if not self._paint_soon:
+            return "tick"
+        self._paint_soon = False
+        return "now"
+
+    def painted(self) -> None:
+        # Textual's writer thread sends the frame, and needs the GIL between chunks of a large
+        # one: the list's follow-up repaint (its highlight, after the layout) waits a tick.
+        self._quiet_until = time.monotonic() + self.QUIET_SECONDS
+        self.set_timer(self.QUIET_SECONDS, self.check_idle)
 
     def _holding(self, now: float) -> bool:
         """True while the typed text waits for its hits (HOLD_SECONDS at most)."""

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Input
 
+from tui.compat import FocusWithoutRepaint, KeepsStyles
 from tui.widgets.keybar import KeyBar
 from tui.widgets.reason_bar import ReasonBar
 from tui.widgets.safe_input import SafeInput
-
 from tui.widgets.topbar import TopBar
+
+__all__ = ["FilterInput", "KeepsStyles", "RagScreen", "status_bindings"]
 
 
 def status_bindings(prefix: str, what: str, complete: str) -> list[Binding]:
@@ -29,32 +29,11 @@ class FilterInput(SafeInput):
         self.cursor_blink = self.app.cursor_blink
 
 
-class KeepsStyles:
-    """Mixed into a Screen: Textual applies every style again to a screen pushed into view, in case
-    the theme changed while it was away (30 to 60 ms for a programme screen or a form). A screen
-    styled since the app's CSS last changed, as one just mounted is, keeps its styles.
+class RagScreen(KeepsStyles, FocusWithoutRepaint, Screen):
+    """A screen with a top bar, a list that '/' filters, and the shared key map.
 
-    Textual calls the handlers of every class in a screen's MRO, so these run as well as a
-    subclass's own on_mount and on_screen_resume, and before Screen's, which reads
-    event.refresh_styles."""
-
-    _css_update_count = -1
-
-    def on_mount(self) -> None:
-        self._css_update_count = self.app._css_update_count
-
-    def on_screen_resume(self, event) -> None:
-        if self._css_update_count == self.app._css_update_count:
-            event.refresh_styles = False
-        self._css_update_count = self.app._css_update_count
-
-
-class RagScreen(KeepsStyles, Screen):
-    """A screen with a top bar, a list that '/' filters, and the shared key map."""
-
-    # Textual repaints the whole screen when focus moves (~20 ms); the widgets that gain and lose
-    # focus redraw themselves, so moving the keys to the reason or '/' line and back need not.
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    Moving the keys to the reason or '/' line and back repaints only the lines that change
+    (FocusWithoutRepaint), and a screen shown again keeps its styles (KeepsStyles)."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="screen.back"),

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui import safe
+from tui import compat, safe
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Column:
     grow: int = 0  # this column's share of the width the list has beyond the columns' own
 
 
-class VirtualList(ScrollView, can_focus=True):
+class VirtualList(compat.OwnFocusRedraw, ScrollView, can_focus=True):
     """Rows from fetch(offset, limit, text), count(text) of them, drawn one line each, with a cursor."""
 
     BINDINGS = [
@@ -279,7 +279,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._strips.clear()  # finished lines hold the list's own style, which may have changed
         # Drawn rows hold only the cells' own colours: they are drawn again after a theme change, not
         # when focus moves to the reason or '/' line and back (that would redraw every row in view).
-        css = getattr(self.app, "_css_update_count", None)
+        css = compat.css_generation(self.app)
         if css != getattr(self, "_drawn_css", None):
             self._drawn_css = css
             self._forget_drawn()
@@ -348,21 +348,10 @@ class VirtualList(ScrollView, can_focus=True):
     def _cursor_style(self) -> Style:
         return self._style("virtual-list--cursor-focused" if self.has_focus else "virtual-list--cursor")
 
-    # Focus changes only the cursor row's look (a style chosen in render_line, not a :focus rule,
-    # which would redraw every line): Textual's own focus and blur handlers redraw the whole list.
-
-    def _on_focus(self, event: events.Focus) -> None:
-        self._focus_changed(event, True, events.DescendantFocus)
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self._focus_changed(event, False, events.DescendantBlur)
-
-    def _focus_changed(self, event, focused: bool, tell_parent) -> None:
-        event.prevent_default()
-        self.has_focus = focused
+    def focus_changed(self, focused: bool) -> None:
+        """Focus changes only the cursor row's look (a style chosen in render_line, not a :focus rule,
+        which would redraw every line): Textual's own handlers redraw the whole list (OwnFocusRedraw)."""
         self.refresh_line(self.cursor + 1)
-        if self.parent is not None:
-            self.parent.post_message(tell_parent(self))
 
     def row_cells(self, row, previous) -> list:
         """The cells of one row, a column at a time."""
@@ -471,7 +460,8 @@ class VirtualList(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(self.Selected(self, row))
 
-    async def _on_click(self, event) -> None:
+    def on_click(self, event) -> None:
+        event.prevent_default()  # a double click opens the row; it does not select the list's text
         index = round(self.scroll_offset.y) + event.y - 1
         if event.y >= 1 and 0 <= index < self.row_count:
             if self.cursor == index and event.chain >= 2:

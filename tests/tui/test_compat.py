@@ -1,0 +1,143 @@
+"""What tui/compat.py relies on in Textual's private API: each test fails when an upgrade changes it.
+
+Structure first (the name is there, callable with the arguments compat passes), then behaviour
+through the app where it can be seen.
+"""
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from textual.app import App
+from textual.command import CommandPalette
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
+
+from conftest import SIZE, make_app, on_screen, press, screen_lines, settle
+from tui import compat
+
+
+def params(fn) -> list[str]:
+    return [p for p in inspect.signature(fn).parameters if p != "self"]
+
+
+@pytest.mark.parametrize("owner,name,expected", [
+    (App, "_unnotify", ["notification", "refresh"]),
+    (App, "_load_screen_css", ["screen"]),
+    (App, "_get_screen", ["screen"]),
+    (App, "_begin_batch", []),
+    (App, "_end_batch", []),
+    (Screen, "_refresh_layout", ["size", "scroll"]),
+    (Screen, "_on_timer_update", []),
+    (Screen, "_on_idle", ["event"]),
+    (Widget, "_on_focus", ["event"]),
+    (Widget, "_on_blur", ["event"]),
+    (CommandPalette, "_refresh_command_list", ["command_list", "commands", "clear_current"]),
+])
+def test_private_methods_compat_calls_are_there_with_their_arguments(owner, name, expected):
+    method = getattr(owner, name, None)
+    assert callable(method), f"{owner.__name__}.{name} is gone"
+    assert params(method)[:len(expected)] == expected
+
+
+def test_screen_focused_is_a_reactive_compat_can_redefine():
+    assert isinstance(Screen.__dict__.get("focused"), Reactive)
+    assert isinstance(compat.FocusWithoutRepaint.__dict__["focused"], Reactive)
+
+
+def test_widgets_own_focus_handlers_redraw_the_whole_widget():
+    """What OwnFocusRedraw replaces: Textual's handlers refresh the widget and tell the parent."""
+    source = inspect.getsource(Widget._on_focus)
+    assert "self.refresh()" in source and "DescendantFocus" in source
+
+
+async def test_private_attributes_on_a_running_app(fixture_db):
+    path, _ = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app._batch_count, int) and app._batch_count == 0
+        assert isinstance(app._css_update_count, int)
+        assert isinstance(app.screen._css_update_count, int)
+        assert hasattr(app._notifications, "__iter__")
+        screen = app.screen
+        assert callable(screen._compositor.render_update)
+        assert "full" in params(screen._compositor.render_update)
+        assert callable(screen._update_timer.resume)
+        for flag in ("_layout_required", "_scroll_required", "_repaint_required"):
+            assert isinstance(getattr(screen, flag), bool), flag
+        assert hasattr(screen, "_dirty_widgets")
+
+
+async def test_holding_updates_counts_holds(fixture_db):
+    path, _ = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not compat.updates_held(app)
+        compat.hold_updates(app)
+        compat.hold_updates(app)
+        assert compat.updates_held(app)
+        assert not compat.release_updates(app)
+        assert compat.release_updates(app)
+        assert not compat.updates_held(app)
+
+
+async def test_a_save_notice_replaces_the_last_one(fixture_db):
+    path, _ = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("first save", title="Saved")
+        app.notify("a warning", title="Changed elsewhere", severity="warning")
+        app.notify("second save", title="Saved")
+        await settle(pilot)
+        assert on_screen(app, "second save") and on_screen(app, "a warning")
+        assert not on_screen(app, "first save")
+
+
+async def test_a_screen_built_hidden_is_mounted_laid_out_and_not_shown(fixture_db):
+    from tui.screens.help import HelpScreen
+
+    path, _ = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        screen = HelpScreen(home)
+        app.install_screen(screen, name="built-hidden")
+        compat.build_hidden(app, screen)
+        await settle(pilot)
+        assert screen.is_mounted and screen not in app.screen_stack
+        compat.lay_out_hidden(app, screen)
+        await settle(pilot)
+        assert screen.size == app.size
+        assert app.screen is home and not any("Keys:" in line for line in screen_lines(app))
+        app.push_screen(screen)
+        await settle(pilot)
+        assert on_screen(app, "Keys:")
+
+
+async def test_css_generation_changes_with_the_theme(fixture_db):
+    path, _ = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = compat.css_generation(app)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        assert compat.css_generation(app) != before
+
+
+async def test_a_list_told_of_focus_tells_its_parent_and_shows_its_cursor(fixture_db):
+    path, _ = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        vlist = app.screen.list_widget()
+        assert not vlist.has_focus
+        await press(pilot, "escape")
+        assert vlist.has_focus and app.focused is vlist
+        assert app.screen.focused is vlist
