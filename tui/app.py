@@ -6,6 +6,7 @@ when first needed.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,6 +16,7 @@ from textual.binding import Binding
 
 from store.errors import ConflictError, ReadOnlyError, StoreError, ValidationError
 from tui import compat, safe
+from tui.keeper import Keeper
 
 
 def _jump_provider():
@@ -48,14 +50,15 @@ class RagboardApp(App):
         self.store = store
         self.notice = notice
         # The store's connection is shared by the screen and its workers: one caller at a time.
-        self.store_lock = threading.RLock()
+        self.store_lock = getattr(store, "lock", None) or threading.RLock()
+        self._writes: deque = deque()  # (fn, args, kwargs, then, failed): the write running first
+        self._waiting_timer: Any = None
         # Tests turn this off so a text cursor never blinks in a snapshot.
         self.cursor_blink = True
         self.poll_seconds = self.POLL_SECONDS
         # Seconds of no typing before a '/' filter over a long list asks the store (tests set 0).
         self.filter_delay = 0.04
-        self._owner_screens: dict = {}  # "programme" / "project" -> the screen kept to show again
-        self._forms: dict = {}  # FormScreen.layout_of(...) -> the form kept to fill again
+        self.keeper = Keeper(self)  # screens and forms kept once built, filled again
         self._collector = None
         if collect_when_idle:
             from tui.collector import IdleCollector
@@ -105,30 +108,75 @@ class RagboardApp(App):
         with self.store_lock:
             return fn(*args, **kwargs)
 
-    def attempt(self, fn: Callable, *args, inline: bool = False, **kwargs) -> tuple[bool, Any]:
-        """Call one store method; on refusal say why and return (False, None).
-
-        inline=True lets a ValidationError through, for a form to show beside its field.
-        """
+    def attempt(self, fn: Callable, *args, **kwargs) -> tuple[bool, Any]:
+        """Call one store read now; on refusal say why and return (False, None)."""
         try:
             with self.store_lock:
                 return True, fn(*args, **kwargs)
-        except ValidationError as exc:
-            if inline:
-                raise
+        except Exception as exc:  # noqa: BLE001 - said in the user's words, never a traceback
+            self.refused(exc)
+        return False, None
+
+    def refused(self, exc: BaseException) -> None:
+        """Say why the store refused (or failed) to do something, and reload where it helps."""
+        if isinstance(exc, ValidationError):
             self.notify(exc.message and f"{exc.field}: {exc.message}", title="Not saved", severity="error")
-        except ConflictError as exc:
+        elif isinstance(exc, ConflictError):
             self.notify(str(exc), title="Changed elsewhere", severity="warning", timeout=10)
             self.reload_screen()
-        except ReadOnlyError as exc:
+        elif isinstance(exc, ReadOnlyError):
             self.notify(str(exc), title="Read-only file", severity="warning")
-        except StoreError as exc:
+        elif isinstance(exc, StoreError):
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             self.reload_screen()
-        except Exception as exc:  # never show a traceback: say what failed and carry on
+        else:
             self.log.error("store call failed", exc)
             self.notify(f"Something went wrong: {exc}", title="Error", severity="error", timeout=8)
-        return False, None
+
+    # Writes run off the event loop, one at a time, in the order asked: a file another program is
+    # writing to (SQLite waits up to its busy timeout) never freezes the screen. A write that takes
+    # longer than this says the app is waiting for the file.
+    WAITING_SECONDS = 0.3
+
+    def write(self, fn: Callable, *args, then: Callable[[Any], None] | None = None,
+              failed: Callable[[BaseException], bool] | None = None, **kwargs) -> None:
+        """Call one store write in a thread; then(result) on the loop once it is saved. On a refusal
+        failed(exc) is asked first (True: it has dealt with it); otherwise the app says why."""
+        self._writes.append((fn, args, kwargs, then, failed))
+        if len(self._writes) == 1:
+            self._start_write()
+
+    def _start_write(self) -> None:
+        fn, args, kwargs, _, _ = self._writes[0]
+        self._waiting_timer = self.set_timer(self.WAITING_SECONDS, self._say_waiting)
+
+        def run() -> None:
+            try:
+                with self.store_lock:
+                    result = fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - handed to the loop, said in the user's words
+                self.call_from_thread(self._written, False, exc)
+            else:
+                self.call_from_thread(self._written, True, result)
+
+        self.run_worker(run, thread=True, group="store-write", exit_on_error=False)
+
+    def _written(self, ok: bool, value: Any) -> None:
+        _, _, _, then, failed = self._writes.popleft()
+        self._waiting_timer.stop()
+        compat.withdraw_notices(self, "Waiting")
+        if self._writes:
+            self._start_write()
+        if ok:
+            if then is not None:
+                then(value)
+        elif failed is None or not failed(value):
+            self.refused(value)
+
+    def _say_waiting(self) -> None:
+        if self._writes:
+            self.notify(f"Waiting for {self.store.path}: another program is writing to it. Your change is "
+                        "saved as soon as it is free.", title="Waiting", timeout=30)
 
     def writable(self, doing: str = "change it") -> bool:
         """True if edits can be saved; otherwise say why nothing happens."""
@@ -148,11 +196,14 @@ class RagboardApp(App):
                 screen.stale = True
 
     def _poll(self) -> None:
+        if not self.store_lock.acquire(blocking=False):
+            return  # a write is waiting for the file: never wait on the loop; look again next tick
         try:
-            with self.store_lock:
-                changed = self.store.changed_elsewhere()
-        except Exception:
+            changed = self.store.changed_elsewhere()
+        except Exception:  # noqa: BLE001 - an unreadable moment: look again next tick
             return
+        finally:
+            self.store_lock.release()
         if changed:
             self.reload_screen()
 
@@ -173,9 +224,9 @@ class RagboardApp(App):
     def _revert(self, kind: str) -> None:
         if not self.writable(f"{kind} a change"):
             return
-        ok, result = self.attempt(getattr(self.store, kind))
-        if not ok:
-            return
+        self.write(getattr(self.store, kind), then=lambda result: self._reverted(kind, result))
+
+    def _reverted(self, kind: str, result) -> None:
         if result is None:
             if kind == "undo":
                 self.notify("Nothing of yours to undo: this window has made no change yet. To undo someone "
@@ -207,12 +258,13 @@ class RagboardApp(App):
         verb = "Redo" if group.kind == "undo" else "Undo"
         from tui.screens.confirm import ConfirmScreen
 
+        def reverted(result) -> None:
+            self.notify(f"{'Redone' if result.kind == 'redo' else 'Undone'}: {result.label}", title="Saved")
+            self.reload_screen()
+
         def done(yes: bool) -> None:
             if yes:
-                ok, result = self.attempt(self.store.undo_group, group.id)
-                if ok:
-                    self.notify(f"{'Redone' if result.kind == 'redo' else 'Undone'}: {result.label}", title="Saved")
-                    self.reload_screen()
+                self.write(self.store.undo_group, group.id, then=reverted)
 
         self.push_screen(ConfirmScreen(f"{verb} {whose} of {when}?",
                                        f"{group.label}\nMade by {group.who} at {when}. {verb}ing it is recorded as "
@@ -271,25 +323,8 @@ class RagboardApp(App):
 
     def open_form(self, title: str, fields: list, values: dict[str, str], submit: Callable,
                   done: Callable | None = None, note: str = "") -> None:
-        """Show a form (tui/screens/form.py); done(result) once it closes. One form of each layout is
-        kept and filled again for the next record: building a form's widgets takes ~70 ms."""
-        from tui.screens.form import FormScreen
-
-        layout = FormScreen.layout_of(fields, values)
-        kept = self._forms.get(layout)
-        if kept is not None and kept.is_mounted and kept not in self.screen_stack:
-            kept.refill(title, values, submit, note)
-            self.push_screen(kept, done)
-            return
-        form = FormScreen(title, fields, values, submit, note=note)
-        if kept is None:
-            self.install_screen(form, name=self._keep_form(layout, form))
-        self.push_screen(form, done)
-
-    def _keep_form(self, layout: tuple, form) -> str:
-        """Keep form as the one of its layout; returns the name to install it under."""
-        self._forms[layout] = form
-        return f"form-{len(self._forms)}"
+        """Show a form (tui/screens/form.py); done(result) once it closes."""
+        self.push_screen(self.keeper.form(title, fields, values, submit, note), done)
 
     def show_all_milestones(self) -> None:
         from tui.screens.milestones import MilestonesScreen
@@ -303,8 +338,7 @@ class RagboardApp(App):
         from tui.screens.form import Field
 
         def submit(values: dict):
-            with self.store_lock:
-                return self.store.set_status_date(portfolio.id, portfolio.version, values["status_date"])
+            return self.store.set_status_date(portfolio.id, portfolio.version, values["status_date"])
 
         def done(result) -> None:
             if result is not None:
@@ -329,75 +363,14 @@ class RagboardApp(App):
         """Open a programme or a project found by the palette."""
         self.open_owner(kind, item_id)
 
-    def prebuild_owner_screens(self, kinds: tuple[str, ...] = ("programme", "project")) -> None:
-        """Build the programme and project screens, hidden and empty, while nothing else is happening
-        (called once home is painted), so the first Enter only fills a screen's lists; then the
-        milestone form. One per call: a key pressed meanwhile waits for one build at most."""
-        if not kinds:
-            return
-        kind, rest = kinds[0], kinds[1:]
-        if kind not in self._owner_screens and self.is_running:
-            if kind == "programme":
-                from tui.screens.programme import ProgrammeScreen as screen_class
-            else:
-                from tui.screens.project import ProjectScreen as screen_class
-            screen = screen_class(None)
-            self._owner_screens[kind] = screen
-            self._build_hidden(screen, f"kept-{kind}")  # shown by open_owner
-        if rest:
-            self.set_timer(0.1, lambda: self.prebuild_owner_screens(rest))
-        else:
-            self.set_timer(0.1, self._build_form_ahead)
-
-    def _build_form_ahead(self) -> None:
-        """Build the milestone form, hidden, as the programme and project screens are: the first
-        form of a session also loads the styles of its kinds of field (~150 ms in all)."""
-        from tui import forms
-        from tui.screens.form import FormScreen
-
-        values = dict(forms.DEFAULTS["milestone"])
-        layout = FormScreen.layout_of(forms.MILESTONE, values)
-        if layout not in self._forms and self.is_running:
-            form = FormScreen("", forms.MILESTONE, values, lambda values: None)
-            self._build_hidden(form, self._keep_form(layout, form))  # shown by open_form
-        if self._collector is not None:
-            self.set_timer(0.1, self._start_collector)  # after _lay_out_ahead
-
-    def _build_hidden(self, screen, name: str) -> None:
-        """Install a screen under name, compose and mount it now, hidden, and lay it out shortly."""
-        self.install_screen(screen, name=name)
-        compat.build_hidden(self, screen)
-        self.set_timer(0.05, lambda: self._lay_out_ahead(screen))
+    def build_ahead(self) -> None:
+        """Once home is painted and the app idle: the next screens and the first form, built hidden."""
+        self.keeper.build_ahead(then=self._start_collector if self._collector is not None else None)
 
     def _start_collector(self) -> None:
         self._collector.freeze_start_up()
         self.set_interval(self._collector.CHECK_SECONDS, self._collector.tick, name="idle-collector")
 
-    def _lay_out_ahead(self, screen) -> None:
-        """Lay out and draw a built screen once while it is hidden (nothing is shown), so that its
-        first showing does not also pay for each widget's first layout and first drawing; and start
-        its update timer, whose first tick comes a whole frame (1/60 s) after it starts. (Textual's
-        own methods, private in 8.2.8, which is pinned.)"""
-        if screen.is_mounted and screen not in self.screen_stack:
-            compat.lay_out_hidden(self, screen)
-
     def open_owner(self, kind: str, owner_id: int, select: tuple[str, int] | None = None) -> None:
-        """Open a programme's or a project's screen.
-
-        One screen of each kind is kept once built and shown again with the next programme's or
-        project's data: building a screen's widgets and styles costs far more than filling its lists.
-        A second one is built only when the kept one is already open underneath.
-        """
-        if kind == "programme":
-            from tui.screens.programme import ProgrammeScreen as screen_class
-        else:
-            from tui.screens.project import ProjectScreen as screen_class
-        kept = self._owner_screens.get(kind)
-        if kept is not None and kept not in self.screen_stack and kept.is_mounted and kept.show_owner(owner_id, select):
-            self.push_screen(kept)
-            return
-        screen = screen_class(owner_id, select)
-        if kept is None:
-            self._owner_screens[kind] = screen
-            self.install_screen(screen, name=f"kept-{kind}")
-        self.push_screen(screen)
+        """Open a programme's or a project's screen (the kept one, shown again, where it can)."""
+        self.push_screen(self.keeper.owner_screen(kind, owner_id, select))

@@ -152,3 +152,38 @@ async def test_escape_after_a_clash_leaves_theirs(fixture_db):
         assert isinstance(app.screen, ProjectScreen)
     with fresh(path) as s:
         assert s.milestone(ids["milestones"]["crm"]).name == "Theirs"
+
+
+# -- a busy file never freezes the screen ----------------------------------------------------------
+
+async def test_a_save_waiting_for_a_busy_file_keeps_the_screen_alive_and_says_so(fixture_db):
+    import sqlite3
+
+    path, ids = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "enter", "down")
+        screen = app.screen
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program is writing
+        try:
+            await pilot.press("r")
+            await pilot.pause()
+            await pilot.press("enter")  # the reason: saved off the loop, waiting for the file
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if on_screen(app, "saved as soon as it is free", wrapped=True):
+                    break
+            assert on_screen(app, "saved as soon as it is free", wrapped=True)
+            await pilot.press("down")  # the screen still answers keys
+            await pilot.pause()
+            assert screen.active_panel().selected.name == "Go live phase 1"
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        await settle(pilot)
+        assert not on_screen(app, "saved as soon as it is free", wrapped=True), "the wait is over"
+        assert on_screen(app, "Procure new CRM: Red.")
+    with fresh(path) as s:
+        assert s.milestone(ids["milestones"]["crm"]).status == "Red"

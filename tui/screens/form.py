@@ -52,6 +52,7 @@ class FormScreen(KeepsStyles, ModalScreen):
         self.values = values
         self.submit = submit
         self.note = note
+        self.saving = False  # a save is on its way to the file
 
     def compose(self):
         with Vertical(id="dialog", classes="form"):
@@ -92,6 +93,7 @@ class FormScreen(KeepsStyles, ModalScreen):
                note: str = "") -> None:
         """Show another record in this form (of the same layout), as if it were new."""
         self.title_text, self.values, self.submit, self.note = title, values, submit, note
+        self.saving = False
         self.query_one("#dialog-title", Label).update(safe.literal(title))
         self.query_one("#form-note", Static).update(safe.literal(note, multiline=True))
         for f in self.fields:
@@ -153,6 +155,9 @@ class FormScreen(KeepsStyles, ModalScreen):
             self.action_cancel()
 
     def action_cancel(self) -> None:
+        if self.saving:
+            self.notify("Saving: the form closes once the file has answered.", title="Waiting")
+            return
         self.dismiss(None)
 
     def show_error(self, field: str, message: str) -> None:
@@ -198,21 +203,27 @@ class FormScreen(KeepsStyles, ModalScreen):
             widget.value = value
 
     def action_save(self) -> None:
-        try:
-            result = self.submit(self.collect())
-        except ValidationError as exc:
+        """Save off the event loop (the app's write): the form stays, and takes no second save,
+        until the file has answered."""
+        if self.saving:
+            return
+        self.saving = True
+        self.app.write(self.submit, self.collect(), then=self._saved, failed=self._not_saved)
+
+    def _saved(self, result: Any) -> None:
+        self.saving = False
+        if self.is_current:
+            self.dismiss(result if result is not None else True)
+
+    def _not_saved(self, exc: BaseException) -> bool:
+        """A refusal this form shows itself (True), or one the app says after the form closes."""
+        self.saving = False
+        if isinstance(exc, ValidationError):
             self.show_error(exc.field, exc.message)
-            return
-        except Conflict as exc:
+            return True
+        if isinstance(exc, Conflict):
             self.show_conflict(exc)
-            return
-        except Exception as exc:
-            # The app says why (conflict, read-only, busy...) and reloads; the form closes.
-            self.dismiss(None)
-            self.app.call_later(self.app.attempt, _reraise, exc)
-            return
-        self.dismiss(result if result is not None else True)
-
-
-def _reraise(exc: BaseException):
-    raise exc
+            return True
+        if self.is_current:
+            self.dismiss(None)  # the app says why (conflict, read-only, busy...) and reloads
+        return False

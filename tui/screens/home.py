@@ -92,7 +92,7 @@ class HomeScreen(RagScreen):
         super().on_mount()
         self.reload(first=True)
         # Once this screen is painted and the app is idle, the next screens are built ahead.
-        self.call_after_refresh(self.set_timer, 0.1, self.app.prebuild_owner_screens)
+        self.call_after_refresh(self.set_timer, 0.1, self.app.build_ahead)
 
     def list_widget(self) -> VirtualList:
         return self.query_one("#programmes", VirtualList)
@@ -152,12 +152,13 @@ class HomeScreen(RagScreen):
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            ok, saved = self.app.attempt(self.app.store.set_programme_rag, programme.id, programme.version, rag,
-                                         reason, base={"rag": programme.rag, "rag_reason": programme.rag_reason})
-            if ok:
-                self._replace(saved)
-                self.notify(f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
-                            f"{' (derived)' if saved.rag_is_derived else ''}.", title="Saved")
+            self.app.write(self.app.store.set_programme_rag, programme.id, programme.version, rag, reason,
+                           base={"rag": programme.rag, "rag_reason": programme.rag_reason}, then=saved)
+
+        def saved(saved) -> None:
+            self._replace(saved)
+            self.notify(f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
+                        f"{' (derived)' if saved.rag_is_derived else ''}.", title="Saved")
 
         self.ask_reason(f"Set {programme.code} {programme.name} to {word}", done)
 

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from tui import fmt, forms, safe
 from tui.screens.base import RagScreen, status_bindings
+from tui.screens.tab_lists import TabLists
 from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel
 from tui.widgets.tab_bar import TabBar
 from tui.widgets.virtual_list import VirtualList
@@ -49,12 +50,14 @@ class OwnerScreen(RagScreen):
         self.record = None
         self.portfolio = None
         self.loaded = False
-        self.data: dict = {}
-        self.stale_tabs: set[str] = set()  # lists to fetch again when shown (an edit was made elsewhere)
-        self.unfilled_tabs: set[str] = set()  # lists built but not yet given self.data (filled when shown)
-        self.reset_tabs: set[str] = set()  # lists still showing the last programme or project
+        self.lists = TabLists([tab_id for tab_id, _, _ in self.TABS])
         self.active_tab = self.TABS[0][0]
         self._panels: dict[str, Panel] = {}  # each tab's list once found or built (a query walks every widget)
+
+    @property
+    def data(self) -> dict:
+        """Each tab's records as last fetched (a list built on its tab's first visit shows them)."""
+        return self.lists.data
 
     @property
     def owner(self) -> dict:
@@ -105,14 +108,15 @@ class OwnerScreen(RagScreen):
                 box.value = ""
             box.display = False
         first = self.TABS[0][0]
+        built = []
         for panel in self.query(Panel):
             panel.owner = self.owner
             panel.table.filter_text = ""
+            built.append(panel.id.removeprefix("panel-"))
             if panel.id == f"panel-{first}":  # the list shown first; the others are emptied as shown
                 panel.table.clear()
                 panel.table.scroll_to(0, 0, animate=False, immediate=True)
-            else:
-                self.reset_tabs.add(panel.id.removeprefix("panel-"))
+        self.lists.new_owner(first, built)
         if self.active_tab != first:
             self._show_tab(first)
         self._loaded(*fetched)
@@ -164,16 +168,12 @@ class OwnerScreen(RagScreen):
         self.record = record
         self.portfolio = portfolio
         self.query_one("#owner-header", Static).update(safe.made_safe(self.header(record, portfolio)))
-        self.data = data
-        self.stale_tabs = {tab_id for tab_id, _, _ in self.TABS if tab_id not in data}
         # Only the list in view is filled now; the other tabs' lists when they are shown.
         active = self.active_tab
+        self.lists.fetched(data, active)
         for panel in self.query(Panel):
-            tab_id = panel.id.removeprefix("panel-")
-            if tab_id == active:
-                panel.show(data[tab_id])
-            else:
-                self.unfilled_tabs.add(tab_id)
+            if panel.id == f"panel-{active}":
+                panel.show(data[active])
         self.refresh_top(self.crumb_for(record))
         self.loaded = True
         if self.pending_select is not None:
@@ -240,16 +240,18 @@ class OwnerScreen(RagScreen):
 
     def _fill_tab(self, tab_id: str) -> None:
         """Give a built list the data fetched for this screen, if it has not had it yet."""
-        if tab_id in self.unfilled_tabs and tab_id in self.data:
-            self.unfilled_tabs.discard(tab_id)
-            for panel in self.query(f"#panel-{tab_id}"):
-                if not panel.is_mounted:
-                    continue  # built just now: it shows self.data when mounted
-                if tab_id in self.reset_tabs:  # it showed another programme or project: from the top
-                    self.reset_tabs.discard(tab_id)
-                    panel.table.clear()
-                    panel.table.scroll_to(0, 0, animate=False, immediate=True)
-                panel.show(self.data[tab_id])
+        panels = [panel for panel in self.query(f"#panel-{tab_id}") if panel.is_mounted]
+        if not panels:
+            return  # not built yet, or built just now: a list shows self.data when mounted
+        fill = self.lists.take_fill(tab_id)
+        if fill is None:
+            return
+        data, from_top = fill
+        for panel in panels:
+            if from_top:  # it showed another programme or project
+                panel.table.clear()
+                panel.table.scroll_to(0, 0, animate=False, immediate=True)
+            panel.show(data)
 
     def _tab_index(self, tab_id: str) -> int:
         return next(i for i, (t, _, _) in enumerate(self.TABS) if t == tab_id)
@@ -344,7 +346,7 @@ class OwnerScreen(RagScreen):
         other tabs' lists (the history above all) when next shown. The list in view is not rebuilt."""
         shown = (panel.id or "").removeprefix("panel-")
         panel.records_changed()
-        self.stale_tabs = {tab_id for tab_id, _, _ in self.TABS if tab_id != shown}
+        self.lists.edited(shown)
         self.call_after_refresh(self._refresh_header)  # after the row is painted: the worker competes for the GIL
 
     @work(thread=True, exclusive=True, group="owner-header")
@@ -367,17 +369,15 @@ class OwnerScreen(RagScreen):
 
     def _refresh_stale_tab(self, tab_id: str) -> None:
         """A list not fetched yet, or changed by an edit made on another tab: fetched as it is shown."""
-        if tab_id not in self.stale_tabs:
+        if not self.lists.take_stale(tab_id):
             return
-        self.stale_tabs.discard(tab_id)
         panel_class = self._panel_class(tab_id)
         try:
             data = self.app.locked(panel_class.fetch, self.app.store, self.owner)
         except Exception as exc:
             self._load_failed(exc)
             return
-        self.data[tab_id] = data
-        self.unfilled_tabs.add(tab_id)
+        self.lists.refetched(tab_id, data)
         self._fill_tab(tab_id)
 
     # -- actions ----------------------------------------------------------------------------
@@ -403,10 +403,9 @@ class OwnerScreen(RagScreen):
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            ok, saved = self.app.attempt(self.app.store.set_milestone_status, milestone.id, milestone.version,
-                                         status, reason, base={"status": milestone.status})
-            if ok:
-                self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}.")
+            self.app.write(self.app.store.set_milestone_status, milestone.id, milestone.version, status, reason,
+                           base={"status": milestone.status},
+                           then=lambda saved: self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}."))
 
         self.ask_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}", done)
 
@@ -418,12 +417,13 @@ class OwnerScreen(RagScreen):
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            ok, saved = self.app.attempt(self.app.store.set_project_rag, project.id, project.version, rag, reason,
-                                         base={"rag": project.rag, "rag_reason": project.rag_reason})
-            if ok:
-                word = saved.rolled_rag or "Not rated"
-                self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {word}"
-                                         f"{' (derived)' if saved.rag_is_derived else ''}.")
+            self.app.write(self.app.store.set_project_rag, project.id, project.version, rag, reason,
+                           base={"rag": project.rag, "rag_reason": project.rag_reason}, then=saved)
+
+        def saved(saved) -> None:
+            word = saved.rolled_rag or "Not rated"
+            self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {word}"
+                                     f"{' (derived)' if saved.rag_is_derived else ''}.")
 
         word = rag or "the RAG derived from its milestones"
         self.ask_reason(f"Set '{fmt.one_line(project.name, 50)}' to {word}", done)
@@ -508,9 +508,8 @@ class OwnerScreen(RagScreen):
 
             def done(yes: bool) -> None:
                 if yes:
-                    ok, saved = self.app.attempt(store.close_risk, record.id, record.version)
-                    if ok:
-                        self.saved(panel, saved, f"Risk {label} closed.")
+                    self.app.write(store.close_risk, record.id, record.version,
+                                   then=lambda saved: self.saved(panel, saved, f"Risk {label} closed."))
         else:
             label = fmt.one_line(record.name, 50) if panel.kind == "milestone" else \
                 f"{record.year} {record.kind} {fmt.money(record.amount)}"
@@ -520,10 +519,11 @@ class OwnerScreen(RagScreen):
 
             def done(yes: bool) -> None:
                 if yes:
-                    ok, _ = self.app.attempt(method, record.id, record.version)
-                    if ok:
-                        panel.table.remove_record(record.id)
-                        self.notify(f"{panel.noun.capitalize()} {label} deleted.", title="Saved")
-                        self.edited(panel)
+                    self.app.write(method, record.id, record.version, then=deleted)
+
+            def deleted(_) -> None:
+                panel.table.remove_record(record.id)
+                self.notify(f"{panel.noun.capitalize()} {label} deleted.", title="Saved")
+                self.edited(panel)
 
         self.app.push_screen(question, done)
