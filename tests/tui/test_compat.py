@@ -6,6 +6,7 @@ through the app where it can be seen.
 from __future__ import annotations
 
 import inspect
+from contextlib import asynccontextmanager
 
 import pytest
 from textual.app import App
@@ -16,6 +17,15 @@ from textual.widget import Widget
 
 from conftest import SIZE, make_app, on_screen, press, screen_lines, settle
 from tui import compat
+
+
+@asynccontextmanager
+async def home(fixture_db, **options):
+    """The app on the fixture file, settled on its home screen."""
+    app = make_app(fixture_db[0])
+    async with app.run_test(size=SIZE, **options) as pilot:
+        await settle(pilot)
+        yield app, pilot
 
 
 def params(fn) -> list[str]:
@@ -53,10 +63,7 @@ def test_widgets_own_focus_handlers_redraw_the_whole_widget():
 
 
 async def test_private_attributes_on_a_running_app(fixture_db):
-    path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with home(fixture_db) as (app, pilot):
         assert isinstance(app._batch_count, int) and app._batch_count == 0
         assert isinstance(app._css_update_count, int)
         assert isinstance(app.screen._css_update_count, int)
@@ -71,10 +78,7 @@ async def test_private_attributes_on_a_running_app(fixture_db):
 
 
 async def test_holding_updates_counts_holds(fixture_db):
-    path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with home(fixture_db) as (app, pilot):
         assert not compat.updates_held(app)
         compat.hold_updates(app)
         compat.hold_updates(app)
@@ -85,10 +89,7 @@ async def test_holding_updates_counts_holds(fixture_db):
 
 
 async def test_a_save_notice_replaces_the_last_one(fixture_db):
-    path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with home(fixture_db, notifications=True) as (app, pilot):
         app.notify("first save", title="Saved")
         app.notify("a warning", title="Changed elsewhere", severity="warning")
         app.notify("second save", title="Saved")
@@ -100,12 +101,9 @@ async def test_a_save_notice_replaces_the_last_one(fixture_db):
 async def test_a_screen_built_hidden_is_mounted_laid_out_and_not_shown(fixture_db):
     from tui.screens.help import HelpScreen
 
-    path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        home = app.screen
-        screen = HelpScreen(home)
+    async with home(fixture_db) as (app, pilot):
+        first = app.screen
+        screen = HelpScreen(first)
         app.install_screen(screen, name="built-hidden")
         compat.build_hidden(app, screen)
         await settle(pilot)
@@ -113,17 +111,14 @@ async def test_a_screen_built_hidden_is_mounted_laid_out_and_not_shown(fixture_d
         compat.lay_out_hidden(app, screen)
         await settle(pilot)
         assert screen.size == app.size
-        assert app.screen is home and not any("Keys:" in line for line in screen_lines(app))
+        assert app.screen is first and not any("Keys:" in line for line in screen_lines(app))
         app.push_screen(screen)
         await settle(pilot)
         assert on_screen(app, "Keys:")
 
 
 async def test_css_generation_changes_with_the_theme(fixture_db):
-    path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with home(fixture_db) as (app, pilot):
         before = compat.css_generation(app)
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await settle(pilot)
@@ -131,10 +126,7 @@ async def test_css_generation_changes_with_the_theme(fixture_db):
 
 
 async def test_a_list_told_of_focus_tells_its_parent_and_shows_its_cursor(fixture_db):
-    path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with home(fixture_db) as (app, pilot):
         await press(pilot, "slash")
         vlist = app.screen.list_widget()
         assert not vlist.has_focus

@@ -27,13 +27,19 @@ def set_value(app, key: str, value: str) -> None:
         widget.value = value
 
 
+def alice_sets_green(path, ids):
+    """Another person sets 'Procure new CRM' (Amber) Green; returns the milestone as it was."""
+    with other_person(path) as alice:
+        m = alice.milestone(ids["milestones"]["crm"])
+        alice.set_milestone_status(m.id, m.version, "Green", "alice's call")
+    return m
+
+
 # -- undo is your own ----------------------------------------------------------------------------
 
 async def test_u_in_a_window_with_no_change_leaves_another_persons_change(fixture_db):
     path, ids = fixture_db
-    with other_person(path) as alice:
-        m = alice.milestone(ids["milestones"]["crm"])
-        alice.set_milestone_status(m.id, m.version, "Green", "alice's call")
+    m = alice_sets_green(path, ids)
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -45,9 +51,7 @@ async def test_u_in_a_window_with_no_change_leaves_another_persons_change(fixtur
 
 async def test_another_persons_change_is_undone_from_history_after_naming_them(fixture_db):
     path, ids = fixture_db
-    with other_person(path) as alice:
-        m = alice.milestone(ids["milestones"]["crm"])
-        alice.set_milestone_status(m.id, m.version, "Green", "alice's call")
+    m = alice_sets_green(path, ids)
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)

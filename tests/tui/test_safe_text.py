@@ -27,6 +27,13 @@ def write_raw(path, sql: str, *args) -> None:
     conn.close()
 
 
+def rename_crm(path, ids, name: str) -> None:
+    """The milestone 'Procure new CRM' (the second of the fixture's project) takes this name."""
+    with fresh(path) as s:
+        m = s.milestone(ids["milestones"]["crm"])
+        s.edit_milestone(m.id, m.version, name=name)
+
+
 def set_value(app, key: str, value: str) -> None:
     app.screen.query_one(f"#field-{key}").value = value
 
@@ -76,9 +83,7 @@ def test_made_safe_keeps_styles_in_place():
 @pytest.mark.parametrize("name", ["[/]", "[bold red]x[/]", "[link=file:///etc/passwd]y"])
 async def test_a_milestone_named_as_markup_is_set_edited_and_deleted(fixture_db, name):
     path, ids = fixture_db
-    with fresh(path) as s:
-        m = s.milestone(ids["milestones"]["crm"])
-        s.edit_milestone(m.id, m.version, name=name)
+    rename_crm(path, ids, name)
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -162,9 +167,7 @@ async def test_a_name_in_markup_is_shown_as_typed_not_styled(fixture_db):
     """'[bold red]x[/]' reads as those characters in the list, the prompt and the form title."""
     path, ids = fixture_db
     name = "[bold red]x[/]"
-    with fresh(path) as s:
-        m = s.milestone(ids["milestones"]["crm"])
-        s.edit_milestone(m.id, m.version, name=name)
+    rename_crm(path, ids, name)
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
