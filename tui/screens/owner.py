@@ -14,9 +14,18 @@ from textual.widgets import Input, Static
 from tui import fmt, forms, safe
 from tui.screens.base import RagScreen, status_bindings
 from tui.screens.tab_lists import TabLists
-from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel
+from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel, SavingPanel
 from tui.widgets.tab_bar import TabBar
 from tui.widgets.virtual_list import VirtualList
+
+
+# The tabs of a project, and of a programme after its Projects: (id, title, panel class).
+ITEM_TABS = [
+    ("milestones", "Milestones", MilestonePanel),
+    ("risks", "Risks", RiskPanel),
+    ("savings", "Savings", SavingPanel),
+    ("history", "History", HistoryPanel),
+]
 
 
 def tab_bindings(tabs) -> list[Binding]:

@@ -5,20 +5,14 @@ from rich.text import Text
 
 from tui import fmt
 from tui.safe import plain
-from tui.screens.owner import OwnerScreen, tab_bindings
-from tui.widgets.panels import HistoryPanel, MilestonePanel, ProjectsPanel, RiskPanel, SavingPanel
+from tui.screens.owner import ITEM_TABS, OwnerScreen, tab_bindings
+from tui.widgets.panels import ProjectsPanel
 
 
 class ProgrammeScreen(OwnerScreen):
     owner_kind = "programme"
     crumb = "Programme"
-    TABS = [
-        ("projects", "Projects", ProjectsPanel),
-        ("milestones", "Milestones", MilestonePanel),
-        ("risks", "Risks", RiskPanel),
-        ("savings", "Savings", SavingPanel),
-        ("history", "History", HistoryPanel),
-    ]
+    TABS = [("projects", "Projects", ProjectsPanel), *ITEM_TABS]
     BINDINGS = tab_bindings(TABS)
 
     def fetch_record(self, store):

@@ -5,19 +5,13 @@ from rich.text import Text
 
 from tui import fmt
 from tui.safe import plain
-from tui.screens.owner import OwnerScreen, tab_bindings
-from tui.widgets.panels import HistoryPanel, MilestonePanel, RiskPanel, SavingPanel
+from tui.screens.owner import ITEM_TABS, OwnerScreen, tab_bindings
 
 
 class ProjectScreen(OwnerScreen):
     owner_kind = "project"
     crumb = "Project"
-    TABS = [
-        ("milestones", "Milestones", MilestonePanel),
-        ("risks", "Risks", RiskPanel),
-        ("savings", "Savings", SavingPanel),
-        ("history", "History", HistoryPanel),
-    ]
+    TABS = ITEM_TABS
     BINDINGS = tab_bindings(TABS)
 
     def __init__(self, owner_id: int, select: tuple[str, int] | None = None) -> None:
