@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import re
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -101,11 +102,12 @@ def empty_db(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def make_app(path: Path, *, read_only: bool | None = None, poll: float = 3600):
+def make_app(path: Path, *, read_only: bool | None = None, poll: float = 3600, **options):
+    """The app on a store of path (options: RagboardApp's own, e.g. collect_when_idle)."""
     from tui.app import RagboardApp
 
     store = open_store(path, who="tester", clock=clock, read_only=read_only)
-    app = RagboardApp(store)
+    app = RagboardApp(store, **options)
     app.cursor_blink = False
     app.poll_seconds = poll
     app.filter_delay = 0  # the '/' filter at once, so a test's settle sees its result
@@ -117,18 +119,39 @@ def fresh(path: Path):
     return open_store(path, who="checker", clock=clock)
 
 
-async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and the screen catch up."""
+SETTLE_ROUNDS = 50  # a round is one pause (at least 20 ms); a settle that needs more is a hang
+
+
+async def settle(pilot, rounds: int = SETTLE_ROUNDS) -> None:
+    """Let the app finish what the last key started: wait for its workers, then pause (Textual's own
+    wait for the screen's messages, then for the process to go idle), until a pause ends with no
+    worker running. Fails, saying so, if the app is still busy after `rounds` rounds."""
+    app = pilot.app
     for _ in range(rounds):
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        if not app.workers:
+            return
+    raise AssertionError(f"the app is still busy after {rounds} rounds: workers {list(app.workers)}")
 
 
 async def press(pilot, *keys: str) -> None:
+    """Press each key in turn, letting the app settle after each. Pilot.press itself waits until the
+    key's handlers have run and the process is idle: only a worker the key started needs more."""
     for key in keys:
         await pilot.press(key)
+        if pilot.app.workers:
+            await settle(pilot)
+
+
+async def wait_until(pilot, condition: Callable[[], object], what: str, rounds: int = 200) -> None:
+    """Pause until condition() holds (a timer or a poll that no settle waits for); fail naming what
+    was awaited if it still does not after `rounds` pauses (at least 20 ms each)."""
+    for _ in range(rounds):
         await settle(pilot)
+        if condition():
+            return
+    raise AssertionError(f"waited {rounds} rounds and still not: {what}")
 
 
 _SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
@@ -160,6 +183,18 @@ def on_screen(app, text: str, *, wrapped: bool = False) -> bool:
     needle = "".join(text.split())
     lines = ["".join(line.split()) for line in screen_lines(app)]
     return needle in "".join(lines) if wrapped else any(needle in line for line in lines)
+
+
+def notices(app) -> list[str]:
+    """The notices (toasts) on screen, top first, each read off the screen as one line: its title,
+    then its message. Only an app run with run_test(..., notifications=True) shows them."""
+    lines = screen_lines(app)
+    shown = []
+    for toast in sorted(app.screen.query("Toast"), key=lambda toast: toast.region.y):
+        region = toast.region
+        rows = [line[line.rfind("▌") + 1:].strip() for line in lines[region.y:region.bottom]]
+        shown.append(" ".join(row for row in rows if row))
+    return shown
 
 
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")

@@ -138,12 +138,19 @@ def test_a_cycle_frozen_while_in_use_is_freed_by_the_sweep():
         gc.unfreeze()
 
 
-async def test_the_app_tells_the_collector_of_keys(fixture_db, fake_gc):
+async def test_the_app_tells_the_collector_of_keys(fixture_db, fake_gc, monkeypatch):
     path, _ids = fixture_db
-    app = make_app(path)
     clock = Clock()
-    app._collector = IdleCollector(clock)
+    made: list[IdleCollector] = []
+
+    def collector_on_the_test_clock() -> IdleCollector:
+        made.append(IdleCollector(clock))
+        return made[-1]
+
+    monkeypatch.setattr(collector_module, "IdleCollector", collector_on_the_test_clock)
+    app = make_app(path, collect_when_idle=True)
     async with app.run_test() as pilot:
+        assert len(made) == 1, "the app made its collector"
         clock.now += 5
         await press(pilot, "down")
-        assert app._collector.last_input == clock.now
+        assert made[0].last_input == clock.now

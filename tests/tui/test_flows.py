@@ -1,11 +1,9 @@
 """Flows driven by keys, each checked through a fresh store on the same file."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from conftest import SIZE, fresh, make_app, press, settle
+from conftest import SIZE, fresh, make_app, notices, press, settle, wait_until
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.screens.home import HomeScreen
@@ -29,8 +27,17 @@ async def palette_search(pilot, text: str) -> None:
     """Open the palette, type text, and wait for its hits to be listed."""
     await press(pilot, "ctrl+p")
     await type_text(pilot, text)
-    await asyncio.sleep(0.3)
-    await settle(pilot)
+    await wait_until(pilot, lambda: palette_hits(pilot.app), f"the palette lists hits for {text!r}")
+
+
+def palette_hits(app) -> list[str]:
+    """The hits the command palette lists (none when it is not open)."""
+    from textual.command import CommandList
+
+    lists = app.screen.query(CommandList)
+    if not lists:
+        return []
+    return [str(option.prompt) for option in lists.first().options if option.id != "--no-matches"]
 
 
 def set_field(app, key: str, value: str) -> None:
@@ -58,7 +65,8 @@ def asking_reason(app) -> bool:
 
 
 def notes(app) -> str:
-    return " | ".join(str(n.message) for n in app._notifications)
+    """The notices on screen, as one line (the app is run with notifications=True)."""
+    return " | ".join(notices(app))
 
 
 # -- milestone status ------------------------------------------------------------------------
@@ -67,7 +75,7 @@ def notes(app) -> str:
 async def test_set_status_with_reason(fixture_db, key, status):
     path, ids = fixture_db
     app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_project(pilot)
         await press(pilot, "down")  # Procure new CRM (Amber)
         assert screen.active_panel().selected.name == "Procure new CRM"
@@ -303,7 +311,7 @@ async def test_delete_saving(fixture_db):
 async def test_undo_and_redo(fixture_db):
     path, ids = fixture_db
     app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_project(pilot)
         await press(pilot, "down", "r", "enter")
         with fresh(path) as s:
@@ -558,7 +566,7 @@ async def test_read_only_file_refuses_edits_and_says_why(fixture_db):
     path, ids = fixture_db
     before = _change_count(path)
     app = make_app(path, read_only=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#read-only-banner").display
         await press(pilot, "r")
@@ -572,7 +580,7 @@ async def test_read_only_file_refuses_edits_and_says_why(fixture_db):
 async def test_conflict_shows_who_and_reloads(fixture_db):
     path, ids = fixture_db
     app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_project(pilot)
         await press(pilot, "down")
         with fresh(path) as other:
@@ -594,13 +602,12 @@ async def test_changes_from_another_instance_appear_without_a_key(fixture_db):
         with fresh(path) as other:
             p = other.programme(ids["cco"])
             other.edit_programme(p.id, p.version, name="Centre of Operations")
-        for _ in range(20):
-            await asyncio.sleep(0.1)
-            await settle(pilot, 1)
+
+        def renamed() -> bool:
             row = app.screen.list_widget().row_at(0)
-            if row is not None and row.programme.name == "Centre of Operations":
-                break
-        assert app.screen.list_widget().row_at(0).programme.name == "Centre of Operations"
+            return row is not None and row.programme.name == "Centre of Operations"
+
+        await wait_until(pilot, renamed, "home shows the programme renamed in another window")
 
 
 async def test_help_lists_the_screen_keys(fixture_db):
@@ -723,7 +730,7 @@ async def test_all_milestones_enter_opens_a_programme_milestone_on_its_tab(fixtu
 async def test_all_milestones_sets_a_status(fixture_db, key, status):
     path, ids = fixture_db
     app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_all_milestones(pilot)
         await press(pilot, "slash")
         await type_text(pilot, "sign-off")
@@ -733,7 +740,7 @@ async def test_all_milestones_sets_a_status(fixture_db, key, status):
         await press(pilot, "enter")
         assert app.screen is screen
         assert screen.list_widget().selected[0].status == status  # the row shows it at once
-        assert "Saved" in [n.title for n in app._notifications]
+        assert notes(app).startswith("Saved ")
     with fresh(path) as s:
         m = next(m for m, _ in s.search_milestones("sign-off", 5))
         assert m.status == status

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from conftest import SIZE, make_app, press, settle
+from conftest import SIZE, make_app, notices, press, settle, wait_until
 
 from tui.screens.programme import ProgrammeScreen
 from tui.screens.project import ProjectScreen
@@ -142,27 +142,33 @@ async def test_screens_are_not_styled_again_when_shown_unless_the_theme_changed(
 
 async def test_saves_in_a_row_leave_one_saved_message(fixture_db):
     app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await press(pilot, "enter", "enter")
         for key in ("r", "enter", "down", "g", "enter", "down", "a", "enter"):
             await press(pilot, key)
-        saved = [n for n in app._notifications if n.title == "Saved"]
-        assert [n.message for n in saved] == ["Go live phase 1: Amber."]
-        assert saved[0].timeout == app.SAVED_SECONDS
+        assert [n for n in notices(app) if n.startswith("Saved")] == ["Saved Go live phase 1: Amber."]
 
 
-async def test_the_milestone_form_is_built_ahead_and_shown_by_e(fixture_db):
+async def test_the_milestone_form_is_built_ahead_and_shown_by_e(fixture_db, monkeypatch):
     """Built hidden once home is up, like the programme and project screens: the first e of a
     session does not wait for a form to be built and its kinds of field to be styled."""
-    import asyncio
+    from tui.screens.form import FormScreen
 
+    made: list[FormScreen] = []
+    original = FormScreen.__init__
+
+    def note_each_form(self, *args, **kwargs) -> None:
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FormScreen, "__init__", note_each_form)
     app = make_app(fixture_db[0])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await asyncio.sleep(0.6)  # the screens are built one at a time, 0.1 s apart
-        await settle(pilot)
-        built = [form for form in app._forms.values() if form.is_mounted]
-        assert len(built) == 1
+        # the screens are built one at a time, 0.1 s apart, once home is painted
+        await wait_until(pilot, lambda: made and made[0].is_mounted, "a form is built ahead")
+        form = made[0]
+        assert form not in app.screen_stack
         await press(pilot, "enter", "enter", "e")
-        assert app.screen is built[0]
+        assert app.screen is form and made == [form]

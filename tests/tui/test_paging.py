@@ -1,0 +1,204 @@
+"""Lists longer than a page: PgDn, PgUp, End, Home, '/' and Enter on a file of 520 programmes, 520
+projects in one programme and 520 milestones, each checked against the store.
+
+Home and All milestones fetch their rows from the store a page at a time (40 and 50 rows); a
+programme's projects come in one fetch and are paged only on screen. The file is built once for
+the module through the store's import and copied for each test.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DB_NAME, SIZE, fresh, make_app, on_screen, press, settle, wait_until
+from store import open_store
+from tui.screens.home import HomeScreen
+from tui.screens.programme import ProgrammeScreen
+from tui.screens.project import ProjectScreen
+
+ROWS = 520  # programmes, projects of the first programme, milestones (one on each of those projects)
+STATUSES = ["Red", "Amber", "Green", "Complete", "Not rated"]
+
+
+def _tree() -> dict:
+    projects = [{"reference": f"BIG/{j:03d}", "name": f"Project {j:03d}" + (" Harbour" if j % 9 == 0 else ""),
+                 "lead": f"Lead {j % 17}", "stage": "Delivery",
+                 "milestone": [{"name": f"Milestone {j:03d}" + (" Harbour" if j % 9 == 0 else ""),
+                                "due_text": "June 2014", "due": "2014-06-30", "status": STATUSES[j % 5]}]}
+                for j in range(1, ROWS + 1)]
+    programmes = [{"code": f"P{i:03d}", "name": f"Programme {i:03d}" + (" Harbour" if i % 7 == 0 else ""),
+                   "sro": f"SRO {i % 13}"} for i in range(1, ROWS + 1)]
+    programmes[0]["project"] = projects
+    return {"name": "Big Portfolio", "organisation": "Synthetic Council", "status_date": "2014-03-31",
+            "programme": programmes}
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("big") / DB_NAME
+    with open_store(path, who="builder") as s:
+        s.import_portfolio(_tree())
+    return path
+
+
+@pytest.fixture
+def big_db(big_file, tmp_path, monkeypatch) -> Path:
+    """A copy of the big file in the test's own folder, opened by a relative name."""
+    for suffix in ("", "-wal"):
+        if Path(f"{big_file}{suffix}").exists():
+            shutil.copyfile(f"{big_file}{suffix}", tmp_path / f"{DB_NAME}{suffix}")
+    monkeypatch.chdir(tmp_path)
+    return Path(DB_NAME)
+
+
+def _store_row(path: Path, fetch, index: int):
+    with fresh(path) as s:
+        (row,) = fetch(s, index)
+    return row
+
+
+def _home_row(path, index, text=None):
+    return _store_row(path, lambda s, i: s.home_rows(i, 1, text), index)
+
+
+def _milestone_row(path, index, text=""):
+    return _store_row(path, lambda s, i: s.search_milestones(text, 1, i), index)
+
+
+async def _loaded(pilot, vlist) -> None:
+    """Until the row under the cursor has arrived from its page's worker."""
+    await wait_until(pilot, lambda: vlist.selected is not None, f"row {vlist.cursor} is fetched")
+
+
+async def test_home_pages_down_to_the_end_and_home_again(big_db):
+    app = make_app(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        vlist = app.screen.list_widget()
+        with fresh(big_db) as s:
+            assert vlist.row_count == s.programme_count() == ROWS
+        cursors = []
+        for _ in range(4):
+            await press(pilot, "pagedown")
+            await _loaded(pilot, vlist)
+            cursors.append(vlist.cursor)
+            row = _home_row(big_db, vlist.cursor)
+            assert vlist.selected.programme.id == row.programme.id
+            assert on_screen(app, row.programme.name), "the selected row is in view"
+        assert cursors == sorted(set(cursors)) and cursors[-1] > 40, "beyond the first page of 40"
+        await press(pilot, "pageup")
+        await _loaded(pilot, vlist)
+        assert cursors[-2] <= vlist.cursor < cursors[-1]
+        await press(pilot, "end")
+        await _loaded(pilot, vlist)
+        assert vlist.cursor == ROWS - 1
+        last = _home_row(big_db, ROWS - 1)
+        assert vlist.selected.programme.id == last.programme.id and on_screen(app, last.programme.name)
+        await press(pilot, "up", "up")
+        assert vlist.selected.programme.id == _home_row(big_db, ROWS - 3).programme.id
+        await press(pilot, "home")
+        assert vlist.cursor == 0
+        assert vlist.selected.programme.code == "P001" and on_screen(app, "Programme 001")
+
+
+async def test_enter_beyond_the_first_page_opens_that_programme(big_db):
+    app = make_app(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        vlist = app.screen.list_widget()
+        await press(pilot, "pagedown", "pagedown", "pagedown")
+        await _loaded(pilot, vlist)
+        index = vlist.cursor
+        assert index > 40
+        expected = _home_row(big_db, index).programme
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ProgrammeScreen) and app.screen.record.id == expected.id
+        assert on_screen(app, expected.name)
+
+
+async def test_filter_across_pages_then_end_and_enter(big_db):
+    app = make_app(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        vlist = home.list_widget()
+        await pilot.press("slash", *"harbour")
+        await settle(pilot)
+        with fresh(big_db) as s:
+            matches = s.programme_count("harbour")
+        assert matches == ROWS // 7 == vlist.row_count, "every seventh programme, across all the pages"
+        await press(pilot, "enter")  # keep the filter, back to the list
+        await press(pilot, "end")
+        await _loaded(pilot, vlist)
+        last = _home_row(big_db, matches - 1, "harbour").programme
+        assert last.code == f"P{ROWS // 7 * 7:03d}" and vlist.selected.programme.id == last.id
+        await press(pilot, "pageup")
+        await _loaded(pilot, vlist)
+        assert vlist.selected.programme.id == _home_row(big_db, vlist.cursor, "harbour").programme.id
+        await press(pilot, "end", "enter")
+        assert isinstance(app.screen, ProgrammeScreen) and app.screen.record.id == last.id
+        await press(pilot, "escape")
+        assert app.screen is home and vlist.row_count == matches, "the filter is kept"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, HomeScreen) and vlist.row_count == ROWS
+
+
+async def test_a_programme_of_520_projects_pages_and_opens_the_one_chosen(big_db):
+    with fresh(big_db) as s:
+        programme = s.home_rows(0, 1)[0].programme
+        projects = [row.project for row in s.project_rows(programme.id)]
+    assert len(projects) == ROWS
+    app = make_app(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        table = app.screen.active_panel().table
+        assert table.row_count == ROWS
+        await press(pilot, "pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
+        index = table.cursor
+        assert index > 100 and table.selected.row.project.id == projects[index].id
+        assert on_screen(app, projects[index].name)
+        await press(pilot, "end")
+        assert table.selected.row.project.id == projects[-1].id and on_screen(app, projects[-1].name)
+        await press(pilot, "home", "pagedown", "pagedown", "pagedown")
+        chosen = projects[table.cursor]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ProjectScreen) and app.screen.record.id == chosen.id
+        assert on_screen(app, chosen.name)
+
+
+async def test_all_milestones_pages_filters_and_opens_a_milestone_far_down(big_db):
+    app = make_app(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "m")
+        screen = app.screen
+        vlist = screen.list_widget()
+        with fresh(big_db) as s:
+            assert vlist.row_count == s.milestone_count() == ROWS
+        assert on_screen(app, f"All milestones: {ROWS}")
+        for _ in range(3):
+            await press(pilot, "pagedown")
+        await _loaded(pilot, vlist)
+        assert vlist.cursor > 50, "beyond the first page of 50"
+        milestone, _ = _milestone_row(big_db, vlist.cursor)
+        assert vlist.selected[0].id == milestone.id and on_screen(app, milestone.name)
+        await press(pilot, "end")
+        await _loaded(pilot, vlist)
+        last, _ = _milestone_row(big_db, ROWS - 1)
+        assert vlist.selected[0].id == last.id and on_screen(app, last.name)
+
+        await pilot.press("slash", *"harbour")
+        await settle(pilot)
+        with fresh(big_db) as s:
+            assert vlist.row_count == s.milestone_count("harbour") == ROWS // 9
+        await press(pilot, "enter", "end")
+        await _loaded(pilot, vlist)
+        chosen, _ = _milestone_row(big_db, ROWS // 9 - 1, "harbour")
+        assert vlist.selected[0].id == chosen.id
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ProjectScreen) and app.screen.record.id == chosen.project_id
+        assert app.screen.active_panel().selected.id == chosen.id
+        assert on_screen(app, chosen.name)
