@@ -11,6 +11,7 @@ from store.errors import (
     UnusableFileError,
     ValidationError,
 )
+from store.fields import field_label
 from store.records import (
     Change,
     Hit,
@@ -64,6 +65,7 @@ __all__ = [
     "UndoResult",
     "UnusableFileError",
     "ValidationError",
+    "field_label",
     "financial_year_of",
     "open_store",
 ]

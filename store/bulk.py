@@ -1,16 +1,20 @@
 """Loading a whole portfolio tree at once: validated like any edit, inserted in batches."""
 from __future__ import annotations
 
+import sqlite3
+from typing import Any
+
+from store import fields
 from store import validate as v
-from store.writes import FIELDS, check_thresholds, clean, next_id
+from store.writes import _Tx, check_thresholds, clean, next_id
 
 _CHILDREN = {"portfolio": ("programme",), "programme": ("milestone", "risk", "saving", "project"),
              "project": ("milestone", "risk", "saving")}
 _OWNER_COLUMN = {"programme": "programme_id", "project": "project_id"}
 
 
-def _values(kind: str, record: dict) -> dict:
-    values = {k: record[k] for k in FIELDS[kind] if k in record}
+def _values(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    values = {k: record[k] for k in fields.editable(kind) if k in record}
     out = clean(kind, values, new=True)
     if "source" in record:
         out["source"] = record["source"]
@@ -21,14 +25,15 @@ def _values(kind: str, record: dict) -> dict:
         out["source_line"] = line
     if kind in ("programme", "project") and record.get("notes"):
         # Programmes and projects have no notes field: keep the paper's remarks with the description.
-        out["description"] = v.text("Description", f"{out.get('description', '')}\n\nNotes: {record['notes']}",
+        described = f"{out.get('description', '')}\n\nNotes: {record['notes']}"
+        out["description"] = v.text(fields.field_label(kind, "description"), described,
                                     multiline=True)
     if kind == "milestone" and out.get("due") and not out.get("baseline"):
         out["baseline"] = out["due"]  # the paper's date is the plan slippage is measured from
     return out
 
 
-def load_tree(conn, tx, portfolio: dict) -> int:
+def load_tree(conn: sqlite3.Connection, tx: _Tx, portfolio: dict[str, Any]) -> int:
     """Insert a portfolio and everything under it; returns the portfolio's id."""
     values = _values("portfolio", portfolio)
     if "green_max" in portfolio or "red_min" in portfolio:
@@ -36,16 +41,16 @@ def load_tree(conn, tx, portfolio: dict) -> int:
         check_thresholds(green_max, red_min)  # the same rules as set_risk_thresholds
         values.update(green_max=green_max, red_min=red_min)
     portfolio_id = tx.insert("portfolio", values)
-    pending: dict[str, list[tuple]] = {}
+    pending: dict[str, list[tuple[tuple[str, Any], ...]]] = {}
 
     # Fresh ids, never those of deleted records (see next_id).
     ids = {kind: next_id(conn, kind) for kind in ("programme", "project", "milestone", "risk", "saving")}
 
-    def take(kind):
+    def take(kind: str) -> int:
         ids[kind] += 1
         return ids[kind] - 1
 
-    def add_rows(kind, owner_kind, owner_id, items):
+    def add_rows(kind: str, owner_kind: str, owner_id: int, items: list[dict[str, Any]]) -> None:
         for position, item in enumerate(items, start=1):
             row = _values(kind, item)
             row[_OWNER_COLUMN[owner_kind]] = owner_id
@@ -67,16 +72,18 @@ def load_tree(conn, tx, portfolio: dict) -> int:
                 add_rows(kind, "project", proj_id, proj.get(kind, []))
     for kind, rows in pending.items():
         # Rows of one kind can differ in which optional fields they carry: batch by shape.
-        by_shape: dict[tuple, list] = {}
-        for row in rows:
-            by_shape.setdefault(tuple(k for k, _ in row), []).append(tuple(val for _, val in row))
+        by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for pairs in rows:
+            by_shape.setdefault(tuple(k for k, _ in pairs), []).append(tuple(val for _, val in pairs))
         for cols, batch in by_shape.items():
             marks = ", ".join("?" for _ in cols)
             conn.executemany(f"INSERT INTO {kind} ({', '.join(cols)}) VALUES ({marks})", batch)
     return portfolio_id
 
 
-def _insert(conn, kind: str, row: dict) -> int:
+def _insert(conn: sqlite3.Connection, kind: str, row: dict[str, Any]) -> int:
     cols = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    return conn.execute(f"INSERT INTO {kind} ({cols}) VALUES ({marks})", tuple(row.values())).lastrowid
+    new_id = conn.execute(f"INSERT INTO {kind} ({cols}) VALUES ({marks})", tuple(row.values())).lastrowid
+    assert new_id is not None  # an INSERT always sets it
+    return new_id

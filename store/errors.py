@@ -1,6 +1,9 @@
 """The store's errors. Each message is written for the user, not the developer."""
 from __future__ import annotations
 
+import os
+from typing import Any
+
 
 class StoreError(Exception):
     """Anything the store refuses to do, with a message a user can act on."""
@@ -26,8 +29,9 @@ class ConflictError(StoreError):
     person's changes, clashing or not): field name -> the value stored now. Empty otherwise.
     """
 
-    def __init__(self, item: str, who: str | None, when: str | None, *, current=None,
-                 theirs: dict | None = None, changed: dict | None = None, text: str | None = None):
+    def __init__(self, item: str, who: str | None, when: str | None, *, current: Any = None,
+                 theirs: dict[str, Any] | None = None, changed: dict[str, Any] | None = None,
+                 text: str | None = None):
         self.item, self.who, self.when = item, who, when
         self.current = current
         self.theirs = dict(theirs or {})
@@ -48,7 +52,7 @@ class ForeignHistoryError(StoreError):
     """A change log entry names a record kind or field ragboard does not have: it was not
     written by ragboard (someone edited the file with another tool), so it is never replayed."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("this file's history holds an entry ragboard did not write; it cannot be undone.")
 
 
@@ -80,5 +84,5 @@ class InUseError(UnusableFileError):
 class DiskFullError(StoreError):
     """The disk holding the file has no room left; nothing was written."""
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike[str]):
         super().__init__(f"no space left on the disk holding {path}; free some space and try again.")

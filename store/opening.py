@@ -41,7 +41,7 @@ class Opened(NamedTuple):
     warning: str | None = None
 
 
-def check_path(path: str | os.PathLike) -> os.stat_result | None:
+def check_path(path: str | os.PathLike[str]) -> os.stat_result | None:
     """What is at path, found without opening it; None if nothing is there.
 
     Raises NotRagboardError for what can never be a ragboard file. Only stat is used: opening a
@@ -57,16 +57,18 @@ def check_path(path: str | os.PathLike) -> os.stat_result | None:
         return None
     except OSError as exc:  # a loop of links, a folder we may not look into
         reason = (exc.strerror or str(exc)).lower()
-        raise NotRagboardError(f"{path} cannot be opened: {reason}; check the path and its folders.") from None
+        raise NotRagboardError(f"{path} cannot be opened: {reason}; "
+                               "check the path and its folders.") from None
     if stat.S_ISDIR(st.st_mode):
         raise NotRagboardError(f"{path} is a folder, not a ragboard file: give the path of a .db file.")
     if not stat.S_ISREG(st.st_mode):
         kind = _NOT_REGULAR.get(stat.S_IFMT(st.st_mode), "a special file")
-        raise NotRagboardError(f"{path} is not a regular file (it is {kind}); give the path of a ragboard .db file.")
+        raise NotRagboardError(f"{path} is not a regular file (it is {kind}); "
+                               "give the path of a ragboard .db file.")
     return st
 
 
-def is_disk_full(exc: BaseException, path: str | os.PathLike) -> bool:
+def is_disk_full(exc: BaseException, path: str | os.PathLike[str]) -> bool:
     """Whether exc, met writing path (or a file beside it), means the disk holding it has no room."""
     if isinstance(exc, DiskFullError):
         return True
@@ -139,7 +141,7 @@ def _failure(exc: sqlite3.Error, path: Path) -> StoreError:
     return _damaged(path)
 
 
-def connect(path: str | os.PathLike, *, read_only: bool | None = None, check: bool = True) -> Opened:
+def connect(path: str | os.PathLike[str], *, read_only: bool | None = None, check: bool = True) -> Opened:
     """Open or create a ragboard file: (connection, whether read-only, a warning or None).
 
     Raises an UnusableFileError subclass, leaving the file as it was, for anything that is not
@@ -156,7 +158,8 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None, check: bo
         return Opened(_create(path), False)
     header = _header(path)
     if header and (len(header) < 100 or not header.startswith(_HEADER)):
-        raise NotRagboardError(f"{path} is not a ragboard database (it is not an SQLite file); it has not been changed.")
+        raise NotRagboardError(f"{path} is not a ragboard database (it is not an SQLite file); "
+                               "it has not been changed.")
     ro = _is_read_only(path) if read_only is None else read_only
     if not header:
         if ro:
@@ -174,23 +177,28 @@ def connect(path: str | os.PathLike, *, read_only: bool | None = None, check: bo
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             # Only a blank SQLite file (no tables, no application's marks) is ours to set up.
             if tables or app_id or user_version:
-                raise NotRagboardError(f"{path} is an SQLite database of another program, not a ragboard file; it has not been changed.")
+                raise NotRagboardError(f"{path} is an SQLite database of another program, "
+                                       "not a ragboard file; it has not been changed.")
             if ro:
-                raise NotRagboardError(f"{path} is an empty database and read-only: there is nothing to show.")
+                raise NotRagboardError(f"{path} is an empty database and read-only: "
+                                       "there is nothing to show.")
             conn.close()
             return Opened(_initialise_existing(path), False)
         if user_version > SCHEMA_VERSION:
-            raise NewerSchemaError(f"{path} was written by a newer ragboard (file format {user_version}; this one reads up to {SCHEMA_VERSION}): upgrade ragboard to open it.")
+            raise NewerSchemaError(f"{path} was written by a newer ragboard (file format {user_version}; "
+                                   f"this one reads up to {SCHEMA_VERSION}): upgrade ragboard to open it.")
         if check or user_version < SCHEMA_VERSION:
             _quick_check(conn, path)
         if user_version < SCHEMA_VERSION and ro:
-            raise NotRagboardError(f"{path} was written by an older ragboard and is read-only, so it cannot be upgraded: copy it somewhere writable first.")
+            raise NotRagboardError(f"{path} was written by an older ragboard and is read-only, "
+                                   "so it cannot be upgraded: copy it somewhere writable first.")
         if ro:
             return Opened(conn, True, warning)
         had_wal = os.path.lexists(f"{path}-wal") or os.path.lexists(f"{path}-shm")
         writer = _connect(str(path))
         try:
-            writer.execute("SELECT count(*) FROM sqlite_master").fetchone()  # waits out, or reports, a writer's lock
+            # waits out, or reports, a writer's lock
+            writer.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             writer.close()
             if not had_wal:
@@ -261,7 +269,7 @@ def _open_existing(path: Path, ro: bool) -> tuple[sqlite3.Connection, str | None
         return conn, f"Recent changes may not be shown: {path}{present[0]} could not be read."
 
 
-def check_intact(path: str | os.PathLike) -> None:
+def check_intact(path: str | os.PathLike[str]) -> None:
     """The integrity check on a connection of its own, read-only; raises CorruptFileError."""
     path = Path(path)
     conn, _ = _open_existing(path, True)

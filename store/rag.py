@@ -1,12 +1,14 @@
-"""RAG arithmetic: the risk matrix and the roll-up order. Pure functions, no database."""
+"""RAG arithmetic: the risk matrix and the roll-up order. Pure functions, no database.
+
+The queries apply the same matrix in SQL (store.rules.risk_rag); a test proves the two agree.
+"""
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 # Worst first: a roll-up takes the highest rank.
 RANK = {"Green": 1, "Amber": 2, "Red": 3}
 BY_RANK = {v: k for k, v in RANK.items()}
-
-# SQL for the rank of a RAG column, shared by the roll-up queries.
-RANK_SQL = "CASE {col} WHEN 'Red' THEN 3 WHEN 'Amber' THEN 2 WHEN 'Green' THEN 1 END"
 
 
 def risk_rag(score: int | None, green_max: int, red_min: int) -> str | None:
@@ -26,6 +28,6 @@ def score(likelihood: int | None, impact: int | None) -> int | None:
     return likelihood * impact
 
 
-def worst(rags) -> str | None:
+def worst(rags: Iterable[str | None]) -> str | None:
     ranks = [RANK[r] for r in rags if r in RANK]
     return BY_RANK[max(ranks)] if ranks else None

@@ -1,93 +1,105 @@
-"""Typed records the store returns. Derived values (score, roll-up, slippage) come from queries.
+"""Typed records the store returns, and the spec of every stored field (see store/fields.py).
 
-Named tuples rather than dataclasses: a dozen dataclasses cost ~25 ms of start-up to define.
+A stored field is declared once, here, as Annotated[type, Spec]: the schema, the reads, the
+validation of writes, the forms and the history's labels are all built from these declarations.
+A field with no Spec is derived by the queries (score, roll-up, slippage, overdue).
+
+Named tuples rather than dataclasses: a dozen dataclasses cost ~25 ms of start-up to define. The
+annotations are evaluated (no `from __future__ import annotations`) so their Specs can be read.
 """
-from __future__ import annotations
+from typing import Annotated, NamedTuple
 
-from typing import NamedTuple
+from store import fields as f
+from store.validate import MILESTONE_STATUSES, RAGS, RISK_STATUSES, SAVING_BANDS, SAVING_KINDS, STAGES
+
+_DATE_HINT = "30/06/2025"
 
 
 class Portfolio(NamedTuple):
-    id: int
-    name: str
-    organisation: str
-    status_date: str
-    green_max: int
-    red_min: int
-    source: str | None
-    source_line: str | None
-    version: int
+    id: Annotated[int, f.KEY]
+    name: Annotated[str, f.text("Name", required=True, hint="e.g. Transformation Portfolio")]
+    organisation: Annotated[str, f.text("Organisation", hint="e.g. Plymouth City Council")]
+    status_date: Annotated[str, f.date("Status date", required=True, hint="the 'as at' date: 31/03/2025")]
+    green_max: Annotated[int, f.threshold("Green up to", 6, step=2)]
+    red_min: Annotated[int, f.threshold("Red from", 20, step=2)]
+    source: Annotated[str | None, f.SOURCE]
+    source_line: Annotated[str | None, f.SOURCE_LINE]
+    version: Annotated[int, f.VERSION]
 
 
 class Programme(NamedTuple):
-    id: int
-    portfolio_id: int
-    code: str
-    name: str
-    sro: str
-    description: str
-    rag: str | None  # set by hand
-    rag_reason: str
-    source: str | None
-    source_line: str | None
-    version: int
+    id: Annotated[int, f.KEY]
+    portfolio_id: Annotated[int, f.owner("portfolio")]
+    code: Annotated[str, f.text("Code", required=True, limit=20)]
+    name: Annotated[str, f.text("Name", required=True)]
+    sro: Annotated[str, f.text("SRO")]
+    description: Annotated[str, f.text("Description", multiline=True)]
+    rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]  # set by hand
+    rag_reason: Annotated[str, f.text("Reason", multiline=True, form=False)]
+    position: Annotated[int, f.POSITION]
+    source: Annotated[str | None, f.SOURCE]
+    source_line: Annotated[str | None, f.SOURCE_LINE]
+    version: Annotated[int, f.VERSION]
     rolled_rag: str | None = None  # the hand RAG, else the worst of its projects and milestones
     rag_is_derived: bool = True
 
 
 class Project(NamedTuple):
-    id: int
-    programme_id: int
-    reference: str
-    name: str
-    lead: str
-    stage: str
-    description: str
-    rag: str | None
-    rag_reason: str
-    source: str | None
-    source_line: str | None
-    version: int
+    id: Annotated[int, f.KEY]
+    programme_id: Annotated[int, f.owner("programme")]
+    reference: Annotated[str, f.text("Reference", limit=50)]
+    name: Annotated[str, f.text("Name", required=True)]
+    lead: Annotated[str, f.text("Lead")]
+    stage: Annotated[str, f.choice("Stage", STAGES, default="Concept", checked=False)]
+    description: Annotated[str, f.text("Description", multiline=True)]
+    rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]
+    rag_reason: Annotated[str, f.text("Reason", multiline=True, form=False)]
+    position: Annotated[int, f.POSITION]
+    source: Annotated[str | None, f.SOURCE]
+    source_line: Annotated[str | None, f.SOURCE_LINE]
+    version: Annotated[int, f.VERSION]
     rolled_rag: str | None = None
     rag_is_derived: bool = True
 
 
 class Milestone(NamedTuple):
-    id: int
-    project_id: int | None
-    programme_id: int | None
-    name: str
-    due_text: str
-    due: str | None
-    baseline: str | None
-    forecast: str | None
-    actual: str | None
-    status: str
-    notes: str
-    source: str | None
-    source_line: str | None
-    version: int
+    id: Annotated[int, f.KEY]
+    project_id: Annotated[int | None, f.owner("project", required=False)]
+    programme_id: Annotated[int | None, f.owner("programme", required=False)]
+    name: Annotated[str, f.text("Name", required=True)]
+    due_text: Annotated[str, f.text("Due (as written)", hint="as the paper prints it: Q4 2014, June 2016")]
+    due: Annotated[str | None, f.date("Due date", hint=_DATE_HINT)]
+    baseline: Annotated[str | None, f.date("Baseline", hint=_DATE_HINT)]
+    forecast: Annotated[str | None, f.date("Forecast", hint=_DATE_HINT)]
+    actual: Annotated[str | None, f.date("Actual", hint=f"{_DATE_HINT} once done")]
+    status: Annotated[str, f.choice("Status", MILESTONE_STATUSES, default="Not rated")]
+    notes: Annotated[str, f.text("Notes", multiline=True)]
+    position: Annotated[int, f.POSITION]
+    source: Annotated[str | None, f.SOURCE]
+    source_line: Annotated[str | None, f.SOURCE_LINE]
+    version: Annotated[int, f.VERSION]
     slippage_days: int | None = None  # forecast (or actual) minus baseline
     overdue: bool = False  # against the portfolio's status date
 
 
 class Risk(NamedTuple):
-    id: int
-    project_id: int | None
-    programme_id: int | None
-    reference: str
-    description: str
-    owner: str
-    likelihood: int | None
-    impact: int | None
-    residual_likelihood: int | None
-    residual_impact: int | None
-    mitigation: str
-    status: str
-    rating_text: str
-    source: str | None
-    source_line: str | None
-    version: int
+    id: Annotated[int, f.KEY]
+    project_id: Annotated[int | None, f.owner("project", required=False)]
+    programme_id: Annotated[int | None, f.owner("programme", required=False)]
+    reference: Annotated[str, f.text("Reference", limit=50)]
+    description: Annotated[str, f.text("Description", required=True, multiline=True)]
+    owner: Annotated[str, f.text("Owner")]
+    likelihood: Annotated[int | None, f.rating("Likelihood", hint="1-5")]
+    impact: Annotated[int | None, f.rating("Impact", hint="1-5")]
+    residual_likelihood: Annotated[int | None, f.rating("Residual likelihood", hint="1-5 after mitigation")]
+    residual_impact: Annotated[int | None, f.rating("Residual impact", hint="1-5 after mitigation")]
+    mitigation: Annotated[str, f.text("Mitigation", multiline=True)]
+    status: Annotated[str, f.choice("Status", RISK_STATUSES, default="Open")]
+    rating_text: Annotated[str, f.text("Rating as printed", limit=50, form=False)]
+    position: Annotated[int, f.POSITION]
+    source: Annotated[str | None, f.SOURCE]
+    source_line: Annotated[str | None, f.SOURCE_LINE]
+    version: Annotated[int, f.VERSION]
     score: int | None = None
     rag: str | None = None
     residual_score: int | None = None
@@ -95,18 +107,26 @@ class Risk(NamedTuple):
 
 
 class Saving(NamedTuple):
-    id: int
-    project_id: int | None
-    programme_id: int | None
-    year: str
-    amount: int
-    amount_text: str
-    kind: str
-    band: str
-    notes: str
-    source: str | None
-    source_line: str | None
-    version: int
+    id: Annotated[int, f.KEY]
+    project_id: Annotated[int | None, f.owner("project", required=False)]
+    programme_id: Annotated[int | None, f.owner("programme", required=False)]
+    year: Annotated[str, f.financial_year("Financial year", hint="2016/17")]
+    amount: Annotated[int, f.amount("Amount", hint="whole pounds: 250000")]
+    amount_text: Annotated[str, f.text("Amount as printed", hint="£250K")]
+    kind: Annotated[str, f.choice("Kind", SAVING_KINDS, default="saving")]
+    band: Annotated[str, f.choice("Band", SAVING_BANDS, default="Not rated")]
+    notes: Annotated[str, f.text("Notes", multiline=True)]
+    position: Annotated[int, f.POSITION]
+    source: Annotated[str | None, f.SOURCE]
+    source_line: Annotated[str | None, f.SOURCE_LINE]
+    version: Annotated[int, f.VERSION]
+
+
+# Each record kind a user edits, by the name of its table.
+RECORDS: dict[str, type[Portfolio | Programme | Project | Milestone | Risk | Saving]] = {
+    "portfolio": Portfolio, "programme": Programme, "project": Project,
+    "milestone": Milestone, "risk": Risk, "saving": Saving,
+}
 
 
 class Change(NamedTuple):
@@ -131,7 +151,7 @@ class ProgrammeSummary(NamedTuple):
     projects: int
     red_milestones: int
     overdue_milestones: int
-    high_risks: int  # open risks scoring 15 or more
+    high_risks: int  # open risks in their portfolio's Red band (score >= red_min)
     savings: int  # this financial year: saved, earned or avoided
     financial_year: str
 

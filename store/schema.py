@@ -1,107 +1,44 @@
 """The schema, as numbered steps: a new file runs them all, an older file the ones it lacks.
 
 PRAGMA user_version holds the last step applied; PRAGMA application_id marks the file as ours.
+
+The record tables' columns come from the field spec (store/records.py, store/fields.py): step 1
+creates each table with the fields of step 1, and a later step adds the fields that name it
+(ALTER TABLE ... ADD COLUMN). Indexes, table checks and the change log are written here. A step,
+once released, never changes: older files have run it (tests/store/test_schema.py holds them).
 """
 from __future__ import annotations
 
-APPLICATION_ID = 0x52616762  # "Ragb"
+import sqlite3
 
-_PROVENANCE = "source TEXT, source_line TEXT, version INTEGER NOT NULL DEFAULT 1"
-_OWNER = """project_id INTEGER REFERENCES project(id),
-    programme_id INTEGER REFERENCES programme(id)"""
+from store import fields
+
+APPLICATION_ID = 0x52616762  # "Ragb"
+_LINE = 110  # a column longer than this puts its CHECK on a line of its own
+
 # Milestones, risks and savings belong to exactly one project or programme.
 _ONE_OWNER = "CHECK ((project_id IS NULL) <> (programme_id IS NULL))"
+_TABLE_CHECKS = {"milestone": _ONE_OWNER, "risk": _ONE_OWNER, "saving": _ONE_OWNER}
 
-STEPS: dict[int, str] = {
-    1: f"""
-CREATE TABLE portfolio (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    organisation TEXT NOT NULL DEFAULT '',
-    status_date TEXT NOT NULL,
-    {_PROVENANCE}
-);
-CREATE TABLE programme (
-    id INTEGER PRIMARY KEY,
-    portfolio_id INTEGER NOT NULL REFERENCES portfolio(id),
-    code TEXT NOT NULL,
-    name TEXT NOT NULL,
-    sro TEXT NOT NULL DEFAULT '',
-    description TEXT NOT NULL DEFAULT '',
-    rag TEXT CHECK (rag IN ('Red', 'Amber', 'Green')),
-    rag_reason TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    {_PROVENANCE}
-);
+# Step 1's indexes, created after each record table.
+_INDEXES_1 = {
+    "programme": """
 CREATE INDEX programme_by_portfolio ON programme(portfolio_id, position);
-CREATE INDEX programme_by_name ON programme(name COLLATE NOCASE);
-CREATE TABLE project (
-    id INTEGER PRIMARY KEY,
-    programme_id INTEGER NOT NULL REFERENCES programme(id),
-    reference TEXT NOT NULL DEFAULT '',
-    name TEXT NOT NULL,
-    lead TEXT NOT NULL DEFAULT '',
-    stage TEXT NOT NULL DEFAULT 'Concept',
-    description TEXT NOT NULL DEFAULT '',
-    rag TEXT CHECK (rag IN ('Red', 'Amber', 'Green')),
-    rag_reason TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    {_PROVENANCE}
-);
-CREATE INDEX project_by_programme ON project(programme_id, position);
-CREATE TABLE milestone (
-    id INTEGER PRIMARY KEY,
-    {_OWNER},
-    name TEXT NOT NULL,
-    due_text TEXT NOT NULL DEFAULT '',
-    due TEXT,
-    baseline TEXT,
-    forecast TEXT,
-    actual TEXT,
-    status TEXT NOT NULL DEFAULT 'Not rated'
-        CHECK (status IN ('Red', 'Amber', 'Green', 'Complete', 'Not rated')),
-    notes TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    {_PROVENANCE},
-    {_ONE_OWNER}
-);
+CREATE INDEX programme_by_name ON programme(name COLLATE NOCASE);""",
+    "project": """
+CREATE INDEX project_by_programme ON project(programme_id, position);""",
+    "milestone": """
 CREATE INDEX milestone_by_project ON milestone(project_id, status);
-CREATE INDEX milestone_by_programme ON milestone(programme_id, status);
-CREATE TABLE risk (
-    id INTEGER PRIMARY KEY,
-    {_OWNER},
-    reference TEXT NOT NULL DEFAULT '',
-    description TEXT NOT NULL,
-    owner TEXT NOT NULL DEFAULT '',
-    likelihood INTEGER CHECK (likelihood BETWEEN 1 AND 5),
-    impact INTEGER CHECK (impact BETWEEN 1 AND 5),
-    residual_likelihood INTEGER CHECK (residual_likelihood BETWEEN 1 AND 5),
-    residual_impact INTEGER CHECK (residual_impact BETWEEN 1 AND 5),
-    mitigation TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'Open' CHECK (status IN ('Open', 'Closed')),
-    rating_text TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    {_PROVENANCE},
-    {_ONE_OWNER}
-);
+CREATE INDEX milestone_by_programme ON milestone(programme_id, status);""",
+    "risk": """
 CREATE INDEX risk_by_project ON risk(project_id, status);
-CREATE INDEX risk_by_programme ON risk(programme_id, status);
-CREATE TABLE saving (
-    id INTEGER PRIMARY KEY,
-    {_OWNER},
-    year TEXT NOT NULL,
-    amount INTEGER NOT NULL,
-    amount_text TEXT NOT NULL DEFAULT '',
-    kind TEXT NOT NULL DEFAULT 'saving' CHECK (kind IN ('saving', 'income', 'cost avoidance', 'cost')),
-    band TEXT NOT NULL DEFAULT 'Not rated'
-        CHECK (band IN ('Green Delivered', 'Green On Target', 'Amber', 'Red', 'Not rated')),
-    notes TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    {_PROVENANCE},
-    {_ONE_OWNER}
-);
+CREATE INDEX risk_by_programme ON risk(programme_id, status);""",
+    "saving": """
 CREATE INDEX saving_by_project ON saving(project_id, year);
-CREATE INDEX saving_by_programme ON saving(programme_id, year);
+CREATE INDEX saving_by_programme ON saving(programme_id, year);""",
+}
+
+_CHANGE_LOG = """
 -- One row per user action: undo and redo work on whole groups.
 CREATE TABLE change_group (
     id INTEGER PRIMARY KEY,
@@ -139,12 +76,12 @@ CREATE TRIGGER change_is_append_only_u BEFORE UPDATE ON change
     BEGIN SELECT RAISE(ABORT, 'the change log cannot be altered'); END;
 CREATE TRIGGER change_is_append_only_d BEFORE DELETE ON change
     BEGIN SELECT RAISE(ABORT, 'the change log cannot be altered'); END;
-""",
-    # Step 2: each portfolio may set its own risk-matrix thresholds.
-    2: """
-ALTER TABLE portfolio ADD COLUMN green_max INTEGER NOT NULL DEFAULT 6;
-ALTER TABLE portfolio ADD COLUMN red_min INTEGER NOT NULL DEFAULT 20;
-""",
+"""
+
+# What a step does besides adding the columns the spec gives it.
+_MORE: dict[int, str] = {
+    # Step 2: each portfolio may set its own risk-matrix thresholds (green_max, red_min).
+    2: "",
     # Step 3: the roll-up figures (red, overdue, high risks, savings) read only these indexes,
     # never the rows themselves: the home screen's cost per programme halves.
     3: """
@@ -167,22 +104,71 @@ CREATE INDEX change_by_portfolio ON change(portfolio_id);
     # the by-programme indexes held a NULL entry for almost every row: a fifth of a large file, read
     # by every start-up's integrity check. They now hold only the rows a programme owns (a query on
     # programme_id = ? still uses them: the equality implies IS NOT NULL).
-    4: """
-DROP INDEX milestone_by_programme;
-DROP INDEX risk_by_programme;
-DROP INDEX saving_by_programme;
-CREATE INDEX milestone_by_programme ON milestone(programme_id, status, actual, forecast, baseline, due)
-    WHERE programme_id IS NOT NULL;
-CREATE INDEX risk_by_programme ON risk(programme_id, status, likelihood, impact) WHERE programme_id IS NOT NULL;
-CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount) WHERE programme_id IS NOT NULL;
-""",
+    4: ("\n"
+        "DROP INDEX milestone_by_programme;\n"
+        "DROP INDEX risk_by_programme;\n"
+        "DROP INDEX saving_by_programme;\n"
+        "CREATE INDEX milestone_by_programme "
+        "ON milestone(programme_id, status, actual, forecast, baseline, due)\n"
+        "    WHERE programme_id IS NOT NULL;\n"
+        "CREATE INDEX risk_by_programme ON risk(programme_id, status, likelihood, impact) "
+        "WHERE programme_id IS NOT NULL;\n"
+        "CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount) "
+        "WHERE programme_id IS NOT NULL;\n"),
 }
 
+
+def create_table(kind: str) -> str:
+    """The CREATE TABLE of a record kind, with the columns of step 1, one to a line."""
+    lines: list[str] = []
+    provenance: list[str] = []
+    for name, spec in fields.specs(kind).items():
+        if spec.step != 1:
+            continue
+        declaration, check = spec.declaration(name)
+        column = f"{name} {declaration}"
+        if name in fields.PROVENANCE:  # these three share a line
+            provenance.append(column)
+            if len(provenance) < len(fields.PROVENANCE):
+                continue
+            column = ", ".join(provenance)
+        if check:
+            wrap = len(f"    {column} {check},") > _LINE
+            column += f"\n        {check}" if wrap else f" {check}"
+        lines.append(f"    {column}")
+    if kind in _TABLE_CHECKS:
+        lines.append(f"    {_TABLE_CHECKS[kind]}")
+    return f"CREATE TABLE {kind} (\n" + ",\n".join(lines) + "\n);"
+
+
+def _added_columns(step: int) -> str:
+    """The ALTER TABLE statements adding the fields the spec gives this step."""
+    out = []
+    for kind in fields.KINDS:
+        for name, spec in fields.specs(kind).items():
+            if spec.step == step:
+                declaration, check = spec.declaration(name)
+                column = " ".join(filter(None, (declaration, check)))
+                out.append(f"ALTER TABLE {kind} ADD COLUMN {name} {column};")
+    return "\n".join(out)
+
+
+def _steps() -> dict[int, str]:
+    first = "".join(f"\n{create_table(kind)}{_INDEXES_1.get(kind, '')}" for kind in fields.KINDS)
+    steps = {1: first + "\n" + _CHANGE_LOG.lstrip("\n")}
+    last = max([*_MORE, *(spec.step for kind in fields.KINDS for spec in fields.specs(kind).values())])
+    for step in range(2, last + 1):
+        parts = (_added_columns(step), _MORE.get(step, "").strip("\n"))
+        steps[step] = "\n" + "\n".join(filter(None, parts)) + "\n"
+    return steps
+
+
+STEPS: dict[int, str] = _steps()
 SCHEMA_VERSION = max(STEPS)
-TABLES = ("portfolio", "programme", "project", "milestone", "risk", "saving", "change_group", "change")
+TABLES = (*fields.KINDS, "change_group", "change")
 
 
-def apply_steps(conn, from_version: int, to_version: int = SCHEMA_VERSION) -> None:
+def apply_steps(conn: sqlite3.Connection, from_version: int, to_version: int = SCHEMA_VERSION) -> None:
     """Run the steps after from_version inside the caller's transaction."""
     for step in range(from_version + 1, to_version + 1):
         for statement in _statements(STEPS[step]):
@@ -193,8 +179,6 @@ def apply_steps(conn, from_version: int, to_version: int = SCHEMA_VERSION) -> No
 
 def _statements(script: str) -> list[str]:
     """Split a script into statements, keeping trigger bodies whole."""
-    import sqlite3
-
     out, buf = [], ""
     for line in script.splitlines(keepends=True):
         if line.lstrip().startswith("--") and not buf.strip():

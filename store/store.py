@@ -5,13 +5,19 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
 
 from store import records as r
 from store.errors import DiskFullError, InUseError, StoreError
 from store.opening import check_intact, connect, is_disk_full
-from store.queries import Queries
-from store.writes import Writes
+from store.queries import Reader
+from store.writes import Writer
+
+Clock = Callable[[], dt.datetime]
 
 
 def current_user() -> str:
@@ -21,37 +27,66 @@ def current_user() -> str:
         return os.environ.get("USER") or "unknown"
 
 
-class Store(Queries, Writes):
-    """One open ragboard file. Not shared between threads without care: one writer at a time."""
+class Store:
+    """One open ragboard file: a Reader and a Writer sharing its connection.
+
+    Safe to call from several threads: every public method holds lock (a reentrant lock, also
+    Store.lock for a caller that needs several calls to see one state) while it runs.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool, who: str | None = None,
-                 clock=None, open_warning: str | None = None):
-        self.conn = conn
-        self.path = path
-        self.read_only = read_only
+                 clock: Clock | None = None, open_warning: str | None = None):
+        self.lock = threading.RLock()
+        self._reader = Reader(conn)
+        self._writer = Writer(conn, self._reader, path=path, read_only=read_only, who=who or current_user(),
+                              now=self.now, on_write=self._drop_ahead)
         # Set when the file opened without its most recent changes (its -wal could not be read):
         # one sentence for the screen to show beside "read-only". None normally.
         self.open_warning = open_warning
-        self.who = who or current_user()
         self._clock = clock  # tests fix the time stamped on changes
-        self._mine: list[int] = []  # change groups made through this instance, for undo
         self._data_version = self._read_data_version()
         # The home screen's first page, read by another connection while the app loads (see
         # open_store_checking_later): (limit, rows), served once, and only while the file is as it
         # was when this store opened: no commit by another connection (data_version) and no write
         # through this one (a write clears _ahead_version).
-        self._ahead: tuple[int, list] | None = None
+        self._ahead: tuple[int, list[r.ProgrammeSummary]] | None = None
         self._ahead_version: int | None = self._data_version
+
+    # -- what the parts share ------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._reader.conn
+
+    @conn.setter
+    def conn(self, conn: sqlite3.Connection) -> None:
+        with self.lock:
+            self._reader.conn = self._writer.conn = conn
+
+    @property
+    def path(self) -> Path:
+        return self._writer.path
+
+    @property
+    def read_only(self) -> bool:
+        return self._writer.read_only
+
+    @property
+    def who(self) -> str:
+        """The name recorded on this store's changes."""
+        return self._writer.who
 
     # -- file state -------------------------------------------------------------------------
 
     def close(self) -> None:
-        self.conn.close()
+        with self.lock:
+            self.conn.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         self.close()
 
     def checkpoint(self) -> None:
@@ -60,25 +95,29 @@ class Store(Queries, Writes):
         For a file about to be moved or copied on its own (the demo file is built beside its
         target and renamed): closing also copies them, but says nothing if the disk is full.
         """
-        try:
-            busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.Error as exc:
-            if is_disk_full(exc, self.path):
-                raise DiskFullError(self.path) from None
-            raise StoreError(f"{self.path} could not be written: {exc}") from None
+        with self.lock:
+            try:
+                busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
+                if is_disk_full(exc, self.path):
+                    raise DiskFullError(self.path) from None
+                raise StoreError(f"{self.path} could not be written: {exc}") from None
         if busy:
-            raise InUseError(f"{self.path} is in use by another program that is reading it; try again in a moment.")
+            raise InUseError(f"{self.path} is in use by another program that is reading it; "
+                             "try again in a moment.")
 
     def _read_data_version(self) -> int:
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def changed_elsewhere(self) -> bool:
         """True once after another connection commits to the file (cheap: no table is read)."""
-        current = self._read_data_version()
-        if current != self._data_version:
-            self._data_version = current
-            return True
-        return False
+        with self.lock:
+            current = self._read_data_version()
+            if current != self._data_version:
+                self._data_version = current
+                return True
+            return False
 
     def now(self) -> str:
         moment = self._clock() if self._clock else dt.datetime.now(dt.UTC)
@@ -87,15 +126,18 @@ class Store(Queries, Writes):
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def is_empty(self) -> bool:
-        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM programme)").fetchone()[0] == 1
+        with self.lock:
+            return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM programme)").fetchone()[0] == 1)
 
     # -- the first page, read ahead --------------------------------------------------------------
 
-    def home_rows(self, offset: int = 0, limit: int = 200, text: str | None = None) -> list[r.ProgrammeSummary]:
-        rows = self._take_ahead(offset, limit, text)
-        return rows if rows is not None else super().home_rows(offset, limit, text)
+    def home_rows(self, offset: int = 0, limit: int = 200,
+                  text: str | None = None) -> list[r.ProgrammeSummary]:
+        with self.lock:
+            rows = self._take_ahead(offset, limit, text)
+            return rows if rows is not None else self._reader.home_rows(offset, limit, text)
 
-    def _take_ahead(self, offset: int, limit: int, text: str | None) -> list | None:
+    def _take_ahead(self, offset: int, limit: int, text: str | None) -> list[r.ProgrammeSummary] | None:
         """The rows read ahead, if they answer this request and still describe the file; once only."""
         ahead, version = self._ahead, self._ahead_version
         self._ahead = self._ahead_version = None
@@ -108,8 +150,240 @@ class Store(Queries, Writes):
             return None
         return rows[offset:offset + limit]
 
+    def _drop_ahead(self) -> None:
+        """Before a write: rows read ahead at start-up no longer describe the file."""
+        self._ahead_version = None
 
-def open_store(path, *, read_only: bool | None = None, who: str | None = None, clock=None) -> Store:
+    # -- reads --------------------------------------------------------------------------------
+
+    def portfolios(self) -> list[r.Portfolio]:
+        with self.lock:
+            return self._reader.portfolios()
+
+    def portfolio(self, portfolio_id: int) -> r.Portfolio:
+        with self.lock:
+            return self._reader.portfolio(portfolio_id)
+
+    def portfolio_of(self, *, programme_id: int | None = None, project_id: int | None = None) -> r.Portfolio:
+        with self.lock:
+            return self._reader.portfolio_of(programme_id=programme_id, project_id=project_id)
+
+    def programme(self, programme_id: int) -> r.Programme:
+        with self.lock:
+            return self._reader.programme(programme_id)
+
+    def project(self, project_id: int) -> r.Project:
+        with self.lock:
+            return self._reader.project(project_id)
+
+    def milestone(self, milestone_id: int) -> r.Milestone:
+        with self.lock:
+            return self._reader.milestone(milestone_id)
+
+    def risk(self, risk_id: int) -> r.Risk:
+        with self.lock:
+            return self._reader.risk(risk_id)
+
+    def saving(self, saving_id: int) -> r.Saving:
+        with self.lock:
+            return self._reader.saving(saving_id)
+
+    def milestones(self, *, project_id: int | None = None,
+                   programme_id: int | None = None) -> list[r.Milestone]:
+        with self.lock:
+            return self._reader.milestones(project_id=project_id, programme_id=programme_id)
+
+    def risks(self, *, project_id: int | None = None, programme_id: int | None = None) -> list[r.Risk]:
+        with self.lock:
+            return self._reader.risks(project_id=project_id, programme_id=programme_id)
+
+    def savings(self, *, project_id: int | None = None, programme_id: int | None = None) -> list[r.Saving]:
+        with self.lock:
+            return self._reader.savings(project_id=project_id, programme_id=programme_id)
+
+    def programme_count(self, text: str | None = None) -> int:
+        with self.lock:
+            return self._reader.programme_count(text)
+
+    def portfolio_programme_counts(self) -> list[tuple[r.Portfolio, int]]:
+        with self.lock:
+            return self._reader.portfolio_programme_counts()
+
+    def home_rows_in_one_step(self, offset: int = 0, limit: int = 200) -> list[r.ProgrammeSummary]:
+        with self.lock:
+            return self._reader.home_rows_in_one_step(offset, limit)
+
+    def project_rows(self, programme_id: int) -> list[r.ProjectSummary]:
+        with self.lock:
+            return self._reader.project_rows(programme_id)
+
+    def projects(self, programme_id: int) -> list[r.Project]:
+        with self.lock:
+            return self._reader.projects(programme_id)
+
+    def history(self, *, project_id: int | None = None, programme_id: int | None = None,
+                item: tuple[str, int] | None = None, limit: int = 500) -> list[r.Change]:
+        with self.lock:
+            return self._reader.history(project_id=project_id, programme_id=programme_id, item=item,
+                                        limit=limit)
+
+    def change_group_info(self, group_id: int) -> r.ChangeGroup:
+        """One change group (a history row's group_id): who did what when, and whether it has
+        been reverted since. mine: made through this store instance."""
+        with self.lock:
+            return self._writer.change_group_info(group_id)
+
+    def last_change(self, kind: str, item_id: int) -> r.Change | None:
+        with self.lock:
+            return self._reader.last_change(kind, item_id)
+
+    def search(self, text: str, limit: int = 50) -> list[r.Hit]:
+        with self.lock:
+            return self._reader.search(text, limit)
+
+    def search_milestones(self, text: str = "", limit: int = 200,
+                          offset: int = 0) -> list[tuple[r.Milestone, str]]:
+        with self.lock:
+            return self._reader.search_milestones(text, limit, offset)
+
+    def milestone_count(self, text: str = "") -> int:
+        with self.lock:
+            return self._reader.milestone_count(text)
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "", *,
+                             base: dict[str, Any] | None = None) -> r.Milestone:
+        with self.lock:
+            return self._writer.set_milestone_status(milestone_id, version, status, reason, base=base)
+
+    def edit_milestone(self, milestone_id: int, version: int, reason: str = "", *,
+                       base: dict[str, Any] | None = None, **values: Any) -> r.Milestone:
+        with self.lock:
+            return self._writer.edit_milestone(milestone_id, version, reason, base=base, **values)
+
+    def add_milestone(self, *, project_id: int | None = None, programme_id: int | None = None,
+                      **values: Any) -> r.Milestone:
+        with self.lock:
+            return self._writer.add_milestone(project_id=project_id, programme_id=programme_id, **values)
+
+    def delete_milestone(self, milestone_id: int, version: int, reason: str = "") -> None:
+        with self.lock:
+            self._writer.delete_milestone(milestone_id, version, reason)
+
+    def add_risk(self, *, project_id: int | None = None, programme_id: int | None = None,
+                 **values: Any) -> r.Risk:
+        with self.lock:
+            return self._writer.add_risk(project_id=project_id, programme_id=programme_id, **values)
+
+    def edit_risk(self, risk_id: int, version: int, reason: str = "", *, base: dict[str, Any] | None = None,
+                  **values: Any) -> r.Risk:
+        with self.lock:
+            return self._writer.edit_risk(risk_id, version, reason, base=base, **values)
+
+    def close_risk(self, risk_id: int, version: int, reason: str = "", *,
+                   base: dict[str, Any] | None = None) -> r.Risk:
+        with self.lock:
+            return self._writer.close_risk(risk_id, version, reason, base=base)
+
+    def reopen_risk(self, risk_id: int, version: int, reason: str = "", *,
+                    base: dict[str, Any] | None = None) -> r.Risk:
+        with self.lock:
+            return self._writer.reopen_risk(risk_id, version, reason, base=base)
+
+    def delete_risk(self, risk_id: int, version: int, reason: str = "") -> None:
+        with self.lock:
+            self._writer.delete_risk(risk_id, version, reason)
+
+    def add_saving(self, *, project_id: int | None = None, programme_id: int | None = None,
+                   **values: Any) -> r.Saving:
+        with self.lock:
+            return self._writer.add_saving(project_id=project_id, programme_id=programme_id, **values)
+
+    def edit_saving(self, saving_id: int, version: int, reason: str = "", *,
+                    base: dict[str, Any] | None = None, **values: Any) -> r.Saving:
+        with self.lock:
+            return self._writer.edit_saving(saving_id, version, reason, base=base, **values)
+
+    def delete_saving(self, saving_id: int, version: int, reason: str = "") -> None:
+        with self.lock:
+            self._writer.delete_saving(saving_id, version, reason)
+
+    def add_portfolio(self, **values: Any) -> r.Portfolio:
+        with self.lock:
+            return self._writer.add_portfolio(**values)
+
+    def add_programme(self, *, portfolio_id: int, **values: Any) -> r.Programme:
+        with self.lock:
+            return self._writer.add_programme(portfolio_id=portfolio_id, **values)
+
+    def edit_programme(self, programme_id: int, version: int, reason: str = "", *,
+                       base: dict[str, Any] | None = None, **values: Any) -> r.Programme:
+        with self.lock:
+            return self._writer.edit_programme(programme_id, version, reason, base=base, **values)
+
+    def add_project(self, *, programme_id: int, **values: Any) -> r.Project:
+        with self.lock:
+            return self._writer.add_project(programme_id=programme_id, **values)
+
+    def edit_project(self, project_id: int, version: int, reason: str = "", *,
+                     base: dict[str, Any] | None = None, **values: Any) -> r.Project:
+        with self.lock:
+            return self._writer.edit_project(project_id, version, reason, base=base, **values)
+
+    def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "", *,
+                        base: dict[str, Any] | None = None) -> r.Project:
+        """Set a project's RAG by hand (None returns it to the roll-up of its milestones)."""
+        with self.lock:
+            return self._writer.set_project_rag(project_id, version, rag, reason, base=base)
+
+    def set_programme_rag(self, programme_id: int, version: int, rag: str | None, reason: str = "", *,
+                          base: dict[str, Any] | None = None) -> r.Programme:
+        with self.lock:
+            return self._writer.set_programme_rag(programme_id, version, rag, reason, base=base)
+
+    def set_status_date(self, portfolio_id: int, version: int, status_date: object, reason: str = "", *,
+                        base: dict[str, Any] | None = None) -> r.Portfolio:
+        with self.lock:
+            return self._writer.set_status_date(portfolio_id, version, status_date, reason, base=base)
+
+    def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int,
+                            red_min: int) -> r.Portfolio:
+        """A portfolio's own matrix: scores up to green_max are Green, from red_min Red."""
+        with self.lock:
+            return self._writer.set_risk_thresholds(portfolio_id, version, green_max, red_min)
+
+    def can_undo(self) -> str | None:
+        with self.lock:
+            return self._writer.can_undo()
+
+    def can_redo(self) -> str | None:
+        with self.lock:
+            return self._writer.can_redo()
+
+    def undo(self) -> r.UndoResult | None:
+        """Revert this instance's last change, exactly; None if it has made none left to undo."""
+        with self.lock:
+            return self._writer.undo()
+
+    def redo(self) -> r.UndoResult | None:
+        with self.lock:
+            return self._writer.redo()
+
+    def undo_group(self, group_id: int) -> r.UndoResult:
+        """Revert one chosen change group (anyone's, e.g. picked from an item's history); an undo
+        is redone. ConflictError when it was already reverted or its items changed since."""
+        with self.lock:
+            return self._writer.undo_group(group_id)
+
+    def import_portfolio(self, portfolio: dict[str, Any], *, label: str | None = None) -> int:
+        """Load a whole portfolio tree (as seed/ and the benchmark build it) in one transaction."""
+        with self.lock:
+            return self._writer.import_portfolio(portfolio, label=label)
+
+
+def open_store(path: str | os.PathLike[str], *, read_only: bool | None = None, who: str | None = None,
+               clock: Clock | None = None) -> Store:
     """Open (or create, owner-only) a ragboard file. Unusable files raise UnusableFileError.
 
     who is the name recorded on changes (default: the OS user); clock returns an aware UTC
@@ -128,15 +402,13 @@ class IntegrityCheck:
     page on a read-only connection of its own, for the store to serve (Store._take_ahead).
     """
 
-    def __init__(self, path, store: Store | None = None, home_page: int = 0):
-        import threading
-
+    def __init__(self, path: str | os.PathLike[str], store: Store | None = None, home_page: int = 0):
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(path, store, home_page), name="integrity-check",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(path, store, home_page),
+                                        name="integrity-check", daemon=True)
         self._thread.start()
 
-    def _run(self, path, store: Store | None, home_page: int) -> None:
+    def _run(self, path: str | os.PathLike[str], store: Store | None, home_page: int) -> None:
         try:
             check_intact(path)
         except Exception as exc:  # noqa: BLE001 - handed to confirm() on the caller's thread
@@ -151,13 +423,6 @@ class IntegrityCheck:
             raise self._error
 
 
-class _Reader(Queries):
-    """The store's reads on another connection."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-
 def _read_ahead(store: Store, page: int) -> None:
     """Read the home screen's first page on a connection of this thread's own (never the store's).
 
@@ -170,21 +435,24 @@ def _read_ahead(store: Store, page: int) -> None:
     except sqlite3.Error:
         return
     try:
-        rows = _Reader(conn).home_rows_in_one_step(0, page)
+        rows = Reader(conn).home_rows_in_one_step(0, page)
     except Exception:  # noqa: BLE001 - the screen asks again, on the store's connection
         return
     finally:
         conn.close()
-    store._ahead = (page, rows)
+    with store.lock:
+        store._ahead = (page, rows)
 
 
-def open_store_checking_later(path, *, home_page: int = 0, **kwargs) -> tuple[Store, IntegrityCheck]:
+def open_store_checking_later(path: str | os.PathLike[str], *, home_page: int = 0,
+                              read_only: bool | None = None, who: str | None = None,
+                              clock: Clock | None = None) -> tuple[Store, IntegrityCheck]:
     """Open a file leaving its integrity check running; call check.confirm() before showing it.
 
     home_page > 0 also reads that many rows of the home screen ahead, once the check has passed.
     """
-    conn, ro, warning = connect(path, read_only=kwargs.pop("read_only", None), check=False)
-    store = Store(conn, Path(path), ro, open_warning=warning, **kwargs)
+    conn, ro, warning = connect(path, read_only=read_only, check=False)
+    store = Store(conn, Path(path), ro, who, clock, open_warning=warning)
     return store, IntegrityCheck(path, store, home_page)
 
 

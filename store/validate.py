@@ -7,6 +7,13 @@ import re
 import unicodedata
 
 from store.errors import ValidationError
+from store.rules import financial_year_of  # found here by the store's callers; the rule lives in store.rules
+
+__all__ = [
+    "AMOUNT_LIMIT", "MILESTONE_STATUSES", "NAME_MAX", "RAGS", "RISK_STATUSES", "SAVING_BANDS", "SAVING_KINDS",
+    "STAGES", "TEXT_MAX", "amount", "choice", "financial_year", "financial_year_of", "has_visible_character",
+    "parse_date", "rating", "text",
+]
 
 NAME_MAX = 200
 TEXT_MAX = 10_000
@@ -36,7 +43,8 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _SEPARATORS = frozenset("\u2028\u2029")
 # What a one-line value loses at its ends: spaces, tabs and newlines (a paste's leftovers).
 # Not str.strip(): that would also drop separators and controls there instead of refusing them.
-_EDGE = " \t\n\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_EDGE = (" \t\n\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+         "\u202f\u205f\u3000")
 # Characters that draw nothing (zero-width, joiners, marks, fillers, the blank braille cell):
 # a required name made only of these, with spaces, is blank to its reader.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u00ad\u034f\u180e"
@@ -47,7 +55,8 @@ _BLANK_CATEGORIES = frozenset(("Zs", "Zl", "Zp", "Cc", "Cf", "Cs"))
 def _check_characters(field: str, value: str, multiline: bool) -> None:
     for ch in value:
         if "\ud800" <= ch <= "\udfff":
-            raise ValidationError(field, "contains a character that cannot be stored (a broken emoji or symbol).")
+            raise ValidationError(field, "contains a character that cannot be stored "
+                                         "(a broken emoji or symbol).")
         if ch == "\n" or ch in _SEPARATORS:
             if not multiline:
                 raise ValidationError(field, "must be on one line.")
@@ -56,14 +65,15 @@ def _check_characters(field: str, value: str, multiline: bool) -> None:
                                              "start a new line with Enter instead.")
             continue
         if ch in _BIDI_CONTROLS:
-            raise ValidationError(field, f"contains an invisible character (U+{ord(ch):04X}) that reverses or "
-                                         "reorders the text around it; remove it and try again.")
+            raise ValidationError(field, f"contains an invisible character (U+{ord(ch):04X}) that reverses "
+                                         "or reorders the text around it; remove it and try again.")
         if unicodedata.category(ch) == "Cc":  # C0 and C1 controls, DEL, tab
             raise ValidationError(field, "contains a control character; remove it and try again.")
 
 
 def _visible(ch: str) -> bool:
-    if ch in _INVISIBLE or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef":  # variation selectors
+    # variation selectors draw nothing either
+    if ch in _INVISIBLE or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef":
         return False
     return unicodedata.category(ch) not in _BLANK_CATEGORIES
 
@@ -72,7 +82,7 @@ def has_visible_character(value: str) -> bool:
     return any(_visible(ch) for ch in value)
 
 
-def text(field: str, value, *, required: bool = False, multiline: bool = False,
+def text(field: str, value: object, *, required: bool = False, multiline: bool = False,
          limit: int | None = None) -> str:
     """A one-line name (limit 200) or, with multiline, long text (limit 10,000)."""
     if value is None:
@@ -92,7 +102,7 @@ def text(field: str, value, *, required: bool = False, multiline: bool = False,
     return value
 
 
-def choice(field: str, value, allowed: tuple[str, ...], *, blank_ok: bool = False):
+def choice(field: str, value: object, allowed: tuple[str, ...], *, blank_ok: bool = False) -> str | None:
     """One of a fixed list, matched without regard to case; None when blank and allowed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if blank_ok:
@@ -105,7 +115,7 @@ def choice(field: str, value, allowed: tuple[str, ...], *, blank_ok: bool = Fals
     raise ValidationError(field, f"{value!r} is not one of: {', '.join(allowed)}.")
 
 
-def rating(field: str, value, *, blank_ok: bool = False) -> int | None:
+def rating(field: str, value: object, *, blank_ok: bool = False) -> int | None:
     """A likelihood or impact: a whole number from 1 to 5."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if blank_ok:
@@ -122,7 +132,7 @@ def rating(field: str, value, *, blank_ok: bool = False) -> int | None:
     return value
 
 
-def parse_date(field: str, value, *, blank_ok: bool = True) -> str | None:
+def parse_date(field: str, value: object, *, blank_ok: bool = True) -> str | None:
     """A date as UK users type it (2025-06-30, 30/06/2025, 30 Jun 2025), returned as ISO."""
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -144,7 +154,8 @@ def parse_date(field: str, value, *, blank_ok: bool = True) -> str | None:
             raise ValidationError(field, f"{m[2]!r} is not a month; enter a date such as 30 Jun 2025.")
         parts = int(m[3]), month, int(m[1])
     if parts is None:
-        raise ValidationError(field, f"{raw!r} is not a date; enter it as 30/06/2025, 30 Jun 2025 or 2025-06-30.")
+        raise ValidationError(field, f"{raw!r} is not a date; "
+                                     "enter it as 30/06/2025, 30 Jun 2025 or 2025-06-30.")
     try:
         return dt.date(*parts).isoformat()
     except ValueError:
@@ -156,7 +167,7 @@ def parse_date(field: str, value, *, blank_ok: bool = True) -> str | None:
 _AMOUNT = re.compile(r"(-)?\s*£?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(\.\d*)?")
 
 
-def amount(field: str, value) -> int:
+def amount(field: str, value: object) -> int:
     """Whole pounds, within plus or minus ten billion; accepts "£1,250", "-£1,250" and "-500"."""
     if isinstance(value, bool) or value is None:
         raise ValidationError(field, "must be an amount in whole pounds, such as 250000.")
@@ -189,7 +200,7 @@ def amount(field: str, value) -> int:
     return value
 
 
-def financial_year(field: str, value) -> str:
+def financial_year(field: str, value: object) -> str:
     """A UK financial year written 2016/17: consecutive years."""
     raw = value.strip() if isinstance(value, str) else ""
     m = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2})", raw)
@@ -197,12 +208,6 @@ def financial_year(field: str, value) -> str:
         raise ValidationError(field, "must be a financial year written like 2016/17.")
     start, end = int(m[1]), int(m[2])
     if (start + 1) % 100 != end:
-        raise ValidationError(field, f"{raw!r} is not a financial year: the second year must follow the first, as in {start}/{(start + 1) % 100:02d}.")
+        raise ValidationError(field, f"{raw!r} is not a financial year: the second year must follow "
+                                     f"the first, as in {start}/{(start + 1) % 100:02d}.")
     return f"{start}/{end:02d}"
-
-
-def financial_year_of(day: str) -> str:
-    """The UK financial year (April to March) holding an ISO date."""
-    d = dt.date.fromisoformat(day)
-    start = d.year if d.month >= 4 else d.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"

@@ -1,11 +1,14 @@
 """Writes: one method per user action, each one transaction that validates, writes and logs."""
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
+from store import fields
 from store import records as r
 from store import validate as v
 from store.errors import (
@@ -18,187 +21,132 @@ from store.errors import (
     StoreError,
     ValidationError,
 )
+from store.queries import Reader
 
-# Each editable field: (label the user sees, cleaner). The label names the field in messages.
-_TEXT = lambda label, **kw: (label, lambda x: v.text(label, x, **kw))
-_DATE = lambda label: (label, lambda x: v.parse_date(label, x))
-
-FIELDS: dict[str, dict[str, tuple]] = {
-    "portfolio": {
-        "name": _TEXT("Name", required=True),
-        "organisation": _TEXT("Organisation"),
-        "status_date": ("Status date", lambda x: v.parse_date("Status date", x, blank_ok=False)),
-    },
-    "programme": {
-        "code": _TEXT("Code", required=True, limit=20),
-        "name": _TEXT("Name", required=True),
-        "sro": _TEXT("SRO"),
-        "description": _TEXT("Description", multiline=True),
-        "rag": ("RAG", lambda x: v.choice("RAG", x, v.RAGS, blank_ok=True)),
-        "rag_reason": _TEXT("Reason", multiline=True),
-    },
-    "project": {
-        "reference": _TEXT("Reference", limit=50),
-        "name": _TEXT("Name", required=True),
-        "lead": _TEXT("Lead"),
-        "stage": ("Stage", lambda x: v.choice("Stage", x, v.STAGES)),
-        "description": _TEXT("Description", multiline=True),
-        "rag": ("RAG", lambda x: v.choice("RAG", x, v.RAGS, blank_ok=True)),
-        "rag_reason": _TEXT("Reason", multiline=True),
-    },
-    "milestone": {
-        "name": _TEXT("Name", required=True),
-        "due_text": _TEXT("Due (as written)"),
-        "due": _DATE("Due date"),
-        "baseline": _DATE("Baseline"),
-        "forecast": _DATE("Forecast"),
-        "actual": _DATE("Actual"),
-        "status": ("Status", lambda x: v.choice("Status", x, v.MILESTONE_STATUSES)),
-        "notes": _TEXT("Notes", multiline=True),
-    },
-    "risk": {
-        "reference": _TEXT("Reference", limit=50),
-        "description": _TEXT("Description", required=True, multiline=True),
-        "owner": _TEXT("Owner"),
-        "likelihood": ("Likelihood", lambda x: v.rating("Likelihood", x, blank_ok=True)),
-        "impact": ("Impact", lambda x: v.rating("Impact", x, blank_ok=True)),
-        "residual_likelihood": ("Residual likelihood", lambda x: v.rating("Residual likelihood", x, blank_ok=True)),
-        "residual_impact": ("Residual impact", lambda x: v.rating("Residual impact", x, blank_ok=True)),
-        "mitigation": _TEXT("Mitigation", multiline=True),
-        "status": ("Status", lambda x: v.choice("Status", x, v.RISK_STATUSES)),
-        "rating_text": _TEXT("Rating as printed", limit=50),
-    },
-    "saving": {
-        "year": ("Financial year", lambda x: v.financial_year("Financial year", x)),
-        "amount": ("Amount", lambda x: v.amount("Amount", x)),
-        "amount_text": _TEXT("Amount as printed"),
-        "kind": ("Kind", lambda x: v.choice("Kind", x, v.SAVING_KINDS)),
-        "band": ("Band", lambda x: v.choice("Band", x, v.SAVING_BANDS)),
-        "notes": _TEXT("Notes", multiline=True),
-    },
-}
-# Fields a new record must be given.
-REQUIRED = {
-    "portfolio": ("name", "status_date"),
-    "programme": ("code", "name"),
-    "project": ("name",),
-    "milestone": ("name",),
-    "risk": ("description",),
-    "saving": ("year", "amount"),
-}
 _PROVENANCE = ("source", "source_line")
 _NOUN = {"portfolio": "Portfolio", "programme": "Programme", "project": "Project",
          "milestone": "Milestone", "risk": "Risk", "saving": "Saving"}
 # The record tables ragboard writes: the only names a write (or an undo) may put into SQL.
-KINDS = tuple(_NOUN)
+KINDS = fields.KINDS
 INT64 = (-2**63, 2**63 - 1)
 
 
-@functools.cache
-def _schema_columns() -> dict[str, dict[str, tuple[str, bool]]]:
-    """Each record table's columns -> (declared type, NOT NULL), from the schema ragboard
-    creates, built in memory: never from the open file, whose tables anyone may have altered."""
-    from store.schema import apply_steps
-
-    conn = sqlite3.connect(":memory:")
-    try:
-        apply_steps(conn, 0)
-        return {kind: {row[1]: (row[2].upper(), bool(row[3])) for row in conn.execute(f"PRAGMA table_info({kind})")}
-                for kind in KINDS}
-    finally:
-        conn.close()
-
-
 def columns(kind: str) -> dict[str, tuple[str, bool]]:
-    """A record kind's columns; any other name is refused before it can reach SQL."""
-    found = _schema_columns().get(kind) if isinstance(kind, str) else None
-    if found is None:
+    """A record kind's columns -> (declared type, NOT NULL), from the field spec (never from the
+    open file, whose tables anyone may have altered); any other name is refused before it can
+    reach SQL."""
+    if not isinstance(kind, str) or kind not in KINDS:
         raise StoreError("ragboard has no such kind of record; nothing was written.")
-    return found
+    return fields.columns(kind)
 
 
-def _check_columns(kind: str, names) -> None:
+def _check_columns(kind: str, names: Iterable[str]) -> None:
     known = columns(kind)
     if any(name not in known for name in names):
         raise StoreError(f"a {kind} has no such field; nothing was written.")
 
 
-def _fits_int64(value) -> bool:
+def _fits_int64(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and INT64[0] <= value <= INT64[1]
 
 
-def _check_id(kind: str, item_id) -> None:
+def _check_id(kind: str, item_id: object) -> None:
     """An id SQLite could never hold (beyond 64 bits) names no record: not found, not a crash."""
     if isinstance(item_id, int) and not _fits_int64(item_id):
         raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
 
 
-def clean(kind: str, values: dict, *, new: bool) -> dict:
+def clean(kind: str, values: dict[str, Any], *, new: bool) -> dict[str, Any]:
     """Validate user values for a record kind; unknown fields are a programming error."""
-    spec = FIELDS[kind]
-    out = {}
+    spec = fields.editable(kind)
+    out: dict[str, Any] = {}
     for key, value in values.items():
         if key in _PROVENANCE:
             out[key] = None if value is None else str(value)
             continue
-        if key not in spec:
+        cleaner = spec[key].clean if key in spec else None
+        if cleaner is None:
             raise StoreError(f"{kind} has no field {key!r}")
-        out[key] = spec[key][1](value)
+        out[key] = cleaner(value)
     if new:
-        for key in REQUIRED[kind]:
+        for key in fields.required(kind):
             if out.get(key) in (None, ""):
-                label = spec[key][0]
-                raise ValidationError(label, "cannot be blank.")
+                raise ValidationError(spec[key].label, "cannot be blank.")
     if kind == "risk":
         # A new risk given only a likelihood (or only an impact) has the other one blank.
-        blank = dict.fromkeys(("likelihood", "impact", "residual_likelihood", "residual_impact")) if new else {}
+        ratings = ("likelihood", "impact", "residual_likelihood", "residual_impact")
+        blank = dict.fromkeys(ratings) if new else {}
         _check_pairs({**blank, **out})
     return out
 
 
-def check_thresholds(green_max, red_min) -> None:
-    for label, value in (("Green up to", green_max), ("Red from", red_min)):
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 25:
-            raise ValidationError(label, "must be a whole number from 1 to 25.")
-    if green_max >= red_min:
-        raise ValidationError("Red from", "must be above the Green limit, leaving room for Amber.")
+def check_thresholds(green_max: object, red_min: object) -> None:
+    """A portfolio's risk matrix: both limits whole numbers from 1 to 25, with room for Amber between."""
+    spec = fields.specs("portfolio")
+    green = _limit(spec["green_max"].label, green_max)
+    red = _limit(spec["red_min"].label, red_min)
+    if green >= red:
+        raise ValidationError(spec["red_min"].label, "must be above the Green limit, leaving room for Amber.")
 
 
-def _check_pairs(values: dict) -> None:
-    for a, b, label in (("likelihood", "impact", "Impact"),
-                        ("residual_likelihood", "residual_impact", "Residual impact")):
+def _limit(label: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 25:
+        raise ValidationError(label, "must be a whole number from 1 to 25.")
+    return value
+
+
+def _check_pairs(values: dict[str, Any]) -> None:
+    for a, b in (("likelihood", "impact"), ("residual_likelihood", "residual_impact")):
         if a in values and b in values and (values[a] is None) != (values[b] is None):
-            raise ValidationError(label, "give both likelihood and impact, or neither.")
+            raise ValidationError(fields.field_label("risk", b),
+                                  "give both likelihood and impact, or neither.")
 
 
-def _label(kind: str, row: dict) -> str:
+def _label(kind: str, row: dict[str, Any]) -> str:
+    label: str
     if kind == "risk":
-        return row.get("reference") or (row.get("description") or "")[:60]
-    if kind == "saving":
-        return f"{row.get('year')} {row.get('kind') or 'saving'}"  # a new saving's kind may be the default
-    if kind == "programme":
-        return row.get("code") or row.get("name") or ""
-    return row.get("name") or ""
+        label = row.get("reference") or (row.get("description") or "")[:60]
+    elif kind == "saving":
+        label = f"{row.get('year')} {row.get('kind') or 'saving'}"  # a new saving's kind may be the default
+    elif kind == "programme":
+        label = row.get("code") or row.get("name") or ""
+    else:
+        label = row.get("name") or ""
+    return label
 
 
-class Writes:
-    conn: sqlite3.Connection
-    read_only: bool
-    who: str
+class Writer:
+    """Every change a user can make, each one transaction that validates, writes and logs.
+
+    It reads through reader (on the same connection) what it returns and what a conflict
+    reports. on_write is called before each write (the store drops the rows it read ahead).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, reader: Reader, *, path: Path, read_only: bool, who: str,
+                 now: Callable[[], str], on_write: Callable[[], None] = lambda: None):
+        self.conn = conn
+        self.reader = reader
+        self.path = path
+        self.read_only = read_only
+        self.who = who
+        self.now = now
+        self.on_write = on_write
+        self.mine: list[int] = []  # change groups made through this writer, for undo
 
     # -- plumbing ----------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, label: str, kind: str = "edit", reverts: int | None = None):
+    def _transaction(self, label: str, kind: str = "edit", reverts: int | None = None) -> Iterator[_Tx]:
         """BEGIN IMMEDIATE, a change group for the action, COMMIT (or ROLLBACK on any error)."""
         if self.read_only:
             raise ReadOnlyError(str(self.path))
-        self._ahead_version = None  # rows read ahead at start-up no longer describe the file
+        self.on_write()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise InUseError(f"{self.path} is busy: another program is writing to it. Try again in a moment.") from None
+                raise InUseError(f"{self.path} is busy: another program is writing to it. "
+                                 "Try again in a moment.") from None
             if "readonly" in str(exc) or "read-only" in str(exc):
                 raise ReadOnlyError(str(self.path)) from None
             if _disk_full(exc):
@@ -209,6 +157,7 @@ class Writes:
             group = self.conn.execute(
                 "INSERT INTO change_group (at, who, label, kind, reverts) VALUES (?, ?, ?, ?, ?)",
                 (at, self.who, label, kind, reverts)).lastrowid
+            assert group is not None  # an INSERT always sets it
             tx = _Tx(self, group, at)
             yield tx
             if not tx.logged and kind in ("edit", "redo"):
@@ -225,61 +174,63 @@ class Writes:
             raise
         # Only once committed: a group rolled back frees its id for the next writer's group.
         if tx.logged and kind != "import":
-            self._mine.append(group)
+            self.mine.append(group)
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. on a full disk)
             self.conn.execute("ROLLBACK")
 
-    def _row(self, kind: str, item_id: int) -> dict:
+    def _row(self, kind: str, item_id: int) -> dict[str, Any]:
+        """A record as stored, by column name."""
         cols = columns(kind)
         _check_id(kind, item_id)
         cur = self.conn.execute(f"SELECT {', '.join(cols)} FROM {kind} WHERE id = ?", (item_id,))
         row = cur.fetchone()
         if row is None:
             raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
-        return dict(zip(cols, row))
+        return dict(zip(cols, row, strict=True))
 
-    def _current(self, kind: str, item_id: int) -> dict:
+    def _current(self, kind: str, item_id: int) -> dict[str, Any]:
         """The row as it is now; one removed meanwhile is a conflict naming who removed it."""
         try:
             return self._row(kind, item_id)
         except NotFoundError:
             _check_id(kind, item_id)
-            last = self.last_change(kind, item_id)
+            last = self.reader.last_change(kind, item_id)
             if last is None:
                 raise
             raise ConflictError(f"This {kind}", last.who, _when(last)) from None
 
-    def _checked_row(self, kind: str, item_id: int, version: int) -> dict:
+    def _checked_row(self, kind: str, item_id: int, version: int) -> dict[str, Any]:
         row = self._current_in_tx(kind, item_id)
         if row["version"] != version:
             raise self._conflict(kind, item_id, row)
         return row
 
-    def _current_in_tx(self, kind: str, item_id: int) -> dict:
+    def _current_in_tx(self, kind: str, item_id: int) -> dict[str, Any]:
         try:
             return self._row(kind, item_id)
         except NotFoundError:
             _check_id(kind, item_id)
-            last = self.last_change(kind, item_id)
+            last = self.reader.last_change(kind, item_id)
             raise ConflictError(f"This {kind}", last.who if last else None, _when(last)) from None
 
-    def _conflict(self, kind: str, item_id: int, row: dict, theirs: dict | None = None,
-                  changed: dict | None = None) -> ConflictError:
+    def _conflict(self, kind: str, item_id: int, row: dict[str, Any], theirs: dict[str, Any] | None = None,
+                  changed: dict[str, Any] | None = None) -> ConflictError:
         """The error for a record changed since the caller read it, carrying it as it is now."""
-        last = self.last_change(kind, item_id)
+        last = self.reader.last_change(kind, item_id)
         item = f"{_NOUN[kind]} {_label(kind, row)!r}"
         who, when = (last.who, _when(last)) if last else (None, None)
         text = None
         if theirs:
-            labels = ", ".join(FIELDS[kind][k][0] if k in FIELDS[kind] else k for k in theirs)
+            labels = ", ".join(fields.field_label(kind, k) for k in theirs)
             changer = f"was changed by {who} at {when}" if who else "has changed since you opened it"
             text = f"{item} {changer}; you both changed {labels}."
-        return ConflictError(item, who, when, current=self._reload(kind, item_id), theirs=theirs, changed=changed,
-                             text=text)
+        return ConflictError(item, who, when, current=self._reload(kind, item_id), theirs=theirs,
+                             changed=changed, text=text)
 
-    def _merge(self, kind: str, item_id: int, row: dict, values: dict, base: dict | None) -> dict:
+    def _merge(self, kind: str, item_id: int, row: dict[str, Any], values: dict[str, Any],
+               base: dict[str, Any] | None) -> dict[str, Any]:
         """The caller's changes to put on a row that moved on since they read it (as base).
 
         Their changes are the fields where values differ from base; the other person's, those
@@ -298,7 +249,7 @@ class Writes:
             raise self._conflict(kind, item_id, row, theirs, changed)
         return mine
 
-    def _context(self, kind: str, row: dict) -> tuple:
+    def _context(self, kind: str, row: dict[str, Any]) -> tuple[int, int | None, int | None]:
         """(portfolio_id, programme_id, project_id) of a record, for filtering history."""
         if kind == "portfolio":
             return row["id"], None, None
@@ -317,8 +268,8 @@ class Writes:
                                       (row["programme_id"],)).fetchone()[0]
         return portfolio, row["programme_id"], None
 
-    def _update(self, kind: str, item_id: int, version: int, values: dict, *, label: str,
-                reason: str = "", base: dict | None = None):
+    def _update(self, kind: str, item_id: int, version: int, values: dict[str, Any], *, label: str,
+                reason: str = "", base: dict[str, Any] | None = None) -> None:
         """Write values over a record read at version. base (the record's stored values as the
         caller read it) lets a write over a record changed since go through when it touches no
         field the other person changed (see _merge)."""
@@ -331,82 +282,89 @@ class Writes:
             if kind == "risk":
                 _check_pairs({**row, **values})
             tx.update(kind, row, values, reason)
-        return self._reload(kind, item_id)
 
-    def _insert(self, kind: str, values: dict, *, label: str, reason: str = ""):
+    def _insert(self, kind: str, values: dict[str, Any], *, label: str, reason: str = "") -> int:
         with self._transaction(label) as tx:
-            new_id = tx.insert(kind, values, reason)
-        return self._reload(kind, new_id)
+            return tx.insert(kind, values, reason)
 
-    def _reload(self, kind: str, item_id: int):
-        return getattr(self, kind)(item_id)
+    def _reload(self, kind: str, item_id: int) -> Any:
+        """A record as the reader returns it (a Milestone, a Risk...)."""
+        return getattr(self.reader, kind)(item_id)
 
-    def _owner(self, project_id, programme_id) -> dict:
-        if (project_id is None) == (programme_id is None):
-            raise StoreError("an item belongs to exactly one project or programme")
-        if project_id is not None:
+    def _owner(self, project_id: int | None, programme_id: int | None) -> dict[str, int]:
+        if project_id is not None and programme_id is None:
             self._row("project", project_id)
             return {"project_id": project_id}
-        self._row("programme", programme_id)
-        return {"programme_id": programme_id}
+        if programme_id is not None and project_id is None:
+            self._row("programme", programme_id)
+            return {"programme_id": programme_id}
+        raise StoreError("an item belongs to exactly one project or programme")
 
-    def _next_position(self, kind: str, owner: dict) -> int:
+    def _next_position(self, kind: str, owner: dict[str, int]) -> int:
         (col, value), = owner.items()
-        return self.conn.execute(f"SELECT COALESCE(max(position), 0) + 1 FROM {kind} WHERE {col} = ?",
-                                 (value,)).fetchone()[0]
+        position: int = self.conn.execute(
+            f"SELECT COALESCE(max(position), 0) + 1 FROM {kind} WHERE {col} = ?", (value,)).fetchone()[0]
+        return position
 
     # -- milestones --------------------------------------------------------------------------
 
     def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "", *,
-                             base: dict | None = None) -> r.Milestone:
-        status = v.choice("Status", status, v.MILESTONE_STATUSES)
+                             base: dict[str, Any] | None = None) -> r.Milestone:
+        status = clean("milestone", {"status": status}, new=False)["status"]
         current = self._current("milestone", milestone_id)
-        return self._update("milestone", milestone_id, version, {"status": status},
-                            label=f"Set {current['name']!r} to {status}", reason=reason, base=base)
+        self._update("milestone", milestone_id, version, {"status": status},
+                     label=f"Set {current['name']!r} to {status}", reason=reason, base=base)
+        return self.reader.milestone(milestone_id)
 
-    def edit_milestone(self, milestone_id: int, version: int, reason: str = "", *, base: dict | None = None,
-                       **values) -> r.Milestone:
+    def edit_milestone(self, milestone_id: int, version: int, reason: str = "", *,
+                       base: dict[str, Any] | None = None, **values: Any) -> r.Milestone:
         current = self._current("milestone", milestone_id)
-        return self._update("milestone", milestone_id, version, values,
-                            label=f"Edited milestone {current['name']!r}", reason=reason, base=base)
+        self._update("milestone", milestone_id, version, values,
+                     label=f"Edited milestone {current['name']!r}", reason=reason, base=base)
+        return self.reader.milestone(milestone_id)
 
     def add_milestone(self, *, project_id: int | None = None, programme_id: int | None = None,
-                      **values) -> r.Milestone:
+                      **values: Any) -> r.Milestone:
         values = clean("milestone", values, new=True)
         owner = self._owner(project_id, programme_id)
         if values.get("due") and not values.get("baseline"):
             values["baseline"] = values["due"]  # the first date given is the plan to measure against
         values.update(owner, position=self._next_position("milestone", owner))
-        return self._insert("milestone", values, label=f"Added milestone {values['name']!r}")
+        new_id = self._insert("milestone", values, label=f"Added milestone {values['name']!r}")
+        return self.reader.milestone(new_id)
 
     def delete_milestone(self, milestone_id: int, version: int, reason: str = "") -> None:
         self._delete("milestone", milestone_id, version, reason)
 
     # -- risks -------------------------------------------------------------------------------
 
-    def add_risk(self, *, project_id: int | None = None, programme_id: int | None = None, **values) -> r.Risk:
+    def add_risk(self, *, project_id: int | None = None, programme_id: int | None = None,
+                 **values: Any) -> r.Risk:
         values = clean("risk", values, new=True)
         owner = self._owner(project_id, programme_id)
         values.update(owner, position=self._next_position("risk", owner))
-        return self._insert("risk", values, label=f"Added risk {_label('risk', values)!r}")
+        return self.reader.risk(self._insert("risk", values, label=f"Added risk {_label('risk', values)!r}"))
 
-    def edit_risk(self, risk_id: int, version: int, reason: str = "", *, base: dict | None = None,
-                  **values) -> r.Risk:
+    def edit_risk(self, risk_id: int, version: int, reason: str = "", *, base: dict[str, Any] | None = None,
+                  **values: Any) -> r.Risk:
         current = self._current("risk", risk_id)
-        return self._update("risk", risk_id, version, values,
-                            label=f"Edited risk {_label('risk', current)!r}", reason=reason, base=base)
+        self._update("risk", risk_id, version, values,
+                     label=f"Edited risk {_label('risk', current)!r}", reason=reason, base=base)
+        return self.reader.risk(risk_id)
 
     def close_risk(self, risk_id: int, version: int, reason: str = "", *,
-                   base: dict | None = None) -> r.Risk:
+                   base: dict[str, Any] | None = None) -> r.Risk:
         current = self._current("risk", risk_id)
-        return self._update("risk", risk_id, version, {"status": "Closed"},
-                            label=f"Closed risk {_label('risk', current)!r}", reason=reason, base=base)
+        self._update("risk", risk_id, version, {"status": "Closed"},
+                     label=f"Closed risk {_label('risk', current)!r}", reason=reason, base=base)
+        return self.reader.risk(risk_id)
 
     def reopen_risk(self, risk_id: int, version: int, reason: str = "", *,
-                    base: dict | None = None) -> r.Risk:
+                    base: dict[str, Any] | None = None) -> r.Risk:
         current = self._current("risk", risk_id)
-        return self._update("risk", risk_id, version, {"status": "Open"},
-                            label=f"Reopened risk {_label('risk', current)!r}", reason=reason, base=base)
+        self._update("risk", risk_id, version, {"status": "Open"},
+                     label=f"Reopened risk {_label('risk', current)!r}", reason=reason, base=base)
+        return self.reader.risk(risk_id)
 
     def delete_risk(self, risk_id: int, version: int, reason: str = "") -> None:
         self._delete("risk", risk_id, version, reason)
@@ -414,17 +372,19 @@ class Writes:
     # -- savings -----------------------------------------------------------------------------
 
     def add_saving(self, *, project_id: int | None = None, programme_id: int | None = None,
-                   **values) -> r.Saving:
+                   **values: Any) -> r.Saving:
         values = clean("saving", values, new=True)
         owner = self._owner(project_id, programme_id)
         values.update(owner, position=self._next_position("saving", owner))
-        return self._insert("saving", values, label=f"Added saving {_label('saving', values)!r}")
+        new_id = self._insert("saving", values, label=f"Added saving {_label('saving', values)!r}")
+        return self.reader.saving(new_id)
 
-    def edit_saving(self, saving_id: int, version: int, reason: str = "", *, base: dict | None = None,
-                    **values) -> r.Saving:
+    def edit_saving(self, saving_id: int, version: int, reason: str = "", *,
+                    base: dict[str, Any] | None = None, **values: Any) -> r.Saving:
         current = self._current("saving", saving_id)
-        return self._update("saving", saving_id, version, values,
-                            label=f"Edited saving {_label('saving', current)!r}", reason=reason, base=base)
+        self._update("saving", saving_id, version, values,
+                     label=f"Edited saving {_label('saving', current)!r}", reason=reason, base=base)
+        return self.reader.saving(saving_id)
 
     def delete_saving(self, saving_id: int, version: int, reason: str = "") -> None:
         self._delete("saving", saving_id, version, reason)
@@ -438,65 +398,73 @@ class Writes:
 
     # -- programmes, projects, portfolios ------------------------------------------------------
 
-    def add_portfolio(self, **values) -> r.Portfolio:
+    def add_portfolio(self, **values: Any) -> r.Portfolio:
         values = clean("portfolio", values, new=True)
-        return self._insert("portfolio", values, label=f"Added portfolio {values['name']!r}")
+        new_id = self._insert("portfolio", values, label=f"Added portfolio {values['name']!r}")
+        return self.reader.portfolio(new_id)
 
-    def add_programme(self, *, portfolio_id: int, **values) -> r.Programme:
+    def add_programme(self, *, portfolio_id: int, **values: Any) -> r.Programme:
         values = clean("programme", values, new=True)
         self._row("portfolio", portfolio_id)
         owner = {"portfolio_id": portfolio_id}
         values.update(owner, position=self._next_position("programme", owner))
-        return self._insert("programme", values, label=f"Added programme {values['name']!r}")
+        new_id = self._insert("programme", values, label=f"Added programme {values['name']!r}")
+        return self.reader.programme(new_id)
 
-    def edit_programme(self, programme_id: int, version: int, reason: str = "", *, base: dict | None = None,
-                       **values) -> r.Programme:
+    def edit_programme(self, programme_id: int, version: int, reason: str = "", *,
+                       base: dict[str, Any] | None = None, **values: Any) -> r.Programme:
         current = self._current("programme", programme_id)
-        return self._update("programme", programme_id, version, values,
-                            label=f"Edited programme {current['code']!r}", reason=reason, base=base)
+        self._update("programme", programme_id, version, values,
+                     label=f"Edited programme {current['code']!r}", reason=reason, base=base)
+        return self.reader.programme(programme_id)
 
-    def add_project(self, *, programme_id: int, **values) -> r.Project:
+    def add_project(self, *, programme_id: int, **values: Any) -> r.Project:
         values = clean("project", values, new=True)
         self._row("programme", programme_id)
         owner = {"programme_id": programme_id}
         values.update(owner, position=self._next_position("project", owner))
-        return self._insert("project", values, label=f"Added project {values['name']!r}")
+        return self.reader.project(self._insert("project", values, label=f"Added project {values['name']!r}"))
 
-    def edit_project(self, project_id: int, version: int, reason: str = "", *, base: dict | None = None,
-                     **values) -> r.Project:
+    def edit_project(self, project_id: int, version: int, reason: str = "", *,
+                     base: dict[str, Any] | None = None, **values: Any) -> r.Project:
         current = self._current("project", project_id)
-        return self._update("project", project_id, version, values,
-                            label=f"Edited project {current['name']!r}", reason=reason, base=base)
+        self._update("project", project_id, version, values,
+                     label=f"Edited project {current['name']!r}", reason=reason, base=base)
+        return self.reader.project(project_id)
 
     def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "", *,
-                        base: dict | None = None) -> r.Project:
+                        base: dict[str, Any] | None = None) -> r.Project:
         """Set a project's RAG by hand (None returns it to the roll-up of its milestones)."""
         current = self._current("project", project_id)
         word = rag or "derived"
-        return self._update("project", project_id, version, {"rag": rag, "rag_reason": reason or ""},
-                            label=f"Set project {current['name']!r} to {word}", reason=reason, base=base)
+        self._update("project", project_id, version, {"rag": rag, "rag_reason": reason or ""},
+                     label=f"Set project {current['name']!r} to {word}", reason=reason, base=base)
+        return self.reader.project(project_id)
 
     def set_programme_rag(self, programme_id: int, version: int, rag: str | None, reason: str = "", *,
-                          base: dict | None = None) -> r.Programme:
+                          base: dict[str, Any] | None = None) -> r.Programme:
         current = self._current("programme", programme_id)
         word = rag or "derived"
-        return self._update("programme", programme_id, version, {"rag": rag, "rag_reason": reason or ""},
-                            label=f"Set programme {current['code']!r} to {word}", reason=reason, base=base)
+        self._update("programme", programme_id, version, {"rag": rag, "rag_reason": reason or ""},
+                     label=f"Set programme {current['code']!r} to {word}", reason=reason, base=base)
+        return self.reader.programme(programme_id)
 
-    def set_status_date(self, portfolio_id: int, version: int, status_date, reason: str = "", *,
-                        base: dict | None = None) -> r.Portfolio:
+    def set_status_date(self, portfolio_id: int, version: int, status_date: object, reason: str = "", *,
+                        base: dict[str, Any] | None = None) -> r.Portfolio:
         current = self._current("portfolio", portfolio_id)
-        return self._update("portfolio", portfolio_id, version, {"status_date": status_date},
-                            label=f"Moved {current['name']!r} status date", reason=reason, base=base)
+        self._update("portfolio", portfolio_id, version, {"status_date": status_date},
+                     label=f"Moved {current['name']!r} status date", reason=reason, base=base)
+        return self.reader.portfolio(portfolio_id)
 
-    def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int, red_min: int) -> r.Portfolio:
+    def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int,
+                            red_min: int) -> r.Portfolio:
         """A portfolio's own matrix: scores up to green_max are Green, from red_min Red."""
         check_thresholds(green_max, red_min)
         current = self._current("portfolio", portfolio_id)
         with self._transaction(f"Changed {current['name']!r} risk matrix") as tx:
             row = self._checked_row("portfolio", portfolio_id, version)
             tx.update("portfolio", row, {"green_max": green_max, "red_min": red_min}, "")
-        return self.portfolio(portfolio_id)
+        return self.reader.portfolio(portfolio_id)
 
     # -- undo and redo -----------------------------------------------------------------------
 
@@ -508,29 +476,30 @@ class Writes:
         row = self._redoable()
         return row[1] if row else None
 
-    def _scope(self) -> tuple[str, tuple] | None:
-        """Undo and redo work on this instance's own change groups only (never on what another
+    def _scope(self) -> tuple[str, tuple[int, ...]] | None:
+        """Undo and redo work on this writer's own change groups only (never on what another
         instance, or another session, did: that is undone by choice, with undo_group)."""
-        mine = self._mine[-500:]
+        mine = self.mine[-500:]
         if not mine:
             return None
         return f" AND id IN ({', '.join('?' for _ in mine)})", tuple(mine)
 
-    def _undoable(self):
+    def _undoable(self) -> tuple[int, str] | None:
         scope = self._scope()
         if scope is None:
             return None
         where, args = scope
-        return self.conn.execute(
+        row: tuple[int, str] | None = self.conn.execute(
             "SELECT id, label FROM change_group WHERE kind IN ('edit', 'redo') AND reverted_by IS NULL"
             f"{where} ORDER BY id DESC LIMIT 1", args).fetchone()
+        return row
 
-    def _redoable(self):
+    def _redoable(self) -> tuple[int, str] | None:
         scope = self._scope()
         if scope is None:
             return None
         where, args = scope
-        row = self.conn.execute(
+        row: tuple[int, str] | None = self.conn.execute(
             f"SELECT id, label FROM change_group WHERE kind = 'undo' AND reverted_by IS NULL{where} "
             "ORDER BY id DESC LIMIT 1", args).fetchone()
         if row is None:
@@ -540,11 +509,16 @@ class Writes:
         return None if later_edit else row
 
     def undo(self) -> r.UndoResult | None:
-        """Revert this instance's last change, exactly; None if it has made none left to undo."""
+        """Revert this writer's last change, exactly; None if it has made none left to undo."""
         return self._revert(self._undoable(), "undo")
 
     def redo(self) -> r.UndoResult | None:
         return self._revert(self._redoable(), "redo")
+
+    def change_group_info(self, group_id: int) -> r.ChangeGroup:
+        """One change group, with mine saying whether this writer made it."""
+        info = self.reader.change_group_info(group_id)
+        return info._replace(mine=info.id in self.mine)
 
     def undo_group(self, group_id: int) -> r.UndoResult:
         """Revert one chosen change group (anyone's, e.g. picked from an item's history).
@@ -555,12 +529,14 @@ class Writes:
         """
         if self.read_only:
             raise ReadOnlyError(str(self.path))
-        info = self.change_group_info(group_id)
+        info = self.reader.change_group_info(group_id)
         if info.kind == "import":
             raise StoreError(f"{info.label!r} loaded a whole portfolio; a load cannot be undone.")
         if info.reverted:
             raise self._already_reverted(info.id, info.label)
-        return self._revert((info.id, info.label), "redo" if info.kind == "undo" else "undo")
+        result = self._revert((info.id, info.label), "redo" if info.kind == "undo" else "undo")
+        assert result is not None  # given a target, _revert reverts it or raises
+        return result
 
     def _already_reverted(self, group_id: int, label: str) -> ConflictError:
         by = self.conn.execute(
@@ -571,9 +547,10 @@ class Writes:
         who, at, kind = by
         when = _stamp(at)
         verb = "redone" if kind == "redo" else "undone"
-        return ConflictError(f"{label!r}", who, when, text=f"{label!r} was already {verb} by {who} at {when}.")
+        return ConflictError(f"{label!r}", who, when,
+                             text=f"{label!r} was already {verb} by {who} at {when}.")
 
-    def _revert(self, target, kind: str) -> r.UndoResult | None:
+    def _revert(self, target: tuple[int, str] | None, kind: str) -> r.UndoResult | None:
         if target is None:
             if self.read_only:
                 raise ReadOnlyError(str(self.path))
@@ -592,8 +569,8 @@ class Writes:
             if still[1] == "import":
                 raise StoreError(f"{label!r} loaded a whole portfolio; a load cannot be undone.")
             changes = _checked_history(self.conn.execute(
-                "SELECT op, item_kind, item_id, field, old, new FROM change WHERE group_id = ? ORDER BY id DESC",
-                (group_id,)).fetchall())
+                "SELECT op, item_kind, item_id, field, old, new FROM change "
+                "WHERE group_id = ? ORDER BY id DESC", (group_id,)).fetchall())
             try:
                 for op, item_kind, item_id, field, old, new in changes:
                     tx.invert(op, item_kind, item_id, field, old, new)
@@ -605,7 +582,7 @@ class Writes:
 
     # -- bulk load ---------------------------------------------------------------------------
 
-    def import_portfolio(self, portfolio: dict, *, label: str | None = None) -> int:
+    def import_portfolio(self, portfolio: dict[str, Any], *, label: str | None = None) -> int:
         """Load a whole portfolio tree (as seed/ and the benchmark build it) in one transaction.
 
         Every record is validated as a user's would be. The load is logged as one group that
@@ -620,20 +597,22 @@ class Writes:
 class _Tx:
     """The open transaction of one user action: every write goes through here and is logged."""
 
-    def __init__(self, store: Writes, group: int, at: str):
-        self.store, self.group, self.at = store, group, at
+    def __init__(self, writer: Writer, group: int, at: str):
+        self.writer, self.group, self.at = writer, group, at
         self.logged = 0
 
-    def _log(self, op, kind, row, field="", old=None, new=None, reason=""):
+    def _log(self, op: str, kind: str, row: dict[str, Any], field: str = "", old: Any = None, new: Any = None,
+             reason: str = "") -> None:
         self.logged += 1
-        portfolio, programme, project = self.store._context(kind, row)
-        self.store.conn.execute(
-            "INSERT INTO change (group_id, at, who, op, item_kind, item_id, item_label, field, old, new, reason, "
-            "portfolio_id, programme_id, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.group, self.at, self.store.who, op, kind, row["id"], _label(kind, row), field,
+        portfolio, programme, project = self.writer._context(kind, row)
+        self.writer.conn.execute(
+            "INSERT INTO change (group_id, at, who, op, item_kind, item_id, item_label, field, old, new, "
+            "reason, portfolio_id, programme_id, project_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.group, self.at, self.writer.who, op, kind, row["id"], _label(kind, row), field,
              _encode(old), _encode(new), reason, portfolio, programme, project))
 
-    def update(self, kind: str, row: dict, values: dict, reason: str) -> None:
+    def update(self, kind: str, row: dict[str, Any], values: dict[str, Any], reason: str) -> None:
         changed = {k: val for k, val in values.items() if row.get(k) != val}
         if not changed:
             return
@@ -641,78 +620,81 @@ class _Tx:
         if "id" in changed or "version" in changed:
             raise StoreError(f"a {kind}'s id and version are not edited; nothing was written.")
         sets = ", ".join(f"{k} = ?" for k in changed)
-        self.store.conn.execute(f"UPDATE {kind} SET {sets}, version = version + 1 WHERE id = ?",
+        self.writer.conn.execute(f"UPDATE {kind} SET {sets}, version = version + 1 WHERE id = ?",
                                 (*changed.values(), row["id"]))
         after = {**row, **changed}
         for key, value in changed.items():
             self._log("update", kind, after, key, row.get(key), value, reason)
 
-    def insert(self, kind: str, values: dict, reason: str = "") -> int:
+    def insert(self, kind: str, values: dict[str, Any], reason: str = "") -> int:
         _check_columns(kind, values)
         if "id" not in values:
-            values = {"id": next_id(self.store.conn, kind), **values}
+            values = {"id": next_id(self.writer.conn, kind), **values}
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        new_id = self.store.conn.execute(f"INSERT INTO {kind} ({cols}) VALUES ({marks})",
-                                         tuple(values.values())).lastrowid
-        row = self.store._row(kind, new_id)
+        new_id = self.writer.conn.execute(f"INSERT INTO {kind} ({cols}) VALUES ({marks})",
+                                          tuple(values.values())).lastrowid
+        assert new_id is not None  # an INSERT always sets it
+        row = self.writer._row(kind, new_id)
         self._log("create", kind, row, new=row, reason=reason)
         return new_id
 
-    def delete(self, kind: str, row: dict, reason: str) -> None:
+    def delete(self, kind: str, row: dict[str, Any], reason: str) -> None:
         columns(kind)
         self._log("delete", kind, row, old=row, reason=reason)
-        self.store.conn.execute(f"DELETE FROM {kind} WHERE id = ?", (row["id"],))
+        self.writer.conn.execute(f"DELETE FROM {kind} WHERE id = ?", (row["id"],))
 
-    def invert(self, op, kind, item_id, field, old, new) -> None:
+    def invert(self, op: str, kind: str, item_id: int, field: str, old: Any, new: Any) -> None:
         """Apply the opposite of one logged change, refusing if the item moved on since."""
         if op == "create":
             try:
-                row = self.store._row(kind, item_id)
+                row = self.writer._row(kind, item_id)
             except NotFoundError:
-                last = self.store.last_change(kind, item_id)
+                last = self.writer.reader.last_change(kind, item_id)
                 raise ConflictError(f"{_NOUN[kind]} {_label(kind, new)!r}", last.who if last else None,
                                     _when(last)) from None
             if _without_version(row) != _without_version(new):
                 # Edited since it was added (by another instance): removing it would lose that.
-                last = self.store.last_change(kind, item_id)
+                last = self.writer.reader.last_change(kind, item_id)
                 raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None,
                                     _when(last))
             self.delete(kind, row, "")
         elif op == "delete":
             columns(kind)
-            if self.store.conn.execute(f"SELECT 1 FROM {kind} WHERE id = ?", (item_id,)).fetchone():
+            if self.writer.conn.execute(f"SELECT 1 FROM {kind} WHERE id = ?", (item_id,)).fetchone():
                 raise ConflictError(f"{_NOUN[kind]} {_label(kind, old)!r}", None, None)
             restored = dict(old)
             restored["version"] = restored.get("version", 1) + 1
             self.insert(kind, restored)
         else:
-            row = self.store._row(kind, item_id)
+            row = self.writer._row(kind, item_id)
             if row.get(field) != new:
-                last = self.store.last_change(kind, item_id)
-                raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None, _when(last))
+                last = self.writer.reader.last_change(kind, item_id)
+                raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None,
+                                    _when(last))
             self.update(kind, row, {field: old}, "")
 
 
-def next_id(conn, kind: str) -> int:
+def next_id(conn: sqlite3.Connection, kind: str) -> int:
     """An id never used before for this kind, even by a deleted record.
 
     SQLite would reuse the id of a deleted last row; another instance still showing the
     deleted record would then edit, or undo into, a different one.
     """
     columns(kind)
-    return conn.execute(
+    found: int = conn.execute(
         f"SELECT max(COALESCE((SELECT max(id) FROM {kind}), 0), "
         "COALESCE((SELECT max(item_id) FROM change WHERE item_kind = ?), 0)) + 1", (kind,)).fetchone()[0]
+    return found
 
 
-def _checked_history(changes) -> list[tuple]:
+def _checked_history(changes: Iterable[tuple[Any, ...]]) -> list[tuple[str, str, int, str, Any, Any]]:
     """Logged changes, decoded, if each names only a record kind and fields ragboard has and
     holds values those fields can: anything else was written by another tool and is refused
     (ForeignHistoryError) before any of it reaches SQL."""
     out = []
     for op, item_kind, item_id, field, old, new in changes:
-        cols = _schema_columns().get(item_kind) if isinstance(item_kind, str) else None
+        cols = fields.columns(item_kind) if isinstance(item_kind, str) and item_kind in KINDS else None
         if cols is None or op not in ("update", "create", "delete") or not _fits_int64(item_id):
             raise ForeignHistoryError()
         try:
@@ -735,7 +717,7 @@ def _checked_history(changes) -> list[tuple]:
     return out
 
 
-def _fits(column: tuple[str, bool], value) -> bool:
+def _fits(column: tuple[str, bool], value: object) -> bool:
     kind, not_null = column
     if value is None:
         return not not_null
@@ -747,19 +729,19 @@ def _disk_full(exc: BaseException) -> bool:
     return (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or "database or disk is full" in str(exc)
 
 
-def _without_version(row: dict) -> dict:
+def _without_version(row: dict[str, Any]) -> dict[str, Any]:
     return {k: val for k, val in row.items() if k != "version"}
 
 
-def _encode(value):
+def _encode(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _decode(value):
+def _decode(value: Any) -> Any:
     return None if value is None else json.loads(value)
 
 
-def _when(change) -> str | None:
+def _when(change: r.Change | None) -> str | None:
     return None if change is None else _stamp(change.at)
 
 

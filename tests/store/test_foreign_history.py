@@ -55,7 +55,7 @@ def _no_record_holds_schema_names(path) -> None:
 
 def _crafted(pid: int, m_id: int) -> dict:
     """Each entry: (op, item_kind, item_id, field, old, new) as a crafted file could hold them."""
-    smuggled_key = f"notes) SELECT ?, ?, ?, ?, group_concat(name) || ? FROM sqlite_master --"
+    smuggled_key = "notes) SELECT ?, ?, ?, ?, group_concat(name) || ? FROM sqlite_master --"
     return {
         "kind that is SQL": ("update", f"milestone SET notes={SQL} --", m_id, "notes", "", "x"),
         # undone first (newest), it would set name from sqlite_master and leave notes for alice's entry
@@ -112,9 +112,8 @@ def test_a_group_only_another_tool_wrote_is_refused(store, tree, db_path, setup)
     _insert_change(db_path, group, "update", "milestone", m.id, "notes", "keep", "edited")  # harmless, ragboard-like
     _insert_change(db_path, group, "update", "milestone", m.id, f"notes = {SQL}, name", "Go live", None)
     before = dump(db_path)
-    with open_store(db_path, who="bob") as bob:
-        with pytest.raises(ForeignHistoryError):
-            bob.undo_group(group)
+    with open_store(db_path, who="bob") as bob, pytest.raises(ForeignHistoryError):
+        bob.undo_group(group)
     assert dump(db_path) == before
     _no_record_holds_schema_names(db_path)
 

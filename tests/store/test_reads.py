@@ -147,10 +147,10 @@ def test_home_figures(store, tree):
     store.add_milestone(programme_id=g, name="r2", status="Red", due="2025-06-01")  # red and overdue
     store.add_milestone(project_id=k, name="late", status="Amber", due="2025-05-01")
     store.add_milestone(project_id=k, name="done", status="Complete", due="2025-05-01")
-    # risks scoring 15 or more and open
-    store.add_risk(project_id=j, description="a", likelihood=3, impact=5)  # 15
-    store.add_risk(programme_id=g, description="b", likelihood=5, impact=5)  # 25
-    store.add_risk(project_id=k, description="c", likelihood=2, impact=7 // 2 + 2)  # 10: not high
+    # high risks: open, in the portfolio's Red band (the default matrix: 20 or more)
+    store.add_risk(project_id=j, description="a", likelihood=3, impact=5)  # 15: Amber
+    store.add_risk(programme_id=g, description="b", likelihood=5, impact=5)  # 25: Red
+    store.add_risk(project_id=k, description="c", likelihood=2, impact=7 // 2 + 2)  # 10: Amber
     closed = store.add_risk(project_id=k, description="d", likelihood=4, impact=4)
     store.close_risk(closed.id, closed.version)
     store.add_risk(project_id=k, description="unscored")
@@ -163,10 +163,13 @@ def test_home_figures(store, tree):
     store.add_saving(project_id=j, year="2026/27", amount=3_000)
     row, = store.home_rows()
     assert row.programme.id == g and row.portfolio_name == "Transformation"
-    assert (row.projects, row.red_milestones, row.overdue_milestones, row.high_risks) == (2, 2, 2, 2)
+    assert (row.projects, row.red_milestones, row.overdue_milestones, row.high_risks) == (2, 2, 2, 1)
     assert (row.savings, row.financial_year) == (175_000, "2025/26")
+    # the portfolio's own matrix moves the Red band, and the count with it
+    f = store.set_risk_thresholds(tree.portfolio.id, tree.portfolio.version, 6, 15)
+    row, = store.home_rows()
+    assert row.high_risks == 2  # 15 and 25; 10 is still Amber, 16 is closed
     # the financial year follows the status date: 31 Mar 2025 is in 2024/25
-    f = store.portfolio(tree.portfolio.id)
     store.set_status_date(f.id, f.version, "31 Mar 2025")
     row, = store.home_rows()
     assert (row.financial_year, row.savings, row.overdue_milestones) == ("2024/25", 7_000, 0)
