@@ -1,73 +1,44 @@
-"""The fields of each form, matched to the store's field labels so its messages land beside them."""
+"""The fields of each form, built from the store's field spec: its labels, so the store's messages
+land beside them, its choices, hints and which fields a form shows."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from store.errors import ConflictError
-from store.validate import MILESTONE_STATUSES, RISK_STATUSES, SAVING_BANDS, SAVING_KINDS, STAGES
+from store.fields import form_fields
 from tui.screens.form import Conflict, Field
 
-MILESTONE = [
-    Field("name", "Name"),
-    Field("due_text", "Due (as written)", placeholder="as the paper prints it: Q4 2014, June 2016"),
-    Field("due", "Due date", placeholder="30/06/2025"),
-    Field("baseline", "Baseline", placeholder="30/06/2025"),
-    Field("forecast", "Forecast", placeholder="30/06/2025"),
-    Field("actual", "Actual", placeholder="30/06/2025 once done"),
-    Field("status", "Status", options=MILESTONE_STATUSES),
-    Field("notes", "Notes", multiline=True),
-]
-RISK = [
-    Field("reference", "Reference"),
-    Field("description", "Description", multiline=True),
-    Field("owner", "Owner"),
-    Field("likelihood", "Likelihood", placeholder="1-5"),
-    Field("impact", "Impact", placeholder="1-5"),
-    Field("residual_likelihood", "Residual likelihood", placeholder="1-5 after mitigation"),
-    Field("residual_impact", "Residual impact", placeholder="1-5 after mitigation"),
-    Field("mitigation", "Mitigation", multiline=True),
-    Field("status", "Status", options=RISK_STATUSES),
-]
-SAVING = [
-    Field("year", "Financial year", placeholder="2016/17"),
-    Field("amount", "Amount", placeholder="whole pounds: 250000"),
-    Field("amount_text", "Amount as printed", placeholder="£250K"),
-    Field("kind", "Kind", options=SAVING_KINDS),
-    Field("band", "Band", options=SAVING_BANDS),
-    Field("notes", "Notes", multiline=True),
-]
-PROGRAMME = [
-    Field("code", "Code"),
-    Field("name", "Name"),
-    Field("sro", "SRO"),
-    Field("description", "Description", multiline=True),
-]
-PROJECT = [
-    Field("reference", "Reference"),
-    Field("name", "Name"),
-    Field("lead", "Lead"),
-    Field("stage", "Stage", options=STAGES),
-    Field("description", "Description", multiline=True),
-]
-NEW_PORTFOLIO = [
-    Field("portfolio_name", "Portfolio name", placeholder="e.g. Transformation Portfolio"),
-    Field("organisation", "Organisation", placeholder="e.g. Plymouth City Council"),
-    Field("status_date", "Status date", placeholder="the 'as at' date: 31/03/2025"),
-]
+
+def _form(kind: str) -> list[Field]:
+    return [Field(name, spec.label, options=spec.options, multiline=spec.multiline, placeholder=spec.hint)
+            for name, spec in form_fields(kind)]
+
+
+def _defaults(kind: str) -> dict[str, str]:
+    """A new record's choices as the store would default them."""
+    return {name: str(spec.default) for name, spec in form_fields(kind)
+            if spec.options and spec.default is not None}
+
+
+MILESTONE = _form("milestone")
+RISK = _form("risk")
+SAVING = _form("saving")
+PROGRAMME = _form("programme")
+PROJECT = _form("project")
+# A new portfolio is named in the same form as its first programme: its name has a key of its own.
+NEW_PORTFOLIO = [replace(f, key="portfolio_name", label="Portfolio name") if f.key == "name" else f
+                 for f in _form("portfolio")]
 FIELDS = {"milestone": MILESTONE, "risk": RISK, "saving": SAVING, "programme": PROGRAMME, "project": PROJECT}
-DEFAULTS = {
-    "milestone": {"status": "Not rated"},
-    "risk": {"status": "Open"},
-    "saving": {"kind": "saving", "band": "Not rated"},
-    "project": {"stage": "Concept"},
-}
+DEFAULTS = {kind: found for kind in FIELDS if (found := _defaults(kind))}
 
 
-def shown(value) -> str:
+def shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def values_of(record, fields: list[Field]) -> dict[str, str]:
+def values_of(record: Any, fields: list[Field]) -> dict[str, str]:
     return {f.key: shown(getattr(record, f.key, "")) for f in fields}
 
 
@@ -75,7 +46,8 @@ def changed(values: dict[str, str], original: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in values.items() if v != original.get(k, "")}
 
 
-def edit_submit(app, record, fields: list[Field], method: Callable) -> Callable[[dict[str, str]], Any]:
+def edit_submit(app: Any, record: Any, fields: list[Field],
+                method: Callable[..., Any]) -> Callable[[dict[str, str]], Any]:
     """A form's submit for editing record with the store's method (edit_milestone, ...).
 
     The store is given the values as they were read (base): another person's change to other
@@ -84,7 +56,7 @@ def edit_submit(app, record, fields: list[Field], method: Callable) -> Callable[
     """
     state = {"record": record, "shown": values_of(record, fields)}
 
-    def submit(values: dict[str, str]):
+    def submit(values: dict[str, str]) -> Any:
         read, shown = state["record"], state["shown"]
         changes = changed(values, shown)
         if not changes:
