@@ -17,7 +17,7 @@ SCENARIOS = ("startup", "cursor", "programme", "project")
 
 
 def _drive(session: Session, scenario: str) -> None:
-    session.wait_text("Risk15+", timeout=120)
+    session.wait_text("Risks R", timeout=120)
     session.settle(0.5)
     if scenario == "cursor":
         for _ in range(40):
@@ -28,7 +28,7 @@ def _drive(session: Session, scenario: str) -> None:
             session.press("enter")
             session.wait_text("1 Projects", timeout=60)
             session.settle(0.5)
-        opened, back = ("1 Projects", "Risk15+") if scenario == "programme" else ("1 Milestones", "1 Projects")
+        opened, back = ("1 Projects", "Risks R") if scenario == "programme" else ("1 Milestones", "1 Projects")
         for _ in range(6):
             session.press("enter")
             session.wait_text(opened, timeout=60)

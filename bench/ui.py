@@ -85,7 +85,7 @@ class Walk:
             return conn.execute("SELECT status FROM milestone WHERE id = ?", (milestone_id,)).fetchone()[0]
 
 
-HOME_MARK = "Risk15+"  # the home list's column heading
+HOME_MARK = "Risks R"  # the home list's column heading
 FILTER_PROMPT = "Filter: type to narrow"
 FORM_MARK = "Save (ctrl+s)"  # a form's button
 

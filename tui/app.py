@@ -262,7 +262,7 @@ class RagboardApp(App):
             self.notify(f"{'Redone' if result.kind == 'redo' else 'Undone'}: {result.label}", title="Saved")
             self.reload_screen()
 
-        def done(yes: bool) -> None:
+        def done(yes: bool | None) -> None:
             if yes:
                 self.write(self.store.undo_group, group.id, then=reverted)
 
@@ -368,8 +368,10 @@ class RagboardApp(App):
         self.keeper.build_ahead(then=self._start_collector if self._collector is not None else None)
 
     def _start_collector(self) -> None:
-        self._collector.freeze_start_up()
-        self.set_interval(self._collector.CHECK_SECONDS, self._collector.tick, name="idle-collector")
+        collector = self._collector
+        if collector is not None:
+            collector.freeze_start_up()
+            self.set_interval(collector.CHECK_SECONDS, collector.tick, name="idle-collector")
 
     def open_owner(self, kind: str, owner_id: int, select: tuple[str, int] | None = None) -> None:
         """Open a programme's or a project's screen (the kept one, shown again, where it can)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import time
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.command import CommandInput, Hit, Hits, Provider
@@ -11,8 +12,12 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Input
 
+from tui.app_typing import OfRagboard
 from tui import safe
 from tui.compat import PaletteHooks
+
+if TYPE_CHECKING:
+    from tui.app import RagboardApp
 
 LIMIT = 30  # hits listed at most
 INLINE_SECONDS = 0.008  # a store.search slower than this sends the next one to a thread
@@ -27,11 +32,15 @@ class JumpProvider(Provider):
     # store busy in a worker, sends the search to a thread instead.
     last_seconds = 0.0
 
+    @property
+    def ragboard(self) -> RagboardApp:
+        return cast("RagboardApp", self.app)
+
     async def search(self, query: str) -> Hits:
         query = query.strip()
         if not query:
             return
-        app = self.app
+        app = self.ragboard
         try:
             hits = await self._find(query)
         except Exception:
@@ -50,7 +59,7 @@ class JumpProvider(Provider):
         yield  # no suggestions until something is typed
 
     async def _find(self, query: str):
-        app = self.app
+        app = self.ragboard
         lock = app.store_lock
         if JumpProvider.last_seconds <= INLINE_SECONDS and lock.acquire(blocking=False):
             try:
@@ -63,7 +72,7 @@ class JumpProvider(Provider):
         """store.search, timed (the caller holds the store's lock)."""
         started = time.perf_counter()
         try:
-            return self.app.store.search(query, LIMIT)
+            return self.ragboard.store.search(query, LIMIT)
         finally:
             JumpProvider.last_seconds = time.perf_counter() - started
 
@@ -89,7 +98,7 @@ def _highlight(text: str, query: str, style) -> Content:
     return content
 
 
-class JumpPalette(PaletteHooks):
+class JumpPalette(OfRagboard, PaletteHooks):
     """Textual's command palette, painting the typed text and its hits together, at once.
 
     The stock palette (textual 8.2.8) paints the typed text first; the hits, listed a few ms

@@ -80,7 +80,7 @@ def capture_fatal_errors(app: App) -> FatalErrors:
         handle(error)
         app._exit_renderables.clear()
 
-    app._handle_exception = _handle_exception
+    app._handle_exception = _handle_exception  # type: ignore[method-assign]
     return errors
 
 

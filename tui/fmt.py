@@ -34,7 +34,7 @@ def rag(value: str | None, *, derived: bool = False, width: int = 0) -> Text:
     label = f"{RAG_LETTER.get(value, '-')} {word}"
     if derived and value:
         label += DERIVED_MARK
-    text = Text(f" {label} ".ljust(width) if width else f" {label} ", style=RAG_STYLE.get(value, "dim"))
+    text = Text(f" {label} ".ljust(width) if width else f" {label} ", style=RAG_STYLE.get(value or "", "dim"))
     return text
 
 

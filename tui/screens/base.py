@@ -1,10 +1,11 @@
 """What every ragboard screen shares: the top lines, the filter line, back, and read-only guards."""
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
+from tui.app_typing import OfRagboard
 from tui.compat import FocusWithoutRepaint, KeepsStyles
 from tui.widgets.keybar import KeyBar
 from tui.widgets.reason_bar import ReasonBar
@@ -14,7 +15,7 @@ from tui.widgets.topbar import TopBar
 __all__ = ["FilterInput", "KeepsStyles", "RagScreen", "status_bindings"]
 
 
-def status_bindings(prefix: str, what: str, complete: str) -> list[Binding]:
+def status_bindings(prefix: str, what: str, complete: str) -> list[BindingType]:
     """r, a, g and c: set the selected item's status (what), each asking for an optional reason."""
     return [*(Binding(key, f"set_status('{status}')", status, id=f"{prefix}.{status.lower()}",
                       tooltip=f"Set {what} to {status}, with an optional reason")
@@ -22,14 +23,14 @@ def status_bindings(prefix: str, what: str, complete: str) -> list[Binding]:
             Binding("c", "set_status('Complete')", "Complete", id=f"{prefix}.complete", tooltip=complete)]
 
 
-class FilterInput(SafeInput):
+class FilterInput(OfRagboard, SafeInput):
     """The '/' line: filters the list in view as you type."""
 
     def on_mount(self) -> None:
         self.cursor_blink = self.app.cursor_blink
 
 
-class RagScreen(KeepsStyles, FocusWithoutRepaint, Screen):
+class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
     """A screen with a top bar, a list that '/' filters, and the shared key map.
 
     Moving the keys to the reason or '/' line and back repaints only the lines that change
@@ -160,8 +161,9 @@ class RagScreen(KeepsStyles, FocusWithoutRepaint, Screen):
         if (box is not None and box.display) or self.filter_text():
             if box is None:
                 box = self.filter_box(create=True)
-            box.value = ""
-            box.display = False
+            if box is not None:
+                box.value = ""
+                box.display = False
             self.apply_filter("")
             self.set_focus(self.list_widget())  # at once: a key typed next goes to the list
             return

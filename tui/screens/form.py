@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from store.errors import ValidationError
+from tui.app_typing import OfRagboard
 from tui import safe
 from tui.screens.base import KeepsStyles
 from tui.widgets.safe_input import SafeInput
@@ -35,7 +36,7 @@ class Field:
     placeholder: str = ""
 
 
-class FormScreen(KeepsStyles, ModalScreen):
+class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
     """Edit or add a record. submit(values) makes ONE store call and returns the saved record;
     a ValidationError it raises is shown beside its field and the form stays open."""
 
@@ -103,7 +104,7 @@ class FormScreen(KeepsStyles, ModalScreen):
                 widget.value = value if value in f.options else Select.NULL
             elif isinstance(widget, TextArea):
                 widget.load_text(safe.plain(value, multiline=True))
-            else:
+            elif isinstance(widget, Input):
                 widget.value = value
                 widget.cursor_position = len(widget.value)
         self.query_one("#form-fields", VerticalScroll).scroll_home(animate=False)
@@ -128,7 +129,7 @@ class FormScreen(KeepsStyles, ModalScreen):
                 out[f.key] = "" if value is Select.NULL or value is None else str(value)
             elif isinstance(widget, TextArea):
                 out[f.key] = self._as_given(f.key, widget.text, multiline=True)
-            else:
+            elif isinstance(widget, Input):
                 out[f.key] = self._as_given(f.key, widget.value)
         return out
 
@@ -199,7 +200,7 @@ class FormScreen(KeepsStyles, ModalScreen):
             widget.value = value if value in f.options else Select.NULL
         elif isinstance(widget, TextArea):
             widget.load_text(value)
-        else:
+        elif isinstance(widget, Input):
             widget.value = value
 
     def action_save(self) -> None:

@@ -7,6 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from tui.app_typing import OfRagboard
 from tui import fmt, safe
 from tui.screens.base import KeepsStyles
 
@@ -18,7 +19,7 @@ MOVES = [
 ]
 
 
-class HelpScreen(KeepsStyles, ModalScreen):
+class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
     ]
@@ -44,7 +45,7 @@ class HelpScreen(KeepsStyles, ModalScreen):
         self.rows: list[tuple[str, str]] = list(MOVES)
         ours = [a.binding for a in self.under.active_bindings.values()
                 if a.binding.id and not a.binding.id.startswith(("list.", "records."))]
-        ours.sort(key=lambda b: b.id.startswith("app."))  # this screen's keys first, then the app's
+        ours.sort(key=lambda b: (b.id or "").startswith("app."))  # this screen's keys first, then the app's
         for binding in ours:
             if not binding.description:
                 continue

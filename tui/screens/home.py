@@ -48,7 +48,7 @@ COLUMNS = [
     Column("Proj", 4, lambda r, p: _count(r.projects, alarm=False), "right"),
     Column("Red", 3, lambda r, p: _count(r.red_milestones), "right"),
     Column("Overdue", 7, lambda r, p: _count(r.overdue_milestones), "right"),
-    Column("Risk15+", 7, lambda r, p: _count(r.high_risks), "right"),
+    Column("Risks R", 7, lambda r, p: _count(r.high_risks), "right"),
     Column("Savings (FY)", 18, lambda r, p: Text.assemble(fmt.money(r.savings), (f" {r.financial_year}", "dim")),
            "right"),
 ]
@@ -78,7 +78,8 @@ class HomeScreen(RagScreen):
                           empty_text="No programme matches the filter.")
         yield Static(WELCOME, id="welcome")
         yield Static(f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
-                     "Red, Overdue: milestones (against the status date). Risk15+: open risks scoring 15 or more.",
+                     "Red, Overdue: milestones (against the status date). "
+                     "Risks R: open risks rated Red by their portfolio's matrix.",
                      id="legend")
         yield from self.compose_bottom()
 

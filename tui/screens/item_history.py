@@ -6,6 +6,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tui.app_typing import OfRagboard
 from tui.widgets.panels import HistoryPanel
 from tui import safe
 from tui.screens.base import KeepsStyles
@@ -17,7 +18,7 @@ class _ItemHistory(HistoryPanel):
         return store.history(item=(owner["kind"], owner["id"]))
 
 
-class ItemHistoryScreen(KeepsStyles, ModalScreen):
+class ItemHistoryScreen(OfRagboard, KeepsStyles, ModalScreen):
     BINDINGS = [Binding("escape,q", "close", "Close", id="item_history.close")]
 
     def __init__(self, kind: str, item_id: int, label: str) -> None:

@@ -8,7 +8,7 @@ its roll-ups in a worker.
 from __future__ import annotations
 
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from tui import fmt, forms, safe
@@ -28,7 +28,7 @@ ITEM_TABS = [
 ]
 
 
-def tab_bindings(tabs) -> list[Binding]:
+def tab_bindings(tabs: list[tuple[str, str, type[Panel]]]) -> list[BindingType]:
     return [Binding(str(i + 1), f"tab({i})", title, show=False, id=f"owner.tab{i + 1}",
                     tooltip=f"Show the {title} tab")
             for i, (_, title, _) in enumerate(tabs)]
@@ -121,7 +121,7 @@ class OwnerScreen(RagScreen):
         for panel in self.query(Panel):
             panel.owner = self.owner
             panel.table.filter_text = ""
-            built.append(panel.id.removeprefix("panel-"))
+            built.append((panel.id or "").removeprefix("panel-"))
             if panel.id == f"panel-{first}":  # the list shown first; the others are emptied as shown
                 panel.table.clear()
                 panel.table.scroll_to(0, 0, animate=False, immediate=True)
@@ -249,7 +249,7 @@ class OwnerScreen(RagScreen):
 
     def _fill_tab(self, tab_id: str) -> None:
         """Give a built list the data fetched for this screen, if it has not had it yet."""
-        panels = [panel for panel in self.query(f"#panel-{tab_id}") if panel.is_mounted]
+        panels = [panel for panel in self.query(f"#panel-{tab_id}").results(Panel) if panel.is_mounted]
         if not panels:
             return  # not built yet, or built just now: a list shows self.data when mounted
         fill = self.lists.take_fill(tab_id)
@@ -515,7 +515,7 @@ class OwnerScreen(RagScreen):
             label = record.reference or fmt.one_line(record.description, 40)
             question = ConfirmScreen(f"Close risk {label}?", fmt.one_line(record.description, 200), yes="Close")
 
-            def done(yes: bool) -> None:
+            def done(yes: bool | None) -> None:
                 if yes:
                     self.app.write(store.close_risk, record.id, record.version,
                                    then=lambda saved: self.saved(panel, saved, f"Risk {label} closed."))
@@ -526,7 +526,7 @@ class OwnerScreen(RagScreen):
                                      "It goes from the file; u undoes it.", yes="Delete")
             method = getattr(store, f"delete_{panel.kind}")
 
-            def done(yes: bool) -> None:
+            def done(yes: bool | None) -> None:
                 if yes:
                     self.app.write(method, record.id, record.version, then=deleted)
 

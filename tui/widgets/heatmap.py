@@ -50,7 +50,7 @@ class HeatMap(Static):
                 rag = risk_rag(like * imp, green_max, red_min)
                 n = counts[imp][like]
                 cell = f"{fmt.RAG_LETTER[rag]}{n if n else '.'}".center(4)
-                style = fmt.RAG_STYLE[rag] if n else "dim"
+                style = fmt.RAG_STYLE.get(rag or "", "dim") if n else "dim"
                 text.append(cell, style=style)
             text.append("\n")
         text.append("    " + "".join(str(i).center(4) for i in range(1, 6)) + "\n")

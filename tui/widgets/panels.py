@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from tui.app_typing import OfRagboard
 from tui import fmt, safe
 from tui.widgets.heatmap import HeatMap
 from tui.widgets.record_list import RecordList
@@ -23,7 +24,7 @@ def _has(needle: str, *values) -> bool:
     return any(needle in (v or "").lower() for v in values)
 
 
-class Panel(Vertical):
+class Panel(OfRagboard, Vertical):
     """One list of records belonging to a programme or a project."""
 
     kind = ""
@@ -210,7 +211,7 @@ class SavingPanel(Panel):
         if not savings:
             return Text("No savings recorded. Press n to add one.", style="dim")
         bands = ["Green Delivered", "Green On Target", "Amber", "Red", "Not rated"]
-        by = defaultdict(int)
+        by: defaultdict[tuple[str | None, str | None], int] = defaultdict(int)
         years = sorted({s.year for s in savings})
         for s in savings:
             sign = -1 if s.kind == "cost" else 1

@@ -9,15 +9,17 @@ from typing import Callable
 
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from tui.app_typing import OfRagboard
 from tui import safe
 from tui.widgets.safe_input import SafeInput
 
 HINT = "Why? (optional, one line). Enter saves, Escape cancels."
 
 
-class ReasonInput(SafeInput):
+class ReasonInput(OfRagboard, SafeInput):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
 
     def on_mount(self) -> None:
@@ -29,13 +31,13 @@ class ReasonInput(SafeInput):
             bar.finish(None)
 
 
-class ReasonBar(Vertical):
+class ReasonBar(OfRagboard, Vertical):
     """Asks for a reason: ask(title, done) calls done(reason) on Enter, done(None) on Escape."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._done: Callable[[str | None], None] | None = None
-        self._back_to = None
+        self._back_to: Widget | None = None  # where the keys go back to
 
     def compose(self):
         yield Static(id="reason-title")
@@ -57,7 +59,8 @@ class ReasonBar(Vertical):
         box = self.input
         box.value = ""
         # Above the '/' line when that is showing (both sit at the foot of the screen).
-        filter_line = self.screen.filter_box()
+        filter_box = getattr(self.screen, "filter_box", None)  # a ragboard screen's '/' line
+        filter_line = filter_box() if filter_box is not None else None
         shown = [filter_line] if filter_line is not None and filter_line.display else []
         self.styles.margin = (0, 0, 1 + (shown[0].outer_size.height or 3) if shown else 1, 0)
         self.display = True

@@ -5,10 +5,11 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from tui.app_typing import OfRagboard
 from tui import fmt, safe
 
 
-class TopBar(Vertical):
+class TopBar(OfRagboard, Vertical):
     """File and status dates, the breadcrumb of the screen, and a banner when read-only."""
 
     def __init__(self, crumb: str = "", **kwargs) -> None:

@@ -9,7 +9,7 @@ and first page of the narrowed list come from a worker.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -22,7 +22,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
+from tui.app_typing import OfRagboard
 from tui import compat, safe
 
 
@@ -35,7 +37,7 @@ class Column:
     grow: int = 0  # this column's share of the width the list has beyond the columns' own
 
 
-class VirtualList(compat.OwnFocusRedraw, ScrollView, can_focus=True):
+class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True):
     """Rows from fetch(offset, limit, text), count(text) of them, drawn one line each, with a cursor."""
 
     BINDINGS = [
@@ -82,7 +84,8 @@ class VirtualList(compat.OwnFocusRedraw, ScrollView, can_focus=True):
         self.columns = columns
         self._fetch = fetch
         self._count = count
-        self._filter_timer = None
+        self._filter_timer: Timer | None = None
+        self._styles: dict[str, Style] | None = None  # component styles, worked out once (_style)
         self._on_count = on_count  # told (total, filter text) in the same frame as the rows it counts
         self.page_size = page_size
         self.empty_text = empty_text
@@ -298,7 +301,7 @@ class VirtualList(compat.OwnFocusRedraw, ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         """A component's style, or "" for the list's own: worked out once until the styles change
         (the list's own style is composed from every container's background, ~0.1 ms a time)."""
-        styles = getattr(self, "_styles", None)
+        styles = self._styles
         if styles is None:
             styles = self._styles = {c: self.get_component_rich_style(c) for c in self.COMPONENT_CLASSES}
             styles[""] = self.rich_style
@@ -332,8 +335,10 @@ class VirtualList(compat.OwnFocusRedraw, ScrollView, can_focus=True):
             strip = self._strips.get((real, grouped, width))
             if strip is not None:
                 return strip
-        segments = self._drawn.get((real, grouped))
-        if segments is None:
+        drawn = self._drawn.get((real, grouped))
+        if drawn is not None:
+            segments = drawn
+        else:
             previous = self._previous(real) if grouped else None
             segments = []
             for column, cell in zip(self.columns, self.row_cells(row, previous)):
@@ -353,9 +358,10 @@ class VirtualList(compat.OwnFocusRedraw, ScrollView, can_focus=True):
         which would redraw every line): Textual's own handlers redraw the whole list (OwnFocusRedraw)."""
         self.refresh_line(self.cursor + 1)
 
-    def row_cells(self, row, previous) -> list:
-        """The cells of one row, a column at a time."""
-        return [column.cell(row, previous) for column in self.columns]
+    def row_cells(self, row: Any, previous: Any) -> Sequence[Any]:
+        """The cells of one row, a column at a time (a list whose columns have no cell function
+        overrides this)."""
+        return [column.cell(row, previous) for column in self.columns if column.cell is not None]
 
     _GAP = Segment(" ")
 
