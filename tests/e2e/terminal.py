@@ -35,7 +35,10 @@ class Terminal:
         require_tmux()
         self.socket = f"ragboard-test-{uuid.uuid4().hex[:8]}"
         self.name = "t"
-        environment = {**os.environ, "TERM": "xterm-256color", **(env or {})}
+        # The terminal's own size, never COLUMNS and LINES from the test's environment (pytest-xdist's
+        # workers set them to 80 and 24, and the app would believe them over the terminal).
+        environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+        environment = {**environment, "TERM": "xterm-256color", **(env or {})}
         # The shell prints the exit status after the command ends, so the test can read it.
         wrapped = f"{command}; echo \"EXIT=$?\"; sleep 600"
         subprocess.run(["tmux", "-L", self.socket, "new-session", "-d", "-s", self.name,

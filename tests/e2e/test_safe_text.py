@@ -6,8 +6,12 @@ import shlex
 import sqlite3
 import subprocess
 
+import pytest
+
 from store import open_store
 from tests.e2e.terminal import Terminal, ragboard_command
+
+pytestmark = pytest.mark.slow  # a whole session in a real terminal
 
 TITLE = "ragboard-was-here"
 ESCAPES = f"\x1b]0;{TITLE}\x07\x1b]2;{TITLE}\x07\x1b[2J"

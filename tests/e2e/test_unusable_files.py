@@ -122,6 +122,7 @@ def test_unusable_file_is_refused_and_left_alone(tmp_path, case):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "err.txt") == siblings
 
 
+@pytest.mark.slow  # waits out the other writer's lock
 def test_file_in_use_is_refused(tmp_path):
     """Another program holding an exclusive lock: ragboard says so within seconds, no hang."""
     import subprocess

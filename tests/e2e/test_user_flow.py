@@ -4,8 +4,12 @@ from __future__ import annotations
 import shlex
 import subprocess
 
+import pytest
+
 from store import open_store
 from tests.e2e.terminal import Terminal, ragboard_command
+
+pytestmark = pytest.mark.slow  # a whole session in a real terminal
 
 PROJECT = "Growth and Assets"
 

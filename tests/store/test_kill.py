@@ -10,6 +10,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +46,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # 60 writers started and killed
 def test_killed_writer_leaves_an_intact_file_with_every_confirmed_change(tmp_path):
     path = tmp_path / "killed.db"
     rng = random.Random(20250630)
