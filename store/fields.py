@@ -9,7 +9,6 @@ history's field names (field_label). Fields declared without a Spec are derived 
 Adding a field to a record kind is one line in its record, with ``step=`` the next schema step:
 the step that adds its column to older files is built from it.
 """
-from __future__ import annotations
 
 import functools
 from collections.abc import Callable
