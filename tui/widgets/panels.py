@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from tui.app_typing import OfRagboard
+from store import field_label
 from tui import fmt, safe
 from tui.widgets.heatmap import HeatMap
 from tui.widgets.record_list import RecordList
@@ -259,8 +260,10 @@ class HistoryPanel(Panel):
             change = Text(f"deleted {fmt.change_value(c.old)}")
         else:
             change = Text(f"{fmt.change_value(c.old)} -> {fmt.change_value(c.new)}")
-        return (when, c.who, f"{c.item_kind} {fmt.one_line(c.item_label, 40)}", c.field, change,
+        return (when, c.who, f"{c.item_kind} {fmt.one_line(c.item_label, 40)}", field_label(c.item_kind, c.field),
+                change,
                 fmt.one_line(c.reason, 60))
 
     def match(self, c, needle: str) -> bool:
-        return _has(needle, c.who, c.item_label, c.field, c.reason, str(c.old), str(c.new))
+        return _has(needle, c.who, c.item_label, c.field, field_label(c.item_kind, c.field), c.reason,
+                    str(c.old), str(c.new))
