@@ -29,7 +29,7 @@ class ItemHistoryScreen(OfRagboard, KeepsStyles, ModalScreen):
         with Vertical(id="dialog", classes="history"):
             yield Label(safe.literal(f"History of {self.kind} {self.label}"), id="dialog-title")
             yield _ItemHistory({"kind": self.kind, "id": self.item_id})
-            yield Static("Escape closes.", classes="dialog-hint")
+            yield Static("Enter undoes the selected change (after asking). Escape closes.", classes="dialog-hint")
 
     def on_mount(self) -> None:
         panel = self.query_one(_ItemHistory)
