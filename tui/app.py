@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from store.errors import ConflictError, ReadOnlyError, StoreError, ValidationError
 from tui import compat, safe
@@ -32,7 +33,7 @@ class RagboardApp(App):
     TITLE = "ragboard"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_jump_provider}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
@@ -182,7 +183,8 @@ class RagboardApp(App):
         """True if edits can be saved; otherwise say why nothing happens."""
         if self.store.read_only:
             self.notify(f"{self.store.path} is read-only, so ragboard cannot {doing}. "
-                        "Copy the file somewhere writable to edit.", title="Read-only file", severity="warning")
+                        "Copy the file somewhere writable to edit.",
+                        title="Read-only file", severity="warning")
             return False
         return True
 
@@ -229,9 +231,13 @@ class RagboardApp(App):
     def _reverted(self, kind: str, result) -> None:
         if result is None:
             if kind == "undo":
-                self.notify("Nothing of yours to undo: this window has made no change yet. To undo someone "
-                            "else's change, open the item's history (ctrl+p, History of the selection) and "
-                            "press Enter on the change.", title="Undo", timeout=8)
+                self.notify(
+                    "Nothing of yours to undo: this window has made no change yet. To undo someone "
+                    "else's change, open the item's history (ctrl+p, History of the selection) and "
+                    "press Enter on the change.",
+                    title="Undo",
+                    timeout=8,
+                )
             else:
                 self.notify("Nothing to redo.", title="Redo")
             return
@@ -251,7 +257,9 @@ class RagboardApp(App):
             self.notify("That change loaded a whole portfolio; it cannot be undone.", title="Undo")
             return
         if group.reverted:
-            self.notify(f"That change was {'redone' if group.kind == 'undo' else 'undone'} already.", title="Undo")
+            self.notify(
+                f"That change was {'redone' if group.kind == 'undo' else 'undone'} already.", title="Undo"
+            )
             return
         when = group.at.replace("T", " ").removesuffix("Z") + " UTC"
         whose = "your change" if group.who == self.store.who else f"{group.who}'s change"
@@ -266,9 +274,15 @@ class RagboardApp(App):
             if yes:
                 self.write(self.store.undo_group, group.id, then=reverted)
 
-        self.push_screen(ConfirmScreen(f"{verb} {whose} of {when}?",
-                                       f"{group.label}\nMade by {group.who} at {when}. {verb}ing it is recorded as "
-                                       f"a change of yours, with the change it reverts.", yes=verb), done)
+        self.push_screen(
+            ConfirmScreen(
+                f"{verb} {whose} of {when}?",
+                f"{group.label}\nMade by {group.who} at {when}. {verb}ing it is recorded as "
+                f"a change of yours, with the change it reverts.",
+                yes=verb,
+            ),
+            done,
+        )
 
     # -- palette -----------------------------------------------------------------------------
 
@@ -277,15 +291,24 @@ class RagboardApp(App):
 
         yield from super().get_system_commands(screen)
         for portfolio in self._palette_portfolios():
-            yield SystemCommand(f"Status date: {portfolio.name}",
-                                f"Change the status date ({portfolio.status_date}) of {portfolio.organisation or portfolio.name}",
-                                lambda p=portfolio: self.change_status_date(p))
-        yield SystemCommand("All milestones", "Every milestone of every portfolio in one list, filtered with /",
-                            self.show_all_milestones)
+            yield SystemCommand(
+                f"Status date: {portfolio.name}",
+                f"Change the status date ({portfolio.status_date}) of "
+                f"{portfolio.organisation or portfolio.name}",
+                lambda p=portfolio: self.change_status_date(p),
+            )
+        yield SystemCommand(
+            "All milestones",
+            "Every milestone of every portfolio in one list, filtered with /",
+            self.show_all_milestones,
+        )
         selection = getattr(screen, "selection_for_history", None)
         if selection is not None:
-            yield SystemCommand("History of the selection", "Every change to the selected item, newest first",
-                                self.show_selection_history)
+            yield SystemCommand(
+                "History of the selection",
+                "Every change to the selected item, newest first",
+                self.show_selection_history,
+            )
 
     def _palette_portfolios(self) -> list:
         """Portfolios for the palette's status-date commands, never waiting on the loop for a worker
@@ -293,7 +316,7 @@ class RagboardApp(App):
         if self.store_lock.acquire(blocking=False):
             try:
                 self._portfolios_seen = self.store.portfolios()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a busy or unreadable moment: the portfolios last read serve
                 pass
             finally:
                 self.store_lock.release()
@@ -321,8 +344,15 @@ class RagboardApp(App):
 
         self.call_later(self.call_later, end_batch)
 
-    def open_form(self, title: str, fields: list, values: dict[str, str], submit: Callable,
-                  done: Callable | None = None, note: str = "") -> None:
+    def open_form(
+        self,
+        title: str,
+        fields: list,
+        values: dict[str, str],
+        submit: Callable,
+        done: Callable | None = None,
+        note: str = "",
+    ) -> None:
         """Show a form (tui/screens/form.py); done(result) once it closes."""
         self.push_screen(self.keeper.form(title, fields, values, submit, note), done)
 
@@ -345,8 +375,13 @@ class RagboardApp(App):
                 self.notify(f"{portfolio.name}: status date is now {result.status_date}.", title="Saved")
                 self.reload_screen()
 
-        self.open_form(f"Status date of {portfolio.name}", [Field("status_date", "Status date", placeholder="30/06/2025")],
-                       {"status_date": portfolio.status_date}, submit, done)
+        self.open_form(
+            f"Status date of {portfolio.name}",
+            [Field("status_date", "Status date", placeholder="30/06/2025")],
+            {"status_date": portfolio.status_date},
+            submit,
+            done,
+        )
 
     def show_selection_history(self) -> None:
         selection = getattr(self.screen, "selection_for_history", None)

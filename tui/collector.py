@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 class IdleCollector:

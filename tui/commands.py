@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Input
 
-from tui.app_typing import OfRagboard
 from tui import safe
+from tui.app_typing import OfRagboard
 from tui.compat import PaletteHooks
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class JumpProvider(Provider):
         app = self.ragboard
         try:
             hits = await self._find(query)
-        except Exception:
+        except Exception:  # noqa: BLE001 - an unreadable file lists no hits; the palette stays open
             return
         matcher = self.matcher(query)
         style = matcher.match_style

@@ -210,7 +210,8 @@ class PaletteHooks(CommandPalette):
 
     async def _on_idle(self, event: events.Idle) -> None:
         # Screen._on_idle runs after this, unless prevented: it starts the update timer.
-        dirty = self._layout_required or self._scroll_required or self._repaint_required or self._dirty_widgets
+        dirty = (self._layout_required or self._scroll_required or self._repaint_required
+                 or self._dirty_widgets)
         if not (dirty and self.is_current and not self.app._batch_count):
             return
         choice = self.paint_on_idle()

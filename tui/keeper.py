@@ -7,7 +7,8 @@ screen remains the plain path whenever nothing kept can serve.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from tui import compat
 
@@ -44,7 +45,9 @@ class Keeper:
 
     # -- forms ----------------------------------------------------------------------------------
 
-    def form(self, title: str, fields: list, values: dict[str, str], submit: Callable, note: str = "") -> Screen:
+    def form(
+        self, title: str, fields: list, values: dict[str, str], submit: Callable, note: str = ""
+    ) -> Screen:
         """The form to push: the kept one of this layout filled again, or a new one."""
         from tui.screens.form import FormScreen
 
@@ -64,8 +67,9 @@ class Keeper:
 
     # -- built ahead ------------------------------------------------------------------------------
 
-    def build_ahead(self, then: Callable[[], None] | None = None,
-                    kinds: tuple[str, ...] = ("programme", "project")) -> None:
+    def build_ahead(
+        self, then: Callable[[], None] | None = None, kinds: tuple[str, ...] = ("programme", "project")
+    ) -> None:
         """Build the programme and project screens, hidden and empty, one per idle moment, then the
         milestone form (its first showing also loads the styles of its kinds of field); then()."""
         app = self.app

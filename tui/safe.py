@@ -18,7 +18,9 @@ _TABLE[0x7F] = "\u2421"
 _TABLE[ord("\t")] = " "
 _TABLE.update({code: _SHOWN for code in range(0x80, 0xA0)})  # C1, including the 8-bit CSI (0x9B)
 # Bidi controls reorder the rest of the line (a name could show as something it is not).
-_TABLE.update({code: _SHOWN for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_TABLE.update(
+    {code: _SHOWN for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
 _TABLE[0x2028] = " "  # line separator
 _TABLE[0x2029] = " "  # paragraph separator
 _ONE_LINE = {**_TABLE, ord("\n"): " ", ord("\r"): " "}

@@ -1,7 +1,11 @@
 """What every ragboard screen shares: the top lines, the filter line, back, and read-only guards."""
 from __future__ import annotations
 
+import contextlib
+from typing import ClassVar
+
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -36,7 +40,7 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
     Moving the keys to the reason or '/' line and back repaints only the lines that change
     (FocusWithoutRepaint), and a screen shown again keeps its styles (KeepsStyles)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("slash", "filter", "Filter", key_display="/", id="screen.filter"),
     ]
@@ -78,7 +82,7 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
         line.display = False
         try:
             self.mount(line, before=self.query_one(KeyBar))
-        except Exception:  # the screen is closing
+        except Exception:  # noqa: BLE001 - the screen is closing
             return None
         lines[widget_id] = line
         return line
@@ -95,8 +99,14 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
 
     def filter_box(self, create: bool = False) -> Input | None:
         """The '/' line (created hidden when first asked for with create=True)."""
-        return self._hidden_line("filter", Input, lambda: FilterInput(
-            placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it", id="filter"), create)
+        return self._hidden_line(
+            "filter",
+            Input,
+            lambda: FilterInput(
+                placeholder="Filter: type to narrow the list; Enter keeps it, Escape clears it", id="filter"
+            ),
+            create,
+        )
 
     def on_screen_resume(self, event) -> None:
         # Subclasses override resumed(), not this: Textual would call both handlers.
@@ -111,10 +121,8 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
             self.refresh_top()
 
     def refresh_top(self, crumb: str | None = None) -> None:
-        try:
+        with contextlib.suppress(NoMatches):  # a screen without the top lines
             self.query_one(TopBar).refresh_info(crumb)
-        except Exception:
-            pass
 
     # -- to fill in ------------------------------------------------------------------------
 

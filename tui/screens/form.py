@@ -1,17 +1,18 @@
 """A form dialog for one record: a line per field, the store's message beside the field it names."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from store.errors import ValidationError
-from tui.app_typing import OfRagboard
 from tui import safe
+from tui.app_typing import OfRagboard
 from tui.screens.base import KeepsStyles
 from tui.widgets.safe_input import SafeInput
 
@@ -40,7 +41,7 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
     """Edit or add a record. submit(values) makes ONE store call and returns the saved record;
     a ValidationError it raises is shown beside its field and the form stays open."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),
     ]
@@ -58,21 +59,34 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
     def compose(self):
         with Vertical(id="dialog", classes="form"):
             yield Label(safe.literal(self.title_text), id="dialog-title")
-            yield Static(safe.literal(self.note, multiline=True), id="form-note")  # hidden while there is no note
+            yield Static(
+                safe.literal(self.note, multiline=True), id="form-note"
+            )  # hidden while there is no note
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
                     with Horizontal(classes="form-row"):
                         yield Label(f.label, classes="form-label")
                         value = self.values.get(f.key, "")
                         if f.options:
-                            yield Select([(o, o) for o in f.options], value=value if value in f.options else Select.NULL,
-                                         allow_blank=value not in f.options, id=f"field-{f.key}",
-                                         classes="form-input")
+                            yield Select(
+                                [(o, o) for o in f.options],
+                                value=value if value in f.options else Select.NULL,
+                                allow_blank=value not in f.options,
+                                id=f"field-{f.key}",
+                                classes="form-input",
+                            )
                         elif f.multiline:
-                            yield TextArea(safe.plain(value, multiline=True), id=f"field-{f.key}", classes="form-input form-text",
-                                           soft_wrap=True, show_line_numbers=False)
+                            yield TextArea(
+                                safe.plain(value, multiline=True),
+                                id=f"field-{f.key}",
+                                classes="form-input form-text",
+                                soft_wrap=True,
+                                show_line_numbers=False,
+                            )
                         else:
-                            yield SafeInput(value, placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input")
+                            yield SafeInput(
+                                value, placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input"
+                            )
                     yield Static("", id=f"error-{f.key}", classes="form-error")
             yield Static("", id="form-message", classes="form-error")
             with Horizontal(id="dialog-buttons"):
@@ -90,8 +104,9 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
                 widget.cursor_blink = self.app.cursor_blink
         self._start()
 
-    def refill(self, title: str, values: dict[str, str], submit: Callable[[dict[str, str]], Any],
-               note: str = "") -> None:
+    def refill(
+        self, title: str, values: dict[str, str], submit: Callable[[dict[str, str]], Any], note: str = ""
+    ) -> None:
         """Show another record in this form (of the same layout), as if it were new."""
         self.title_text, self.values, self.submit, self.note = title, values, submit, note
         self.saving = False

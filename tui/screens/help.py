@@ -1,14 +1,16 @@
 """Help: every key of the screen underneath, from its bindings (so a remapped key shows as it is)."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from tui.app_typing import OfRagboard
 from tui import fmt, safe
+from tui.app_typing import OfRagboard
 from tui.screens.base import KeepsStyles
 
 MOVES = [
@@ -20,7 +22,7 @@ MOVES = [
 
 
 class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
     ]
 
@@ -30,11 +32,15 @@ class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
 
     def compose(self):
         with Vertical(id="dialog", classes="help"):
-            yield Label(safe.literal(f"Keys: {getattr(self.under, 'crumb', '') or 'this screen'}"), id="dialog-title")
+            yield Label(
+                safe.literal(f"Keys: {getattr(self.under, 'crumb', '') or 'this screen'}"), id="dialog-title"
+            )
             with VerticalScroll(id="help-body"):
                 yield Static(self._table(), id="help-keys")
-                yield Static(f"RAG: R Red, A Amber, G Green, C Complete, - Not rated. {fmt.LEGEND}.",
-                             classes="dialog-hint")
+                yield Static(
+                    f"RAG: R Red, A Amber, G Green, C Complete, - Not rated. {fmt.LEGEND}.",
+                    classes="dialog-hint",
+                )
             yield Static("Escape closes.", classes="dialog-hint")
 
     def _table(self) -> Table:
@@ -43,8 +49,11 @@ class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
         table.add_column("Does")
         seen: set[tuple[str, str]] = set()
         self.rows: list[tuple[str, str]] = list(MOVES)
-        ours = [a.binding for a in self.under.active_bindings.values()
-                if a.binding.id and not a.binding.id.startswith(("list.", "records."))]
+        ours = [
+            a.binding
+            for a in self.under.active_bindings.values()
+            if a.binding.id and not a.binding.id.startswith(("list.", "records."))
+        ]
         ours.sort(key=lambda b: (b.id or "").startswith("app."))  # this screen's keys first, then the app's
         for binding in ours:
             if not binding.description:

@@ -5,9 +5,10 @@ into view, so a file with thousands of programmes opens as fast as a small one.
 """
 from __future__ import annotations
 
+from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from tui import fmt
@@ -49,38 +50,77 @@ COLUMNS = [
     Column("Red", 3, lambda r, p: _count(r.red_milestones), "right"),
     Column("Overdue", 7, lambda r, p: _count(r.overdue_milestones), "right"),
     Column("Risks R", 7, lambda r, p: _count(r.high_risks), "right"),
-    Column("Savings (FY)", 18, lambda r, p: Text.assemble(fmt.money(r.savings), (f" {r.financial_year}", "dim")),
-           "right"),
+    Column(
+        "Savings (FY)",
+        18,
+        lambda r, p: Text.assemble(fmt.money(r.savings), (f" {r.financial_year}", "dim")),
+        "right",
+    ),
 ]
 
 
 class HomeScreen(RagScreen):
     crumb = "Programmes"
-    BINDINGS = [
-        Binding("r", "set_rag('Red')", "Red", id="home.red", tooltip="Set the programme's RAG to Red by hand"),
-        Binding("a", "set_rag('Amber')", "Amber", id="home.amber", tooltip="Set the programme's RAG to Amber by hand"),
-        Binding("g", "set_rag('Green')", "Green", id="home.green", tooltip="Set the programme's RAG to Green by hand"),
-        Binding("c", "set_rag(None)", "Derive RAG", id="home.derive",
-                tooltip="Clear the RAG set by hand: show the one derived from its projects"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "r", "set_rag('Red')", "Red", id="home.red", tooltip="Set the programme's RAG to Red by hand"
+        ),
+        Binding(
+            "a",
+            "set_rag('Amber')",
+            "Amber",
+            id="home.amber",
+            tooltip="Set the programme's RAG to Amber by hand",
+        ),
+        Binding(
+            "g",
+            "set_rag('Green')",
+            "Green",
+            id="home.green",
+            tooltip="Set the programme's RAG to Green by hand",
+        ),
+        Binding(
+            "c",
+            "set_rag(None)",
+            "Derive RAG",
+            id="home.derive",
+            tooltip="Clear the RAG set by hand: show the one derived from its projects",
+        ),
         Binding("e", "edit", "Edit", id="home.edit", tooltip="Edit the selected programme"),
-        Binding("n", "new", "New programme", id="home.new", tooltip="Add a programme (and a portfolio if none)"),
-        Binding("m", "all_milestones", "Milestones", id="home.milestones",
-                tooltip="Every milestone of every portfolio in one list, filtered with /"),
+        Binding(
+            "n", "new", "New programme", id="home.new", tooltip="Add a programme (and a portfolio if none)"
+        ),
+        Binding(
+            "m",
+            "all_milestones",
+            "Milestones",
+            id="home.milestones",
+            tooltip="Every milestone of every portfolio in one list, filtered with /",
+        ),
         Binding("x", "close_item", "Close", show=False, id="home.close"),
     ]
 
     def compose(self):
         yield from self.compose_top()
-        # Pages of a screenful or so: the first paint waits for one page, and a page costs the same at any size.
+        # Pages of a screenful or so: the first paint waits for one page, and a page costs the same
+        # at any size.
         # The command reads this first page ahead while the app loads (ragboard_cli.main.HOME_FIRST_PAGE):
         # keep the two the same, or the first page is read again here.
-        yield VirtualList(COLUMNS, self._fetch, self._count, page_size=40, id="programmes",
-                          empty_text="No programme matches the filter.")
+        yield VirtualList(
+            COLUMNS,
+            self._fetch,
+            self._count,
+            page_size=40,
+            id="programmes",
+            empty_text="No programme matches the filter.",
+        )
         yield Static(WELCOME, id="welcome")
-        yield Static(f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
-                     "Red, Overdue: milestones (against the status date). "
-                     "Risks R: open risks rated Red by their portfolio's matrix.",
-                     id="legend")
+        yield Static(
+            f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
+            "Red, Overdue: milestones (against the status date). "
+            "Risks R: open risks rated Red by their portfolio's matrix.",
+            id="legend",
+        )
         yield from self.compose_bottom()
 
     def _fetch(self, offset: int, limit: int, text: str):
@@ -101,7 +141,7 @@ class HomeScreen(RagScreen):
     def reload(self, first: bool = False) -> None:
         try:
             empty = self.app.locked(self.app.store.is_empty)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - an unreadable file: say so, keep the screen
             self.notify(f"Cannot read the file: {exc}", severity="error")
             empty = False
         self.query_one("#welcome").display = empty
@@ -111,7 +151,7 @@ class HomeScreen(RagScreen):
         if not empty:
             try:
                 vlist.reload(at_once=first)
-            except Exception as exc:  # an unreadable file: say so, keep the screen
+            except Exception as exc:  # noqa: BLE001 - an unreadable file: say so, keep the screen
                 self.notify(f"Cannot read the file: {exc}", severity="error")
             vlist.focus()
         self.refresh_top()
@@ -132,8 +172,9 @@ class HomeScreen(RagScreen):
 
     def _replace(self, programme) -> None:
         vlist = self.list_widget()
-        vlist.replace_row(lambda r: r.programme.id == programme.id,
-                          lambda old: old._replace(programme=programme))
+        vlist.replace_row(
+            lambda r: r.programme.id == programme.id, lambda old: old._replace(programme=programme)
+        )
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -153,13 +194,23 @@ class HomeScreen(RagScreen):
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            self.app.write(self.app.store.set_programme_rag, programme.id, programme.version, rag, reason,
-                           base={"rag": programme.rag, "rag_reason": programme.rag_reason}, then=saved)
+            self.app.write(
+                self.app.store.set_programme_rag,
+                programme.id,
+                programme.version,
+                rag,
+                reason,
+                base={"rag": programme.rag, "rag_reason": programme.rag_reason},
+                then=saved,
+            )
 
         def saved(saved) -> None:
             self._replace(saved)
-            self.notify(f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
-                        f"{' (derived)' if saved.rag_is_derived else ''}.", title="Saved")
+            self.notify(
+                f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
+                f"{' (derived)' if saved.rag_is_derived else ''}.",
+                title="Saved",
+            )
 
         self.ask_reason(f"Set {programme.code} {programme.name} to {word}", done)
 
@@ -193,12 +244,15 @@ class HomeScreen(RagScreen):
 
         try:
             portfolios = self.app.locked(self.app.store.portfolios)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - an unreadable file: say so, keep the screen
             self.notify(str(exc), severity="error")
             return
         created: dict = {}
         if portfolios:
-            fields = [Field("portfolio", "Portfolio", options=tuple(p.name for p in portfolios)), *forms.PROGRAMME]
+            fields = [
+                Field("portfolio", "Portfolio", options=tuple(p.name for p in portfolios)),
+                *forms.PROGRAMME,
+            ]
             values = {"portfolio": portfolios[0].name}
             row = self.selected
             if row is not None:
@@ -220,12 +274,16 @@ class HomeScreen(RagScreen):
                 portfolio_id = created["id"]
             else:
                 try:
-                    portfolio = self.app.locked(store.add_portfolio, name=values["portfolio_name"],
-                                                organisation=values["organisation"],
-                                                status_date=values["status_date"])
+                    portfolio = self.app.locked(
+                        store.add_portfolio,
+                        name=values["portfolio_name"],
+                        organisation=values["organisation"],
+                        status_date=values["status_date"],
+                    )
                 except ValidationError as exc:
-                    raise ValidationError("Portfolio name" if exc.field == "Name" else exc.field,
-                                          exc.message) from None
+                    raise ValidationError(
+                        "Portfolio name" if exc.field == "Name" else exc.field, exc.message
+                    ) from None
                 created["id"] = portfolio_id = portfolio.id
             return self.app.locked(store.add_programme, portfolio_id=portfolio_id, **programme_values)
 
@@ -233,8 +291,9 @@ class HomeScreen(RagScreen):
             if saved and saved is not True:
                 self.notify(f"Programme {saved.code} added.", title="Saved")
                 self.reload()
-                self.list_widget().loaded_then(lambda: self.list_widget().select_where(
-                    lambda r: r.programme.id == saved.id))
+                self.list_widget().loaded_then(
+                    lambda: self.list_widget().select_where(lambda r: r.programme.id == saved.id)
+                )
             elif created:
                 self.reload()
 

@@ -1,15 +1,17 @@
 """Every change to one item, newest first (from the palette's "History of the selection")."""
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui.app_typing import OfRagboard
-from tui.widgets.panels import HistoryPanel
 from tui import safe
+from tui.app_typing import OfRagboard
 from tui.screens.base import KeepsStyles
+from tui.widgets.panels import HistoryPanel
 
 
 class _ItemHistory(HistoryPanel):
@@ -19,7 +21,7 @@ class _ItemHistory(HistoryPanel):
 
 
 class ItemHistoryScreen(OfRagboard, KeepsStyles, ModalScreen):
-    BINDINGS = [Binding("escape,q", "close", "Close", id="item_history.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="item_history.close")]
 
     def __init__(self, kind: str, item_id: int, label: str) -> None:
         super().__init__()
@@ -29,11 +31,13 @@ class ItemHistoryScreen(OfRagboard, KeepsStyles, ModalScreen):
         with Vertical(id="dialog", classes="history"):
             yield Label(safe.literal(f"History of {self.kind} {self.label}"), id="dialog-title")
             yield _ItemHistory({"kind": self.kind, "id": self.item_id})
-            yield Static("Enter undoes the selected change (after asking). Escape closes.", classes="dialog-hint")
+            yield Static(
+                "Enter undoes the selected change (after asking). Escape closes.", classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         panel = self.query_one(_ItemHistory)
-        ok, changes = self.app.attempt(panel.fetch, self.app.store, panel.owner)
+        _, changes = self.app.attempt(panel.fetch, self.app.store, panel.owner)
         panel.show(changes or [])
         panel.table.focus()
 

@@ -47,7 +47,7 @@ class MilestonesScreen(RagScreen):
         vlist = self.list_widget()
         try:
             vlist.reload(at_once=True)
-        except Exception as exc:  # an unreadable file: say so, keep the screen
+        except Exception as exc:  # noqa: BLE001 - an unreadable file: say so, keep the screen
             self.notify(f"Cannot read the file: {exc}", severity="error")
         vlist.focus()
 
@@ -90,13 +90,20 @@ class MilestonesScreen(RagScreen):
             return
         if not self.app.writable("set a milestone's status"):
             return
-        milestone, where = row
+        milestone, _ = row
 
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            self.app.write(self.app.store.set_milestone_status, milestone.id, milestone.version, status, reason,
-                           base={"status": milestone.status}, then=saved)
+            self.app.write(
+                self.app.store.set_milestone_status,
+                milestone.id,
+                milestone.version,
+                status,
+                reason,
+                base={"status": milestone.status},
+                then=saved,
+            )
 
         def saved(saved) -> None:
             self.list_widget().replace_row(lambda r: r[0].id == saved.id, lambda old: (saved, old[1]))

@@ -7,6 +7,8 @@ its roll-ups in a worker.
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
@@ -17,7 +19,6 @@ from tui.screens.tab_lists import TabLists
 from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel, SavingPanel
 from tui.widgets.tab_bar import TabBar
 from tui.widgets.virtual_list import VirtualList
-
 
 # The tabs of a project, and of a programme after its Projects: (id, title, panel class).
 ITEM_TABS = [
@@ -37,7 +38,7 @@ def tab_bindings(tabs: list[tuple[str, str, type[Panel]]]) -> list[BindingType]:
 class OwnerScreen(RagScreen):
     """A programme or project: header lines and a tab per list."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *status_bindings("owner", "the selected milestone (or project)",
                          "Mark the selected milestone Complete (on a project: back to its derived RAG)"),
         Binding("e", "edit", "Edit", id="owner.edit", tooltip="Edit the selected item in a form"),
@@ -47,7 +48,7 @@ class OwnerScreen(RagScreen):
         Binding("tab", "next_tab(1)", "Next tab", show=False, id="owner.next_tab"),
         Binding("shift+tab", "next_tab(-1)", "Previous tab", show=False, id="owner.previous_tab"),
     ]
-    TABS: list[tuple[str, str, type[Panel]]] = []  # (id, title, panel class)
+    TABS: ClassVar[list[tuple[str, str, type[Panel]]]] = []  # (id, title, panel class)
     owner_kind = ""
 
     def __init__(self, owner_id: int | None, select: tuple[str, int] | None = None) -> None:
@@ -61,7 +62,8 @@ class OwnerScreen(RagScreen):
         self.loaded = False
         self.lists = TabLists([tab_id for tab_id, _, _ in self.TABS])
         self.active_tab = self.TABS[0][0]
-        self._panels: dict[str, Panel] = {}  # each tab's list once found or built (a query walks every widget)
+        # Each tab's list once found or built (a query walks every widget).
+        self._panels: dict[str, Panel] = {}
 
     @property
     def data(self) -> dict:
@@ -92,7 +94,7 @@ class OwnerScreen(RagScreen):
         # screen opens complete. Reloads (after edits, or changes from another window) use a worker.
         try:
             fetched = self._fetch_all(self._opening_tabs(self.pending_select))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - an unreadable file: say so (or keep the screen shown)
             self._load_failed(exc)
             return
         self._loaded(*fetched)
@@ -105,7 +107,7 @@ class OwnerScreen(RagScreen):
         self.owner_id = owner_id
         try:
             fetched = self._fetch_all(self._opening_tabs(select))
-        except Exception:
+        except Exception:  # noqa: BLE001 - an unreadable file: say so (or keep the screen shown)
             self.owner_id = previous
             return False
         self.pending_select = select
@@ -149,8 +151,11 @@ class OwnerScreen(RagScreen):
         with app.store_lock:
             record = self.fetch_record(app.store)
             portfolio = app.store.portfolio_of(**self.owner)
-            data = {tab_id: panel_class.fetch(app.store, self.owner)
-                    for tab_id, _, panel_class in self.TABS if tab_id in tabs}
+            data = {
+                tab_id: panel_class.fetch(app.store, self.owner)
+                for tab_id, _, panel_class in self.TABS
+                if tab_id in tabs
+            }
         return record, portfolio, data
 
     @work(thread=True, exclusive=True, group="owner-load")
@@ -158,7 +163,7 @@ class OwnerScreen(RagScreen):
         app = self.app
         try:
             fetched = self._fetch_all({self.active_tab})
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - an unreadable file: say so (or keep the screen shown)
             app.call_from_thread(self._load_failed, exc)
             return
         app.call_from_thread(self._loaded, *fetched)
@@ -167,8 +172,10 @@ class OwnerScreen(RagScreen):
         from store.errors import NotFoundError
 
         if isinstance(exc, NotFoundError):
-            self.notify(f"This {self.owner_kind} no longer exists; it was removed in another window.",
-                        severity="warning")
+            self.notify(
+                f"This {self.owner_kind} no longer exists; it was removed in another window.",
+                severity="warning",
+            )
             self.go_back()
             return
         self.notify(f"Cannot read the file: {exc}", severity="error")
@@ -220,7 +227,11 @@ class OwnerScreen(RagScreen):
     @staticmethod
     def append_source(text, record, description_width: int, unsourced: str) -> None:
         """The header's source document and line (or unsourced), then the description's first line."""
-        source = f"{safe.plain(record.source)} line {safe.plain(record.source_line)}" if record.source else unsourced
+        source = (
+            f"{safe.plain(record.source)} line {safe.plain(record.source_line)}"
+            if record.source
+            else unsourced
+        )
         text.append(f"\nSource: {source}", style="dim")
         if record.description:
             text.append(f"\n{fmt.one_line(record.description, description_width)}", style="italic")
@@ -331,8 +342,12 @@ class OwnerScreen(RagScreen):
             return (self.owner_kind, self.owner_id, self.crumb_for(self.record))
         if isinstance(panel, ProjectsPanel):
             return ("project", record.project.id, record.project.name)
-        label = getattr(record, "name", None) or getattr(record, "reference", None) or \
-            getattr(record, "description", None) or f"{getattr(record, 'year', '')} {getattr(record, 'kind', '')}"
+        label = (
+            getattr(record, "name", None)
+            or getattr(record, "reference", None)
+            or getattr(record, "description", None)
+            or f"{getattr(record, 'year', '')} {getattr(record, 'kind', '')}"
+        )
         return (panel.kind, record.id, fmt.one_line(label, 50))
 
     # -- after a save -----------------------------------------------------------------------
@@ -356,7 +371,9 @@ class OwnerScreen(RagScreen):
         shown = (panel.id or "").removeprefix("panel-")
         panel.records_changed()
         self.lists.edited(shown)
-        self.call_after_refresh(self._refresh_header)  # after the row is painted: the worker competes for the GIL
+        self.call_after_refresh(
+            self._refresh_header
+        )  # after the row is painted: the worker competes for the GIL
 
     @work(thread=True, exclusive=True, group="owner-header")
     def _refresh_header(self) -> None:
@@ -365,7 +382,7 @@ class OwnerScreen(RagScreen):
             with app.store_lock:
                 record = self.fetch_record(app.store)
                 portfolio = app.store.portfolio_of(**self.owner)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - an unreadable file: say so (or keep the screen shown)
             app.call_from_thread(self._load_failed, exc)
             return
         app.call_from_thread(self._header_loaded, record, portfolio)
@@ -383,7 +400,7 @@ class OwnerScreen(RagScreen):
         panel_class = self._panel_class(tab_id)
         try:
             data = self.app.locked(panel_class.fetch, self.app.store, self.owner)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - an unreadable file: say so (or keep the screen shown)
             self._load_failed(exc)
             return
         self.lists.refetched(tab_id, data)
@@ -403,18 +420,29 @@ class OwnerScreen(RagScreen):
             self._set_project_rag(panel, None if status == "Complete" else status)
             return
         if not isinstance(panel, MilestonePanel):
-            self.notify("r, a, g and c set a milestone's status: switch to the Milestones tab first.",
-                        title="Nothing to set")
+            self.notify(
+                "r, a, g and c set a milestone's status: switch to the Milestones tab first.",
+                title="Nothing to set",
+            )
             return
         milestone = self._selected(panel, "set")
         if milestone is None or not self.app.writable("set a milestone's status"):
             return
+
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            self.app.write(self.app.store.set_milestone_status, milestone.id, milestone.version, status, reason,
-                           base={"status": milestone.status},
-                           then=lambda saved: self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}."))
+            self.app.write(
+                self.app.store.set_milestone_status,
+                milestone.id,
+                milestone.version,
+                status,
+                reason,
+                base={"status": milestone.status},
+                then=lambda saved: self.saved(
+                    panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}."
+                ),
+            )
 
         self.ask_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}", done)
 
@@ -423,16 +451,27 @@ class OwnerScreen(RagScreen):
         if row is None or not self.app.writable("set a project's RAG"):
             return
         project = row.project
+
         def done(reason: str | None) -> None:
             if reason is None:
                 return
-            self.app.write(self.app.store.set_project_rag, project.id, project.version, rag, reason,
-                           base={"rag": project.rag, "rag_reason": project.rag_reason}, then=saved)
+            self.app.write(
+                self.app.store.set_project_rag,
+                project.id,
+                project.version,
+                rag,
+                reason,
+                base={"rag": project.rag, "rag_reason": project.rag_reason},
+                then=saved,
+            )
 
         def saved(saved) -> None:
             word = saved.rolled_rag or "Not rated"
-            self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {word}"
-                                     f"{' (derived)' if saved.rag_is_derived else ''}.")
+            self.saved(
+                panel,
+                saved,
+                f"{fmt.one_line(saved.name, 50)}: {word}{' (derived)' if saved.rag_is_derived else ''}.",
+            )
 
         word = rag or "the RAG derived from its milestones"
         self.ask_reason(f"Set '{fmt.one_line(project.name, 50)}' to {word}", done)
@@ -458,7 +497,8 @@ class OwnerScreen(RagScreen):
             elif saved:
                 self.saved(panel, saved, f"{kind.capitalize()} saved.")
 
-        title = f"Edit {kind} {fmt.one_line(getattr(record, 'name', '') or getattr(record, 'reference', '') or '', 40)}"
+        name = getattr(record, "name", "") or getattr(record, "reference", "") or ""
+        title = f"Edit {kind} {fmt.one_line(name, 40)}"
         self.app.open_form(title.strip(), fields, original, submit, done)
 
     def action_new(self) -> None:
@@ -485,8 +525,8 @@ class OwnerScreen(RagScreen):
         def done(saved) -> None:
             if saved and saved is not True:
                 if kind == "project":
-                    from tui.widgets.panels import _Keyed
                     from store.records import ProjectSummary
+                    from tui.widgets.panels import _Keyed
 
                     panel.table.add_record(_Keyed(saved.id, ProjectSummary(saved, None, None, 0, 0)))
                 else:
@@ -499,8 +539,10 @@ class OwnerScreen(RagScreen):
     def action_close_item(self) -> None:
         panel = self.active_panel()
         if isinstance(panel, (HistoryPanel, ProjectsPanel)):
-            self.notify("x closes a risk or deletes a milestone or saving; "
-                        "to close a project, edit it and set its stage to Closed.")
+            self.notify(
+                "x closes a risk or deletes a milestone or saving; "
+                "to close a project, edit it and set its stage to Closed."
+            )
             return
         record = self._selected(panel, "close")
         if record is None or not self.app.writable(f"close or delete the {panel.noun}"):
@@ -513,17 +555,27 @@ class OwnerScreen(RagScreen):
                 self.notify("That risk is already closed. Press e to reopen it (Status: Open).")
                 return
             label = record.reference or fmt.one_line(record.description, 40)
-            question = ConfirmScreen(f"Close risk {label}?", fmt.one_line(record.description, 200), yes="Close")
+            question = ConfirmScreen(
+                f"Close risk {label}?", fmt.one_line(record.description, 200), yes="Close"
+            )
 
             def done(yes: bool | None) -> None:
                 if yes:
-                    self.app.write(store.close_risk, record.id, record.version,
-                                   then=lambda saved: self.saved(panel, saved, f"Risk {label} closed."))
+                    self.app.write(
+                        store.close_risk,
+                        record.id,
+                        record.version,
+                        then=lambda saved: self.saved(panel, saved, f"Risk {label} closed."),
+                    )
         else:
-            label = fmt.one_line(record.name, 50) if panel.kind == "milestone" else \
-                f"{record.year} {record.kind} {fmt.money(record.amount)}"
-            question = ConfirmScreen(f"Delete {panel.noun} {label}?",
-                                     "It goes from the file; u undoes it.", yes="Delete")
+            label = (
+                fmt.one_line(record.name, 50)
+                if panel.kind == "milestone"
+                else f"{record.year} {record.kind} {fmt.money(record.amount)}"
+            )
+            question = ConfirmScreen(
+                f"Delete {panel.noun} {label}?", "It goes from the file; u undoes it.", yes="Delete"
+            )
             method = getattr(store, f"delete_{panel.kind}")
 
             def done(yes: bool | None) -> None:

@@ -1,18 +1,20 @@
 """A programme: its projects, and its own milestones, risks and savings, and its history."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 
 from tui import fmt
 from tui.safe import plain
 from tui.screens.owner import ITEM_TABS, OwnerScreen, tab_bindings
-from tui.widgets.panels import ProjectsPanel
+from tui.widgets.panels import Panel, ProjectsPanel
 
 
 class ProgrammeScreen(OwnerScreen):
     owner_kind = "programme"
     crumb = "Programme"
-    TABS = [("projects", "Projects", ProjectsPanel), *ITEM_TABS]
+    TABS: ClassVar[list[tuple[str, str, type[Panel]]]] = [("projects", "Projects", ProjectsPanel), *ITEM_TABS]
     BINDINGS = tab_bindings(TABS)
 
     def fetch_record(self, store):
@@ -26,7 +28,9 @@ class ProgrammeScreen(OwnerScreen):
         text.append(f"{plain(p.code)}  {plain(p.name)}", style="bold")
         self.append_rag(text, p)
         organisation = f" ({plain(portfolio.organisation)})" if portfolio.organisation else ""
-        text.append(f"\nSRO: {plain(p.sro) or 'not recorded'}   Portfolio: {plain(portfolio.name)}{organisation}"
-                    f"   Status date: {fmt.date(portfolio.status_date)}")
+        text.append(
+            f"\nSRO: {plain(p.sro) or 'not recorded'}   Portfolio: {plain(portfolio.name)}{organisation}"
+            f"   Status date: {fmt.date(portfolio.status_date)}"
+        )
         self.append_source(text, p, 150, "entered in ragboard")
         return text

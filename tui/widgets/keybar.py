@@ -5,6 +5,8 @@ a row of widgets each time.
 """
 from __future__ import annotations
 
+import contextlib
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -26,10 +28,8 @@ class KeyBar(Static):
         self._draw()
 
     def on_unmount(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the screen may be gone already: nothing to stop
             self.screen.bindings_updated_signal.unsubscribe(self)
-        except Exception:
-            pass
 
     def _bindings_changed(self, screen) -> None:
         if self.is_attached and screen is self.screen:
@@ -40,7 +40,7 @@ class KeyBar(Static):
             return  # the screen closed before this redraw came round
         try:
             bindings = self.screen.active_bindings.values()
-        except Exception:
+        except Exception:  # noqa: BLE001 - the screen is closing: nothing to draw
             return
         text = Text(no_wrap=True, overflow="ellipsis")
         seen: set[tuple[str, str]] = set()

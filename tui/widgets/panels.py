@@ -6,16 +6,17 @@ show a record as a row, and how a filter matches it.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import ClassVar
 
 from rich.table import Table as RichTable
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from tui.app_typing import OfRagboard
 from store import field_label
 from tui import fmt, safe
+from tui.app_typing import OfRagboard
 from tui.widgets.heatmap import HeatMap
 from tui.widgets.record_list import RecordList
 from tui.widgets.virtual_list import Column
@@ -31,7 +32,7 @@ class Panel(OfRagboard, Vertical):
     kind = ""
     noun = ""
     plural = ""
-    COLUMNS: list[Column] = []  # cells come from cells(record); grow takes the spare width
+    COLUMNS: ClassVar[list[Column]] = []  # cells come from cells(record); grow takes the spare width
     EMPTY = ""  # shown when there are none (default: "No <plural> yet. Press n to add one.")
 
     def __init__(self, owner: dict, **kwargs) -> None:
@@ -86,9 +87,17 @@ class ProjectsPanel(Panel):
     kind = "project"
     noun = "project"
     plural = "projects"
-    COLUMNS = [Column("Reference", 10), Column("Project", 19, grow=1), Column("Lead", 12), Column("Stage", 8),
-               Column("RAG", 13), Column("Next milestone", 14), Column("Due", 11),
-               Column("Risks", 5, justify="right"), Column("Savings FY", 10, justify="right")]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("Reference", 10),
+        Column("Project", 19, grow=1),
+        Column("Lead", 12),
+        Column("Stage", 8),
+        Column("RAG", 13),
+        Column("Next milestone", 14),
+        Column("Due", 11),
+        Column("Risks", 5, justify="right"),
+        Column("Savings FY", 10, justify="right"),
+    ]
 
     @classmethod
     def fetch(cls, store, owner: dict):
@@ -106,9 +115,17 @@ class ProjectsPanel(Panel):
     def cells(self, keyed) -> tuple:
         row = keyed.row
         p = row.project
-        return (p.reference, fmt.one_line(p.name, 60), p.lead, p.stage,
-                fmt.rag(p.rolled_rag, derived=p.rag_is_derived), fmt.one_line(row.next_milestone or "", 40),
-                fmt.date(row.next_due), str(row.open_risks), fmt.money(row.savings))
+        return (
+            p.reference,
+            fmt.one_line(p.name, 60),
+            p.lead,
+            p.stage,
+            fmt.rag(p.rolled_rag, derived=p.rag_is_derived),
+            fmt.one_line(row.next_milestone or "", 40),
+            fmt.date(row.next_due),
+            str(row.open_risks),
+            fmt.money(row.savings),
+        )
 
     def match(self, keyed, needle: str) -> bool:
         p = keyed.row.project
@@ -128,18 +145,32 @@ class MilestonePanel(Panel):
     kind = "milestone"
     noun = "milestone"
     plural = "milestones"
-    COLUMNS = [Column("Milestone", 24, grow=1), Column("Due (printed)", 13), Column("Baseline", 11),
-               Column("Forecast", 11), Column("Actual", 11), Column("Slippage", 9), Column("Status", 12),
-               Column("", 7)]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("Milestone", 24, grow=1),
+        Column("Due (printed)", 13),
+        Column("Baseline", 11),
+        Column("Forecast", 11),
+        Column("Actual", 11),
+        Column("Slippage", 9),
+        Column("Status", 12),
+        Column("", 7),
+    ]
 
     @classmethod
     def fetch(cls, store, owner: dict):
         return store.milestones(**owner)
 
     def cells(self, m) -> tuple:
-        return (fmt.one_line(m.name, 70), fmt.one_line(m.due_text, 30), fmt.date(m.baseline),
-                fmt.date(m.forecast), fmt.date(m.actual), fmt.slippage(m.slippage_days), fmt.rag(m.status),
-                Text("overdue", style="bold") if m.overdue else "")
+        return (
+            fmt.one_line(m.name, 70),
+            fmt.one_line(m.due_text, 30),
+            fmt.date(m.baseline),
+            fmt.date(m.forecast),
+            fmt.date(m.actual),
+            fmt.slippage(m.slippage_days),
+            fmt.rag(m.status),
+            Text("overdue", style="bold") if m.overdue else "",
+        )
 
     def match(self, m, needle: str) -> bool:
         return _has(needle, m.name, m.due_text, m.status, m.notes)
@@ -149,9 +180,17 @@ class RiskPanel(Panel):
     kind = "risk"
     noun = "risk"
     plural = "risks"
-    COLUMNS = [Column("Ref", 5), Column("Risk", 24, grow=1), Column("Owner", 9), Column("L x I = score", 16),
-               Column("Residual", 16), Column("Status", 6)]
-    BINDINGS = [Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("Ref", 5),
+        Column("Risk", 24, grow=1),
+        Column("Owner", 9),
+        Column("L x I = score", 16),
+        Column("Residual", 16),
+        Column("Status", 6),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")
+    ]
 
     def compose(self):
         with Horizontal(id="risk-row"):
@@ -177,9 +216,14 @@ class RiskPanel(Panel):
 
     def cells(self, k) -> tuple:
         status = Text(k.status, style="dim") if k.status == "Closed" else k.status
-        return (k.reference, fmt.one_line(k.description, 80), k.owner,
-                fmt.score(k.likelihood, k.impact, k.score, k.rag),
-                fmt.score(k.residual_likelihood, k.residual_impact, k.residual_score, k.residual_rag), status)
+        return (
+            k.reference,
+            fmt.one_line(k.description, 80),
+            k.owner,
+            fmt.score(k.likelihood, k.impact, k.score, k.rag),
+            fmt.score(k.residual_likelihood, k.residual_impact, k.residual_score, k.residual_rag),
+            status,
+        )
 
     def match(self, k, needle: str) -> bool:
         return _has(needle, k.reference, k.description, k.owner, k.status, k.mitigation)
@@ -189,8 +233,14 @@ class SavingPanel(Panel):
     kind = "saving"
     noun = "saving"
     plural = "savings"
-    COLUMNS = [Column("Year", 7), Column("Kind", 14), Column("Band", 19), Column("Amount", 12, justify="right"),
-               Column("As printed", 16), Column("Notes", 34, grow=1)]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("Year", 7),
+        Column("Kind", 14),
+        Column("Band", 19),
+        Column("Amount", 12, justify="right"),
+        Column("As printed", 16),
+        Column("Notes", 34, grow=1),
+    ]
 
     def compose(self):
         yield from super().compose()
@@ -220,21 +270,37 @@ class SavingPanel(Panel):
             by[(s.year, None)] += sign * s.amount
             by[(None, s.band)] += sign * s.amount
             by[(None, None)] += sign * s.amount
-        grid = RichTable(title="Totals by financial year and band (costs subtracted)", title_justify="left",
-                         box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        grid = RichTable(
+            title="Totals by financial year and band (costs subtracted)",
+            title_justify="left",
+            box=None,
+            padding=(0, 1),
+            show_edge=False,
+            header_style="bold",
+        )
         grid.add_column("Year")
         for b in bands:
             grid.add_column(fmt.band(b), justify="right")
         grid.add_column("Total", justify="right")
         for year in [*years, None]:
             cells = [fmt.money(by[(year, b)]) if (year, b) in by else "" for b in bands]
-            grid.add_row("All years" if year is None else safe.literal(year), *cells, fmt.money(by[(year, None)]),
-                         style="bold" if year is None else "")
+            grid.add_row(
+                "All years" if year is None else safe.literal(year),
+                *cells,
+                fmt.money(by[(year, None)]),
+                style="bold" if year is None else "",
+            )
         return grid
 
     def cells(self, s) -> tuple:
-        return (s.year, s.kind, fmt.band(s.band), fmt.money(s.amount),
-                fmt.one_line(s.amount_text, 30), fmt.one_line(s.notes, 60))
+        return (
+            s.year,
+            s.kind,
+            fmt.band(s.band),
+            fmt.money(s.amount),
+            fmt.one_line(s.amount_text, 30),
+            fmt.one_line(s.notes, 60),
+        )
 
     def match(self, s, needle: str) -> bool:
         return _has(needle, s.year, s.kind, s.band, s.amount_text, s.notes)
@@ -245,8 +311,14 @@ class HistoryPanel(Panel):
     noun = "change"
     plural = "changes"
     EMPTY = "No changes recorded yet: each edit made in ragboard is listed here."
-    COLUMNS = [Column("When (UTC)", 16), Column("Who", 8), Column("Item", 22), Column("Field", 10),
-               Column("Old -> new", 32, grow=1), Column("Reason", 16)]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("When (UTC)", 16),
+        Column("Who", 8),
+        Column("Item", 22),
+        Column("Field", 10),
+        Column("Old -> new", 32, grow=1),
+        Column("Reason", 16),
+    ]
 
     @classmethod
     def fetch(cls, store, owner: dict):
@@ -260,10 +332,23 @@ class HistoryPanel(Panel):
             change = Text(f"deleted {fmt.change_value(c.old)}")
         else:
             change = Text(f"{fmt.change_value(c.old)} -> {fmt.change_value(c.new)}")
-        return (when, c.who, f"{c.item_kind} {fmt.one_line(c.item_label, 40)}", field_label(c.item_kind, c.field),
-                change,
-                fmt.one_line(c.reason, 60))
+        return (
+            when,
+            c.who,
+            f"{c.item_kind} {fmt.one_line(c.item_label, 40)}",
+            field_label(c.item_kind, c.field),
+            change,
+            fmt.one_line(c.reason, 60),
+        )
 
     def match(self, c, needle: str) -> bool:
-        return _has(needle, c.who, c.item_label, c.field, field_label(c.item_kind, c.field), c.reason,
-                    str(c.old), str(c.new))
+        return _has(
+            needle,
+            c.who,
+            c.item_label,
+            c.field,
+            field_label(c.item_kind, c.field),
+            c.reason,
+            str(c.old),
+            str(c.new),
+        )

@@ -5,22 +5,23 @@ the reason (possibly blank), Escape cancels.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from tui.app_typing import OfRagboard
 from tui import safe
+from tui.app_typing import OfRagboard
 from tui.widgets.safe_input import SafeInput
 
 HINT = "Why? (optional, one line). Enter saves, Escape cancels."
 
 
 class ReasonInput(OfRagboard, SafeInput):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
 
     def on_mount(self) -> None:
         self.cursor_blink = self.app.cursor_blink

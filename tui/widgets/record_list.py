@@ -6,9 +6,10 @@ are drawn, and an edit redraws its own row alone.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from tui.widgets.virtual_list import Column, VirtualList
 
@@ -18,10 +19,20 @@ ALL = 1 << 30  # one page holds every record
 class RecordList(VirtualList):
     """Records with an id each; cells(record) gives a row, match(record, needle) the filter."""
 
-    BINDINGS = [Binding("enter", "select", "Open", show=False, id="records.open")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", show=False, id="records.open")
+    ]
 
-    def __init__(self, columns: list[Column], cells: Callable[[Any], tuple], match: Callable[[Any, str], bool],
-                 *, empty_text: str, filtered_text: str, id: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: list[Column],
+        cells: Callable[[Any], tuple],
+        match: Callable[[Any, str], bool],
+        *,
+        empty_text: str,
+        filtered_text: str,
+        id: str | None = None,
+    ) -> None:
         super().__init__(columns, self._slice, self._shown_count, page_size=ALL, empty_text=empty_text, id=id)
         self.records: list = []
         self._shown: list = []  # the records that pass the filter, in order

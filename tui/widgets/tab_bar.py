@@ -4,6 +4,8 @@ Keys 1-5 and Tab switch tabs (the screen's bindings); a click on a title does to
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
@@ -12,7 +14,7 @@ from textual.widget import Widget
 class TabBar(Widget):
     """Titles numbered from 1; post Chosen(index) when one is clicked."""
 
-    COMPONENT_CLASSES = {"tab-bar--active"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"tab-bar--active"}
     DEFAULT_CSS = """
     TabBar { height: 1; color: $text-muted; }
     TabBar > .tab-bar--active { color: $text; background: $accent 35%; text-style: bold; }

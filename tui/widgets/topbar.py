@@ -5,8 +5,8 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tui.app_typing import OfRagboard
 from tui import fmt, safe
+from tui.app_typing import OfRagboard
 
 
 class TopBar(OfRagboard, Vertical):
@@ -31,7 +31,7 @@ class TopBar(OfRagboard, Vertical):
         store = app.store
         try:
             portfolios = app.locked(store.portfolios)
-        except Exception:
+        except Exception:  # noqa: BLE001 - an unreadable file: the top line shows no dates
             portfolios = []
         line = Text()
         line.append("ragboard ", style="bold")
@@ -57,6 +57,9 @@ class TopBar(OfRagboard, Vertical):
         if store.read_only:
             # Why the file opened read-only may add a warning (e.g. its -wal could not be read).
             warning = getattr(store, "open_warning", None)
-            banner.update(safe.literal(f" READ-ONLY  {store.path} cannot be changed: you can look but not edit. "
-                                       "Copy it somewhere writable to make changes."
-                                       + (f" {warning}" if warning else "")))
+            banner.update(
+                safe.literal(
+                    f" READ-ONLY  {store.path} cannot be changed: you can look but not edit. "
+                    "Copy it somewhere writable to make changes." + (f" {warning}" if warning else "")
+                )
+            )

@@ -8,15 +8,16 @@ and first page of the narrowed list come from a worker.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
-from textual.binding import Binding
+from textual import work
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,15 +25,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from tui.app_typing import OfRagboard
 from tui import compat, safe
+from tui.app_typing import OfRagboard
 
 
 @dataclass(frozen=True)
 class Column:
     title: str
     width: int
-    cell: Callable[[Any, Any], "str | Text"] | None = None  # (row, previous row or None) -> cell
+    cell: Callable[[Any, Any], str | Text] | None = None  # (row, previous row or None) -> cell
     justify: str = "left"
     grow: int = 0  # this column's share of the width the list has beyond the columns' own
 
@@ -40,7 +41,7 @@ class Column:
 class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True):
     """Rows from fetch(offset, limit, text), count(text) of them, drawn one line each, with a cursor."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
@@ -49,20 +50,28 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         Binding("end", "last", "Last", show=False, id="list.last"),
         Binding("enter", "select", "Open", id="list.open"),
     ]
-    COMPONENT_CLASSES = {"virtual-list--header", "virtual-list--cursor", "virtual-list--cursor-focused",
-                         "virtual-list--placeholder"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-list--header",
+        "virtual-list--cursor",
+        "virtual-list--cursor-focused",
+        "virtual-list--placeholder",
+    }
     DEFAULT_CSS = """
     VirtualList { height: 1fr; }
     VirtualList > .virtual-list--header { text-style: bold; background: $panel; }
     VirtualList > .virtual-list--cursor { background: $block-cursor-blurred-background; }
-    VirtualList > .virtual-list--cursor-focused { background: $block-cursor-background; color: $block-cursor-foreground; }
+    VirtualList > .virtual-list--cursor-focused {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
     VirtualList > .virtual-list--placeholder { color: $text-muted; }
     """
 
-    cursor = reactive(0, always_update=True, init=False, repaint=False)  # watch_cursor redraws only what changed
+    cursor = reactive(
+        0, always_update=True, init=False, repaint=False
+    )  # watch_cursor redraws only what changed
 
     class Selected(Message):
-        def __init__(self, vlist: "VirtualList", row: Any) -> None:
+        def __init__(self, vlist: VirtualList, row: Any) -> None:
             super().__init__()
             self.vlist = vlist
             self.row = row
@@ -76,10 +85,19 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
 
     FILTER_DELAY = 0.04  # seconds of no typing before the store is asked for the narrowed list
 
-    def __init__(self, columns: list[Column], fetch: Callable[[int, int, str], list], count: Callable[[str], int],
-                 *, page_size: int = 100, on_count: Callable[[int, str], Any] | None = None,
-                 empty_text: str = "Nothing to show.", name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: list[Column],
+        fetch: Callable[[int, int, str], list],
+        count: Callable[[str], int],
+        *,
+        page_size: int = 100,
+        on_count: Callable[[int, str], Any] | None = None,
+        empty_text: str = "Nothing to show.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = columns
         self._fetch = fetch
@@ -319,14 +337,19 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         index = scroll_y + y - 1
         if index >= self.row_count:
             if index == 0 and self.loaded:
-                return self._strip([Segment(self.empty_text)], width, scroll_x,
-                                   base + self._style("virtual-list--placeholder"))
+                return self._strip(
+                    [Segment(self.empty_text)],
+                    width,
+                    scroll_x,
+                    base + self._style("virtual-list--placeholder"),
+                )
             return Strip.blank(width, base)
         row = self.row_at(index)
         style = base + self._cursor_style() if index == self.cursor else base
         if row is None:
-            return self._strip([Segment("  loading…")], width, scroll_x,
-                               style + self._style("virtual-list--placeholder"))
+            return self._strip(
+                [Segment("  loading…")], width, scroll_x, style + self._style("virtual-list--placeholder")
+            )
         real = index
         # The first row in view always names its group, so a scrolled list still says where it is.
         grouped = y > 1
@@ -341,7 +364,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         else:
             previous = self._previous(real) if grouped else None
             segments = []
-            for column, cell in zip(self.columns, self.row_cells(row, previous)):
+            for column, cell in zip(self.columns, self.row_cells(row, previous), strict=True):
                 segments.extend(self._cell(cell, column))
             if previous is not None or not grouped:
                 self._drawn[(real, grouped)] = segments
@@ -361,7 +384,14 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
     def row_cells(self, row: Any, previous: Any) -> Sequence[Any]:
         """The cells of one row, a column at a time (a list whose columns have no cell function
         overrides this)."""
-        return [column.cell(row, previous) for column in self.columns if column.cell is not None]
+        cells = []
+        for column in self.columns:
+            if column.cell is None:
+                raise TypeError(
+                    f"column {column.title!r} has no cell function: give it one, or override row_cells"
+                )
+            cells.append(column.cell(row, previous))
+        return cells
 
     _GAP = Segment(" ")
 
@@ -380,7 +410,9 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         cell = safe.made_safe(cell, multiline=False)
         # The cell's own style is applied here: Text.render leaves it to its caller.
         style = cell.style if isinstance(cell.style, Style) else self._parsed(cell.style)
-        if not cell.spans and cell_len(cell.plain) <= width:  # one style throughout: no need for Rich to render it
+        if (
+            not cell.spans and cell_len(cell.plain) <= width
+        ):  # one style throughout: no need for Rich to render it
             pad = " " * (width - cell_len(cell.plain))
             padded = pad + cell.plain if column.justify == "right" else cell.plain + pad
             return [Segment(padded, style), self._GAP]
@@ -394,7 +426,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
             text.pad_right(width - text.cell_len)
         return [*Segment.apply_style(text.render(self.app.console), style), self._GAP]
 
-    _PARSED: dict[str, Style] = {}
+    _PARSED: ClassVar[dict[str, Style]] = {}
 
     def _parsed(self, style: str) -> Style:
         parsed = self._PARSED.get(style)
