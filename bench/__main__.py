@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     run.add_argument("--no-ui", action="store_true", help="store timings and bare start-up only")
     run.add_argument("--keep", metavar="DIR", help="keep the databases in DIR")
-    prof = sub.add_parser("profile", help="profile one walk of the screens under pyinstrument (the bench extra)")
+    prof = sub.add_parser(
+        "profile", help="profile one walk of the screens under pyinstrument (the bench extra)"
+    )
     prof.add_argument("--db", required=True, metavar="PATH")
     prof.add_argument("scenario", choices=("startup", "cursor", "programme", "project"))
     args = parser.parse_args(argv)

@@ -28,7 +28,9 @@ def _drive(session: Session, scenario: str) -> None:
             session.press("enter")
             session.wait_text("1 Projects", timeout=60)
             session.settle(0.5)
-        opened, back = ("1 Projects", "Risks R") if scenario == "programme" else ("1 Milestones", "1 Projects")
+        opened, back = (
+            ("1 Projects", "Risks R") if scenario == "programme" else ("1 Milestones", "1 Projects")
+        )
         for _ in range(6):
             session.press("enter")
             session.wait_text(opened, timeout=60)
@@ -46,7 +48,11 @@ def _cumulative(path: Path, top: int) -> list[tuple[float, str]]:
     totals: Counter = Counter()
 
     def walk(frame, above: frozenset) -> None:
-        key = f"{frame.function}  {frame.file_path_short}:{frame.line_no}" if frame.file_path_short else frame.function
+        key = (
+            f"{frame.function}  {frame.file_path_short}:{frame.line_no}"
+            if frame.file_path_short
+            else frame.function
+        )
         if key not in above:
             totals[key] += frame.time
         for child in frame.children:
@@ -54,8 +60,11 @@ def _cumulative(path: Path, top: int) -> list[tuple[float, str]]:
 
     walk(Recorded.load(str(path)).root_frame(), frozenset())
     ours = [(t, k) for k, t in totals.items() if ("tui/" in k or "store/" in k) and t >= 0.005]
-    textual = [(t, k) for k, t in totals.items() if "textual/" in k and "message_pump" not in k
-               and "_callback" not in k]
+    textual = [
+        (t, k)
+        for k, t in totals.items()
+        if "textual/" in k and "message_pump" not in k and "_callback" not in k
+    ]
     return sorted(ours + sorted(textual, reverse=True)[:top], reverse=True)
 
 
@@ -67,8 +76,21 @@ def profile(db: Path, scenario: str, top: int = 25) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="ragboard-profile-") as work:
         out = Path(work) / "walk.pyisession"
-        argv = [sys.executable, "-m", "pyinstrument", "-i", "0.001", "-r", "pyisession", "-o", str(out),
-                "-m", "ragboard_cli.main", "--db", str(db)]
+        argv = [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-i",
+            "0.001",
+            "-r",
+            "pyisession",
+            "-o",
+            str(out),
+            "-m",
+            "ragboard_cli.main",
+            "--db",
+            str(db),
+        ]
         session = Session(argv, cwd=str(Path(__file__).resolve().parents[1]))
         try:
             _drive(session, scenario)

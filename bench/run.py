@@ -66,8 +66,12 @@ def _version() -> str:
     try:
         sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "tui", "store",
-                                "ragboard_cli", "seed"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "tui", "store", "ragboard_cli", "seed"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"commit {sha}" + (" with uncommitted changes to the app" if dirty else "")
@@ -86,16 +90,24 @@ def tui_available() -> bool:
 
 def _counts(path: Path) -> dict:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        return {kind: conn.execute(f"SELECT count(*) FROM {kind}").fetchone()[0]
-                for kind in ("portfolio", "programme", "project", "milestone", "risk", "saving")}
+        return {
+            kind: conn.execute(f"SELECT count(*) FROM {kind}").fetchone()[0]
+            for kind in ("portfolio", "programme", "project", "milestone", "risk", "saving")
+        }
 
 
 def build_demo(work: Path) -> Db:
     path = work / "demo.db"
     started = time.perf_counter()
     command = _ragboard_argv(path)[:-2]  # the ragboard command, without --db PATH
-    done = subprocess.run([*command, "seed", "--db", str(path)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [*command, "seed", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"bench: ragboard seed failed:\n{done.stderr}")
     db = Db("demo", path, time.perf_counter() - started)
@@ -136,7 +148,7 @@ def startup(dbs: list[Db], repeats: int, with_app: bool) -> dict:
     times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     rss: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     for i in range(repeats + 1):  # the first round warms the page cache and is not counted
-        order = runs[i % len(runs):] + runs[:i % len(runs)]
+        order = runs[i % len(runs) :] + runs[: i % len(runs)]
         for name, argv, marker in order:
             with Session(argv, cwd=str(ROOT)) as session:
                 ready = session.wait_text(marker, timeout=30)
@@ -145,7 +157,9 @@ def startup(dbs: list[Db], repeats: int, with_app: bool) -> dict:
                 times[name].append((ready - session.started) * 1000)
                 if session.peak_rss_mb:
                     rss[name].append(session.peak_rss_mb)
-    return {name: {"ms": summary(values), "rss": max(rss[name], default=0.0)} for name, values in times.items()}
+    return {
+        name: {"ms": summary(values), "rss": max(rss[name], default=0.0)} for name, values in times.items()
+    }
 
 
 def app_problem(dbs: list[Db]) -> str | None:
@@ -154,7 +168,7 @@ def app_problem(dbs: list[Db]) -> str | None:
         try:
             with Session(_ragboard_argv(db.path), cwd=str(ROOT)) as session:
                 session.wait_text(home_marker(db.path), timeout=30)
-        except Exception as exc:  # the screen it left says why
+        except Exception as exc:  # noqa: BLE001 - the screen it left says why
             lines = [line.strip(" │╭╮╰╯─") for line in str(exc).splitlines()]
             found = [line for line in lines if "Error" in line or "error" in line]
             return f"on {db.label}, " + (found[-1] if found else lines[0])
@@ -190,8 +204,10 @@ def _machine() -> str:
         pass
     import textual
 
-    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, Textual {textual.__version__}, SQLite {sqlite3.sqlite_version}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, Textual {textual.__version__}, SQLite {sqlite3.sqlite_version}"
+    )
 
 
 def _fmt(value, unit: str) -> str:
@@ -233,13 +249,19 @@ def write_report(out: Path, dbs: list[Db], started: float, extra: list[str], sto
         "",
         f"ragboard measured: {_version()}.",
         "",
-        "Databases: " + "; ".join(
-            f"**{db.label}**: {db.counts.get('programme', 0):,} programmes, {db.counts.get('project', 0):,} projects, "
+        "Databases: "
+        + "; ".join(
+            f"**{db.label}**: {db.counts.get('programme', 0):,} programmes, "
+            f"{db.counts.get('project', 0):,} projects, "
             f"{db.counts.get('milestone', 0):,} milestones, {db.counts.get('risk', 0):,} risks, "
-            f"{db.counts.get('saving', 0):,} savings (built in {db.build_s:.1f}s)" for db in dbs) + ".",
+            f"{db.counts.get('saving', 0):,} savings (built in {db.build_s:.1f}s)"
+            for db in dbs
+        )
+        + ".",
         "",
         "Screen times run from the key written to the pseudo-terminal to the end of the first frame showing "
-        "its result (read back from the terminal); a 120x40 terminal answering as one with synchronized output.",
+        "its result (read back from the terminal); a 120x40 terminal answering as one with synchronized "
+        "output.",
         "",
         "## Targets",
         "",
@@ -249,8 +271,13 @@ def write_report(out: Path, dbs: list[Db], started: float, extra: list[str], sto
     for label, target, values, met in rows:
         verdict = {True: "yes", False: "**NO**", None: "not measured"}[met]
         lines.append(f"| {label} | {target} | " + " | ".join(values) + f" | {verdict} |")
-    lines += ["", "## Details", "", "| measure | " + " | ".join(db.label for db in dbs) + " |",
-              "|---|" + "---|" * len(dbs)]
+    lines += [
+        "",
+        "## Details",
+        "",
+        "| measure | " + " | ".join(db.label for db in dbs) + " |",
+        "|---|" + "---|" * len(dbs),
+    ]
     keys = []
     for db in dbs:
         keys += [k for k in db.detail if k not in keys]
@@ -265,9 +292,13 @@ def write_report(out: Path, dbs: list[Db], started: float, extra: list[str], sto
             else:
                 cells.append(f"p50 {d['p50']:.1f}, p95 {d['p95']:.1f}, max {d['max']:.1f} ms (n={d['n']})")
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
-    lines += ["", "## Store queries behind each screen (timed directly, ms)", "",
-              "| screen | query | " + " | ".join(f"{db.label} p50 / p95" for db in dbs) + " |",
-              "|---|---|" + "---|" * len(dbs)]
+    lines += [
+        "",
+        "## Store queries behind each screen (timed directly, ms)",
+        "",
+        "| screen | query | " + " | ".join(f"{db.label} p50 / p95" for db in dbs) + " |",
+        "|---|---|" + "---|" * len(dbs),
+    ]
     order = []
     for db in dbs:
         order += [k for k in store_rows.get(db.label, {}) if k not in order]
@@ -280,9 +311,12 @@ def write_report(out: Path, dbs: list[Db], started: float, extra: list[str], sto
     if extra:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in extra]
     lines += [""]
-    verdict = ("All targets met." if not missed and not unmeasured else
-               ("Missed: " + "; ".join(missed) + ". " if missed else "")
-               + ("Not measured: " + "; ".join(unmeasured) + "." if unmeasured else ""))
+    verdict = (
+        "All targets met."
+        if not missed and not unmeasured
+        else ("Missed: " + "; ".join(missed) + ". " if missed else "")
+        + ("Not measured: " + "; ".join(unmeasured) + "." if unmeasured else "")
+    )
     lines.insert(2, f"**{verdict.strip()}**\n")
     out.write_text("\n".join(lines), encoding="utf-8")
     return not missed
@@ -319,7 +353,9 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
             problem = app_problem(dbs)
             if problem:
                 with_app = False
-                notes.append(f"The app did not reach its home screen, so only the bare app was timed: {problem}")
+                notes.append(
+                    f"The app did not reach its home screen, so only the bare app was timed: {problem}"
+                )
         _log(f"start-up, {repeats} rounds interleaved")
         starts = startup(dbs, repeats, with_app)
         bare = starts["bare"]["ms"]
@@ -335,16 +371,23 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
         if with_app:
             _log("imported modules at start-up")
             bare_mods = imported_modules(["bare"], READY, work, "bare")
-            app_mods = imported_modules(["ragboard", "--db", str(big.path)], home_marker(big.path), work, "ragboard")
+            app_mods = imported_modules(
+                ["ragboard", "--db", str(big.path)], home_marker(big.path), work, "ragboard"
+            )
             tops = sorted({m.split(".")[0] for m in app_mods} - {m.split(".")[0] for m in bare_mods})
             heavy = [m for m in ("pandas", "numpy", "sqlite_utils", "hypothesis", "pytest") if m in app_mods]
-            big.detail["modules at start-up"] = (f"{len(app_mods)} (bare app {len(bare_mods)}); top-level packages "
-                                                 f"beyond the bare app: {', '.join(tops) or 'none'}")
+            big.detail["modules at start-up"] = (
+                f"{len(app_mods)} (bare app {len(bare_mods)}); top-level packages "
+                f"beyond the bare app: {', '.join(tops) or 'none'}"
+            )
             if "pandas" in app_mods:
                 big.results["pandas"] = True
                 notes.append("pandas is imported at start-up: it must not be.")
-            notes.append("Heavy modules at start-up: " + (", ".join(heavy) if heavy else "none (no pandas, numpy, "
-                                                              "sqlite_utils)") + ".")
+            notes.append(
+                "Heavy modules at start-up: "
+                + (", ".join(heavy) if heavy else "none (no pandas, numpy, sqlite_utils)")
+                + "."
+            )
 
             if ui:
                 from bench.ui import measure_ui
@@ -353,19 +396,25 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
                     _log(f"screens on {db.label}")
                     try:
                         measure_ui(db, _ragboard_argv(db.path))
-                    except Exception as exc:  # report what could not be measured, and why
+                    except Exception as exc:  # noqa: BLE001 - report what could not be measured, and why
                         notes.append(f"Screens on {db.label} not fully measured: {exc}".split("\n")[0])
                         _log(f"  failed: {exc}")
             if ui:
-                notes.append("Filter across all milestones: on the All milestones screen (m on home), '/' then a "
-                             "word typed in one go, until the narrowed list and its count are painted; the filter "
-                             "waits for a pause in the typing (40 ms) before it asks the store.")
-                notes.append("A frame is timed when its last byte is read from the terminal; everything the app "
-                             "has written is read before any of it is parsed (this emulator parses far slower "
-                             "than a real terminal). Both apps run with compiled modules cached, as installed.")
-                notes.append("ragboard collects garbage after half a second without a key (tui/collector.py). "
-                             "Timed keys here come 0.2-0.3 s apart, so the collections that fall due among them "
-                             "are Python's own, over what was made since the last pause.")
+                notes.append(
+                    "Filter across all milestones: on the All milestones screen (m on home), '/' then a "
+                    "word typed in one go, until the narrowed list and its count are painted; the filter "
+                    "waits for a pause in the typing (40 ms) before it asks the store."
+                )
+                notes.append(
+                    "A frame is timed when its last byte is read from the terminal; everything the app "
+                    "has written is read before any of it is parsed (this emulator parses far slower "
+                    "than a real terminal). Both apps run with compiled modules cached, as installed."
+                )
+                notes.append(
+                    "ragboard collects garbage after half a second without a key (tui/collector.py). "
+                    "Timed keys here come 0.2-0.3 s apart, so the collections that fall due among them "
+                    "are Python's own, over what was made since the last pause."
+                )
         for db in dbs:
             notes += [f"{db.label}: {note}" for note in db.notes]
         met = write_report(out, dbs, started, notes, store_rows)

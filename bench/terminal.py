@@ -9,6 +9,7 @@ user sees it. Waits are on the screen text, never on sleeps.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import fcntl
 import os
 import re
@@ -106,7 +107,9 @@ class Screen:
 
     def _csi(self, priv: str, params: str, inter: str, final: str) -> None:
         nums = [int(p) if p.isdigit() else 0 for p in params.replace(":", ";").split(";")] if params else []
-        arg = lambda i, default: nums[i] if len(nums) > i and nums[i] else default
+        def arg(i, default):
+            return nums[i] if len(nums) > i and nums[i] else default
+
         if priv == "?" and inter == "$" and final == "p":  # DECRQM: which modes do we have?
             mode = arg(0, 0)
             self.replies.append(f"\x1b[?{mode};{2 if mode == 2026 else 0}$y")
@@ -193,7 +196,8 @@ class Session:
         # it would compile its own modules at every start. Kept outside the tree; a bench's
         # uncounted first round fills it.
         child_env.pop("PYTHONDONTWRITEBYTECODE", None)
-        child_env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "ragboard-bench-pycache"))
+        cache = Path(tempfile.gettempdir()) / "ragboard-bench-pycache"
+        child_env.setdefault("PYTHONPYCACHEPREFIX", str(cache))
         self.started = time.perf_counter()
         pid, fd = os.forkpty()
         if pid == 0:  # the app's side
@@ -250,7 +254,9 @@ class Session:
                 screen.frame_ended = False
         return alive
 
-    def wait_for(self, predicate, *, since: float | None = None, timeout: float = 10.0, what: str = "") -> float:
+    def wait_for(
+        self, predicate, *, since: float | None = None, timeout: float = 10.0, what: str = ""
+    ) -> float:
         """The end time of the first frame after `since` whose screen satisfies predicate."""
         since = self.started if since is None else since
         deadline = time.perf_counter() + timeout
@@ -263,14 +269,19 @@ class Session:
                     return frame.at
             left = deadline - time.perf_counter()
             if left <= 0:
-                raise TimeoutError_(f"timed out after {timeout:.0f}s waiting for {what or predicate}:\n"
-                                    + self.screen.text())
+                raise TimeoutError_(
+                    f"timed out after {timeout:.0f}s waiting for {what or predicate}:\n" + self.screen.text()
+                )
             if not self._pump(min(left, 0.5)):
                 raise TimeoutError_(f"the app ended while waiting for {what}:\n" + self.screen.text())
 
     def wait_text(self, *needles: str, since: float | None = None, timeout: float = 10.0) -> float:
-        return self.wait_for(lambda s, f: all(n in s.text() for n in needles), since=since, timeout=timeout,
-                             what=" and ".join(repr(n) for n in needles))
+        return self.wait_for(
+            lambda s, f: all(n in s.text() for n in needles),
+            since=since,
+            timeout=timeout,
+            what=" and ".join(repr(n) for n in needles),
+        )
 
     def settle(self, quiet: float = 0.05, limit: float = 3.0) -> None:
         """Read until the app has written nothing for `quiet` seconds (not part of any timing)."""
@@ -286,8 +297,11 @@ class Session:
         data = KEYS.get(key, key).encode()
         if self.trace:
             lines = self.screen.lines()
-            print(f"  key {key!r} at +{time.perf_counter() - self.started:.3f}s; screen ends: "
-                  f"{lines[-3][:40]!r} {lines[-1][:40]!r}", flush=True)
+            print(
+                f"  key {key!r} at +{time.perf_counter() - self.started:.3f}s; screen ends: "
+                f"{lines[-3][:40]!r} {lines[-1][:40]!r}",
+                flush=True,
+            )
         at = time.perf_counter()
         os.write(self.fd, data)
         return at
@@ -307,10 +321,8 @@ class Session:
     def close(self, quit_key: str = "ctrl+q", timeout: float = 5.0) -> None:
         if self.exit_status is None:
             self.sample_peak_rss()
-            try:
+            with contextlib.suppress(OSError):  # it may have gone already
                 self.press(quit_key)
-            except OSError:
-                pass
             end = time.perf_counter() + timeout
             while time.perf_counter() < end:
                 pid, status, rusage = os.wait4(self.pid, os.WNOHANG)
@@ -322,10 +334,8 @@ class Session:
             else:
                 os.kill(self.pid, signal.SIGKILL)
                 _, self.exit_status, self.rusage = os.wait4(self.pid, 0)
-        try:
+        with contextlib.suppress(OSError):  # closed already
             os.close(self.fd)
-        except OSError:
-            pass
 
     def __enter__(self):
         return self

@@ -18,7 +18,9 @@ from bench.terminal import Session
 RAG_KEYS = {"Red": "r", "Amber": "a", "Green": "g"}
 LETTER = {"Red": "R", "Amber": "A", "Green": "G", "Complete": "C"}
 PALETTE_JUMPS = 20  # a p95 of 10 samples would be their slowest one
-QUIET = 0.2  # seconds of silence taken as "the app is idle" between timed keys (Textual may pause ~100 ms between frames)
+# Seconds of silence taken as "the app is idle" between timed keys (Textual may pause ~100 ms between
+# frames).
+QUIET = 0.2
 
 
 def _ms(t0: float, t1: float) -> float:
@@ -27,16 +29,20 @@ def _ms(t0: float, t1: float) -> float:
 
 def _row_repainted(needle: str):
     """A frame that wrote the screen line holding needle (the row the cursor moved to)."""
+
     def check(screen, frame):
         lines = screen.lines()
         return any(needle in lines[y] for y in frame.touched if y < len(lines))
+
     return check
 
 
 def _line_has(first: str, *others: str):
     """Some screen line holds first and every one of others."""
+
     def check(screen, frame):
         return any(first in line and all(o in line for o in others) for line in screen.lines())
+
     return check
 
 
@@ -44,6 +50,7 @@ def _all_text(*needles: str, absent: tuple[str, ...] = ()):
     def check(screen, frame):
         text = screen.text()
         return all(n in text for n in needles) and not any(a in text for a in absent)
+
     return check
 
 
@@ -117,7 +124,9 @@ def _filter_cleared(needle: str):
 
 def _palette_hit(project):
     """The palette lists the project (its label line) with its help line."""
-    label = _line_has(project.reference, project.name[:15]) if project.reference else _line_has(project.name[:15])
+    label = (
+        _line_has(project.reference, project.name[:15]) if project.reference else _line_has(project.name[:15])
+    )
     return lambda screen, frame: "Open project in" in screen.text() and label(screen, frame)
 
 
@@ -134,8 +143,11 @@ def _distinguishing_word(milestones) -> str | None:
 
 
 def _home_again(session: Session, walk: Walk, absent: str) -> None:
-    session.wait_for(_all_text(HOME_MARK, walk.home[0].programme.code, absent=(absent,)), timeout=10,
-                     what="the home screen again")
+    session.wait_for(
+        _all_text(HOME_MARK, walk.home[0].programme.code, absent=(absent,)),
+        timeout=10,
+        what="the home screen again",
+    )
     session.settle(QUIET)
 
 
@@ -144,19 +156,58 @@ def measure_ui(db, argv: list[str]) -> None:
     walk = Walk(db.path)
     if not walk.home:
         raise RuntimeError("the file has no programmes")
-    samples = {label: [] for label in (
-        "cursor move (home list)", "Enter: programme screen", "Enter: project screen",
-        "RAG key: reason prompt shown", "RAG Enter: row repainted + committed", "palette: last key to hit listed",
-        "palette: Enter to project screen", "palette jump (search + open)", "e: edit form, the first (no target)",
-        "e: edit form, again (no target)",
-        "'/' filter, project milestones",
-        "'/' filter, home programmes", "'/' filter, all milestones (m)")}
-    cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open, palette_total, \
-        first_form, edit_form, filter_milestones, filter_home, filter_all = samples.values()
+    samples = {
+        label: []
+        for label in (
+            "cursor move (home list)",
+            "Enter: programme screen",
+            "Enter: project screen",
+            "RAG key: reason prompt shown",
+            "RAG Enter: row repainted + committed",
+            "palette: last key to hit listed",
+            "palette: Enter to project screen",
+            "palette jump (search + open)",
+            "e: edit form, the first (no target)",
+            "e: edit form, again (no target)",
+            "'/' filter, project milestones",
+            "'/' filter, home programmes",
+            "'/' filter, all milestones (m)",
+        )
+    }
+    (
+        cursor,
+        drill_programme,
+        drill_project,
+        rag_prompt,
+        rag_save,
+        palette_search,
+        palette_open,
+        palette_total,
+        first_form,
+        edit_form,
+        filter_milestones,
+        filter_home,
+        filter_all,
+    ) = samples.values()
     s = Session(argv, cwd=str(Path(__file__).resolve().parents[1]))
     try:
-        _walk(s, walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search, palette_open,
-              palette_total, first_form, edit_form, filter_milestones, filter_home, filter_all)
+        _walk(
+            s,
+            walk,
+            cursor,
+            drill_programme,
+            drill_project,
+            rag_prompt,
+            rag_save,
+            palette_search,
+            palette_open,
+            palette_total,
+            first_form,
+            edit_form,
+            filter_milestones,
+            filter_home,
+            filter_all,
+        )
         s.sample_peak_rss()
     finally:
         s.close()
@@ -164,9 +215,23 @@ def measure_ui(db, argv: list[str]) -> None:
         db.results["rss_mb"] = max(db.results.get("rss_mb") or 0.0, s.peak_rss_mb or 0.0)
 
 
-def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_prompt, rag_save, palette_search,
-          palette_open, palette_total, first_form, edit_form, filter_milestones, filter_home,
-          filter_all) -> None:
+def _walk(
+    s: Session,
+    walk: Walk,
+    cursor,
+    drill_programme,
+    drill_project,
+    rag_prompt,
+    rag_save,
+    palette_search,
+    palette_open,
+    palette_total,
+    first_form,
+    edit_form,
+    filter_milestones,
+    filter_home,
+    filter_all,
+) -> None:
     s.wait_for(_all_text(HOME_MARK, walk.home[0].programme.code), timeout=30, what="the home screen")
     s.settle(0.3)
 
@@ -175,8 +240,11 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
     for direction, rows in (("down", range(1, steps + 1)), ("up", range(steps - 1, -1, -1))):
         for i in rows:
             t0 = s.press(direction)
-            t1 = s.wait_for(_row_repainted(walk.home[i].programme.code), since=t0,
-                            what=f"the cursor on {walk.home[i].programme.code}")
+            t1 = s.wait_for(
+                _row_repainted(walk.home[i].programme.code),
+                since=t0,
+                what=f"the cursor on {walk.home[i].programme.code}",
+            )
             cursor.append(_ms(t0, t1))
             s.settle(QUIET)
 
@@ -190,8 +258,11 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
             s.settle(QUIET)
         programme = walk.home[i].programme
         t0 = s.press("enter")
-        t1 = s.wait_for(_programme_ready(programme, walk.projects[programme.id]), since=t0,
-                        what=f"programme {programme.code}")
+        t1 = s.wait_for(
+            _programme_ready(programme, walk.projects[programme.id]),
+            since=t0,
+            what=f"programme {programme.code}",
+        )
         drill_programme.append(_ms(t0, t1))
         s.settle(QUIET)
         s.press("escape")
@@ -217,8 +288,11 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
             s.press("down")
             s.settle(QUIET)
         t0 = s.press("enter")
-        t1 = s.wait_for(_project_ready(row.project, walk.milestones.get(row.project.id)), since=t0,
-                        what=f"project {row.project.name}")
+        t1 = s.wait_for(
+            _project_ready(row.project, walk.milestones.get(row.project.id)),
+            since=t0,
+            what=f"project {row.project.name}",
+        )
         drill_project.append(_ms(t0, t1))
         s.settle(QUIET)
         s.press("escape")
@@ -253,8 +327,11 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
         rag_prompt.append(_ms(t0, t1))
         s.settle(QUIET)
         t2 = s.press("enter")
-        t3 = s.wait_for(_line_has(milestone.name[:14], f"{LETTER[new]} {new}"), since=t2,
-                        what=f"{milestone.name} shown as {new}")
+        t3 = s.wait_for(
+            _line_has(milestone.name[:14], f"{LETTER[new]} {new}"),
+            since=t2,
+            what=f"{milestone.name} shown as {new}",
+        )
         committed = t3
         while walk.status_of(milestone.id) != new:  # committed: visible to another connection
             if time.perf_counter() - t2 > 10:
@@ -283,8 +360,11 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
             s.wait_for(_filter_open, what="the filter line")  # keys typed before it has focus go to the list
             s.settle(QUIET)
             t0 = s.press(word)
-            t1 = s.wait_for(_all_text(milestones[-1].name[:14], absent=(milestones[0].name[:14],)), since=t0,
-                            what=f"the milestones filtered by {word!r}")
+            t1 = s.wait_for(
+                _all_text(milestones[-1].name[:14], absent=(milestones[0].name[:14],)),
+                since=t0,
+                what=f"the milestones filtered by {word!r}",
+            )
             filter_milestones.append(_ms(t0, t1))
             s.settle(QUIET)
             s.press("escape")  # clears the filter
@@ -305,8 +385,11 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
             s.wait_for(_filter_open, what="the filter line")  # keys typed before it has focus go to the list
             s.settle(QUIET)
             t0 = s.press(last.code)
-            t1 = s.wait_for(_all_text(last.name[:14], absent=(first.code + " ",)), since=t0,
-                            what=f"the programmes filtered to {last.code}")
+            t1 = s.wait_for(
+                _all_text(last.name[:14], absent=(first.code + " ",)),
+                since=t0,
+                what=f"the programmes filtered to {last.code}",
+            )
             filter_home.append(_ms(t0, t1))
             s.settle(QUIET)
             s.press("escape")
@@ -325,14 +408,22 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
             s.wait_for(_filter_open, what="the filter line")
             s.settle(QUIET)
             t0 = s.press(word)
-            t1 = s.wait_for(_all_text(f"{count:,} hold '{word}'", first_name[:14]), since=t0,
-                            what=f"the milestones filtered by {word!r}")
+            t1 = s.wait_for(
+                _all_text(f"{count:,} hold '{word}'", first_name[:14]),
+                since=t0,
+                what=f"the milestones filtered by {word!r}",
+            )
             filter_all.append(_ms(t0, t1))
             s.settle(QUIET)
             s.press("escape")
-            s.wait_for(lambda screen, frame: f"All milestones: {total:,}" in screen.text()
-                       and FILTER_PROMPT not in screen.text() and "r Red" in screen.lines()[-1],
-                       what="the filter cleared")
+            s.wait_for(
+                lambda screen, frame: (
+                    f"All milestones: {total:,}" in screen.text()
+                    and FILTER_PROMPT not in screen.text()
+                    and "r Red" in screen.lines()[-1]
+                ),
+                what="the filter cleared",
+            )
             s.settle(QUIET)
         s.press("escape")
         _home_again(s, walk, "All milestones")
@@ -350,7 +441,9 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
         t1 = s.wait_for(_palette_hit(project), since=t0, what=f"the palette finding {query}")
         s.settle(QUIET)
         t2 = s.press("enter")
-        t3 = s.wait_for(_project_ready(project, None), since=t2, what=f"project {project.name} from the palette")
+        t3 = s.wait_for(
+            _project_ready(project, None), since=t2, what=f"project {project.name} from the palette"
+        )
         palette_search.append(_ms(t0, t1))
         palette_open.append(_ms(t2, t3))
         palette_total.append(_ms(t0, t1) + _ms(t2, t3))
@@ -359,13 +452,14 @@ def _walk(s: Session, walk: Walk, cursor, drill_programme, drill_project, rag_pr
         _home_again(s, walk, "1 Milestones")
 
 
-
 def _record(db, samples: dict) -> None:
     """Whatever was measured, even if the walk stopped part-way."""
     for label, values in samples.items():
         if values:
             db.detail[label] = summary(values)
-    p95 = lambda *labels: max((summary(samples[l])["p95"] for l in labels if samples[l]), default=None)
+    def p95(*labels):
+        return max((summary(samples[label])["p95"] for label in labels if samples[label]), default=None)
+
     db.results["cursor_p95"] = p95("cursor move (home list)")
     both = samples["Enter: programme screen"] + samples["Enter: project screen"]
     db.results["drill_p95"] = summary(both)["p95"] if both else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -28,16 +29,26 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ragboard",
         description="A keyboard-driven dashboard for programmes, projects, milestones, risks and savings, "
-                    "kept in one local SQLite file.",
-        epilog="The file is RAGBOARD_DB if set, else ragboard.db in your user data folder; --db overrides both. "
-               "A missing default file is created with the demo portfolios.")
+        "kept in one local SQLite file.",
+        epilog="The file is RAGBOARD_DB if set, else ragboard.db in your user data folder; "
+        "--db overrides both. "
+        "A missing default file is created with the demo portfolios.",
+    )
     parser.add_argument("--version", action="version", version=f"ragboard {VERSION}")
     parser.add_argument("--db", metavar="PATH", help="the ragboard file to open (created empty if missing)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    seed = sub.add_parser("seed", help="write the demo portfolios to a new file",
-                          description="Write the demo portfolios (five UK council papers) to a new ragboard file.")
-    seed.add_argument("--db", metavar="PATH", dest="seed_db", required=True,
-                      help="the file to create; an existing non-empty file is refused")
+    seed = sub.add_parser(
+        "seed",
+        help="write the demo portfolios to a new file",
+        description="Write the demo portfolios (five UK council papers) to a new ragboard file.",
+    )
+    seed.add_argument(
+        "--db",
+        metavar="PATH",
+        dest="seed_db",
+        required=True,
+        help="the file to create; an existing non-empty file is refused",
+    )
     return parser
 
 
@@ -59,7 +70,9 @@ def _seed(path: Path) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     if found is not None and found.st_size > 0:
-        return _fail(f"{path} already exists and is not empty; choose a new file name (seed never overwrites a file).")
+        return _fail(
+            f"{path} already exists and is not empty; choose a new file name (seed never overwrites a file)."
+        )
     if not path.parent.is_dir():
         return _fail(f"{path} cannot be created: the folder {path.parent} does not exist.")
     # An empty file reached through a link is filled where it is; the link stays a link.
@@ -103,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{path} cannot be opened: {exc.strerror or exc}.")
     try:
         import tui.app  # noqa: F401 - loading the app overlaps the file's integrity check
+
         check.confirm()
     except StoreError as exc:
         store.close()
@@ -191,10 +205,8 @@ def write_error_log(details: str) -> Path | None:
 
 
 def _owner_only(path: Path, mode: int) -> None:
-    try:
+    with contextlib.suppress(OSError):  # not ours to change (a shared folder): the log is still owner-only
         os.chmod(path, mode)
-    except OSError:  # not ours to change (a shared folder): the log is still owner-only
-        pass
 
 
 def _error_log() -> Path:

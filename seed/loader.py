@@ -38,6 +38,10 @@ def write_demo_file(path: Path, data_dir: Path | None = None) -> int:
             raise DiskFullError(path) from None
         raise
     finally:
-        for leftover in (partial, partial.with_name(partial.name + "-wal"), partial.with_name(partial.name + "-shm")):
+        for leftover in (
+            partial,
+            partial.with_name(partial.name + "-wal"),
+            partial.with_name(partial.name + "-shm"),
+        ):
             leftover.unlink(missing_ok=True)
     return count

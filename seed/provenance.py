@@ -34,7 +34,8 @@ def problems(data_dir: Path | None = None) -> list[str]:
     found = []
     for portfolio in load_portfolios(data_dir):
         for kind, record in walk(portfolio):
-            label = f"{portfolio['_file']}: {kind} {record.get('name') or record.get('description') or record.get('amount_text')!r}"
+            name = record.get("name") or record.get("description") or record.get("amount_text")
+            label = f"{portfolio['_file']}: {kind} {name!r}"
             source, line = record.get("source"), record.get("line")
             if not source or not isinstance(line, int):
                 found.append(f"{label}: no source or line")
@@ -49,9 +50,11 @@ def problems(data_dir: Path | None = None) -> list[str]:
                 found.append(f"{label}: no key wording")
                 continue
             end = record.get("line_end", line)
-            cited = " ".join(lines[line - 1:end])
-            if not wording or wording not in plain(lines[line - 1]) and wording not in plain(cited):
-                found.append(f"{label}: {wording!r} is not on {source} line {line}: {lines[line - 1][:120]!r}")
+            cited = " ".join(lines[line - 1 : end])
+            if not wording or (wording not in plain(lines[line - 1]) and wording not in plain(cited)):
+                found.append(
+                    f"{label}: {wording!r} is not on {source} line {line}: {lines[line - 1][:120]!r}"
+                )
     return found
 
 
