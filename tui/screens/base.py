@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -19,12 +20,17 @@ from tui.widgets.topbar import TopBar
 __all__ = ["FilterInput", "KeepsStyles", "RagScreen", "status_bindings"]
 
 
-def status_bindings(prefix: str, what: str, complete: str) -> list[BindingType]:
-    """r, a, g and c: set the selected item's status (what), each asking for an optional reason."""
-    return [*(Binding(key, f"set_status('{status}')", status, id=f"{prefix}.{status.lower()}",
+def status_bindings(
+    prefix: str, what: str, complete: str, *, action: str = "set_status",
+    c_does: tuple[str, str, str] = ("'Complete'", "Complete", "complete"),
+) -> list[BindingType]:
+    """r, a, g and c: set the selected item's status (what), each asking for an optional reason.
+    c_does: c's argument to action, its footer word and its id (complete: its tooltip)."""
+    argument, word, c_id = c_does
+    return [*(Binding(key, f"{action}('{status}')", status, id=f"{prefix}.{status.lower()}",
                       tooltip=f"Set {what} to {status}, with an optional reason")
               for key, status in (("r", "Red"), ("a", "Amber"), ("g", "Green"))),
-            Binding("c", "set_status('Complete')", "Complete", id=f"{prefix}.complete", tooltip=complete)]
+            Binding("c", f"{action}({argument})", word, id=f"{prefix}.{c_id}", tooltip=complete)]
 
 
 class FilterInput(OfRagboard, SafeInput):
@@ -96,6 +102,17 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
             bar.ask(title, done)
         else:
             self.call_after_refresh(bar.ask, title, done)
+
+    def set_with_reason(self, title: str, method: Callable, record: Any, value: str | None, base: dict,
+                        then: Callable[[Any], None]) -> None:
+        """Ask for an optional reason (title), then write method(record.id, record.version, value,
+        reason, base=base) off the loop; then(saved) once it is saved. Escape writes nothing."""
+
+        def done(reason: str | None) -> None:
+            if reason is not None:
+                self.app.write(method, record.id, record.version, value, reason, base=base, then=then)
+
+        self.ask_reason(title, done)
 
     def filter_box(self, create: bool = False) -> Input | None:
         """The '/' line (created hidden when first asked for with create=True)."""

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from tui import fmt
-from tui.screens.base import RagScreen
+from tui.screens.base import RagScreen, status_bindings
 from tui.widgets.virtual_list import Column, VirtualList
 
 WELCOME = """[b]Welcome to ragboard.[/b]
@@ -62,41 +62,14 @@ COLUMNS = [
 class HomeScreen(RagScreen):
     crumb = "Programmes"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "r", "set_rag('Red')", "Red", id="home.red", tooltip="Set the programme's RAG to Red by hand"
-        ),
-        Binding(
-            "a",
-            "set_rag('Amber')",
-            "Amber",
-            id="home.amber",
-            tooltip="Set the programme's RAG to Amber by hand",
-        ),
-        Binding(
-            "g",
-            "set_rag('Green')",
-            "Green",
-            id="home.green",
-            tooltip="Set the programme's RAG to Green by hand",
-        ),
-        Binding(
-            "c",
-            "set_rag(None)",
-            "Derive RAG",
-            id="home.derive",
-            tooltip="Clear the RAG set by hand: show the one derived from its projects",
-        ),
+        *status_bindings("home", "the programme's RAG by hand",
+                         "Clear the RAG set by hand: show the one derived from its projects",
+                         action="set_rag", c_does=("None", "Derive RAG", "derive")),
         Binding("e", "edit", "Edit", id="home.edit", tooltip="Edit the selected programme"),
-        Binding(
-            "n", "new", "New programme", id="home.new", tooltip="Add a programme (and a portfolio if none)"
-        ),
-        Binding(
-            "m",
-            "all_milestones",
-            "Milestones",
-            id="home.milestones",
-            tooltip="Every milestone of every portfolio in one list, filtered with /",
-        ),
+        Binding("n", "new", "New programme", id="home.new",
+                tooltip="Add a programme (and a portfolio if none)"),
+        Binding("m", "all_milestones", "Milestones", id="home.milestones",
+                tooltip="Every milestone of every portfolio in one list, filtered with /"),
         Binding("x", "close_item", "Close", show=False, id="home.close"),
     ]
 
@@ -191,19 +164,6 @@ class HomeScreen(RagScreen):
         programme = row.programme
         word = rag or "derived from its projects"
 
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
-            self.app.write(
-                self.app.store.set_programme_rag,
-                programme.id,
-                programme.version,
-                rag,
-                reason,
-                base={"rag": programme.rag, "rag_reason": programme.rag_reason},
-                then=saved,
-            )
-
         def saved(saved) -> None:
             self._replace(saved)
             self.notify(
@@ -212,7 +172,9 @@ class HomeScreen(RagScreen):
                 title="Saved",
             )
 
-        self.ask_reason(f"Set {programme.code} {programme.name} to {word}", done)
+        base = {"rag": programme.rag, "rag_reason": programme.rag_reason}
+        self.set_with_reason(f"Set {programme.code} {programme.name} to {word}",
+                             self.app.store.set_programme_rag, programme, rag, base, saved)
 
     def action_edit(self) -> None:
         row = self.selected

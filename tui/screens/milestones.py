@@ -92,21 +92,10 @@ class MilestonesScreen(RagScreen):
             return
         milestone, _ = row
 
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
-            self.app.write(
-                self.app.store.set_milestone_status,
-                milestone.id,
-                milestone.version,
-                status,
-                reason,
-                base={"status": milestone.status},
-                then=saved,
-            )
-
         def saved(saved) -> None:
             self.list_widget().replace_row(lambda r: r[0].id == saved.id, lambda old: (saved, old[1]))
             self.notify(f"{fmt.one_line(saved.name, 50)}: {saved.status}.", title="Saved")
 
-        self.ask_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}", done)
+        self.set_with_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}",
+                             self.app.store.set_milestone_status, milestone, status,
+                             {"status": milestone.status}, saved)

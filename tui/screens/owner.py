@@ -429,41 +429,17 @@ class OwnerScreen(RagScreen):
         if milestone is None or not self.app.writable("set a milestone's status"):
             return
 
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
-            self.app.write(
-                self.app.store.set_milestone_status,
-                milestone.id,
-                milestone.version,
-                status,
-                reason,
-                base={"status": milestone.status},
-                then=lambda saved: self.saved(
-                    panel, saved, f"{fmt.one_line(saved.name, 50)}: {saved.status}."
-                ),
-            )
-
-        self.ask_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}", done)
+        self.set_with_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}",
+                             self.app.store.set_milestone_status, milestone, status,
+                             {"status": milestone.status},
+                             lambda saved: self.saved(panel, saved,
+                                                      f"{fmt.one_line(saved.name, 50)}: {saved.status}."))
 
     def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
         row = self._selected(panel, "set")
         if row is None or not self.app.writable("set a project's RAG"):
             return
         project = row.project
-
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
-            self.app.write(
-                self.app.store.set_project_rag,
-                project.id,
-                project.version,
-                rag,
-                reason,
-                base={"rag": project.rag, "rag_reason": project.rag_reason},
-                then=saved,
-            )
 
         def saved(saved) -> None:
             word = saved.rolled_rag or "Not rated"
@@ -474,7 +450,9 @@ class OwnerScreen(RagScreen):
             )
 
         word = rag or "the RAG derived from its milestones"
-        self.ask_reason(f"Set '{fmt.one_line(project.name, 50)}' to {word}", done)
+        base = {"rag": project.rag, "rag_reason": project.rag_reason}
+        self.set_with_reason(f"Set '{fmt.one_line(project.name, 50)}' to {word}",
+                             self.app.store.set_project_rag, project, rag, base, saved)
 
     def action_edit(self) -> None:
         panel = self.active_panel()
