@@ -103,6 +103,15 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
         else:
             self.call_after_refresh(bar.ask, title, done)
 
+    def selected_to_change(self, missing: str, doing: str) -> Any:
+        """The selected row, if there is one and the file can be changed; otherwise say why (missing,
+        or that the file is read-only) and None."""
+        row = getattr(self, "selected", None)
+        if row is None:
+            self.notify(missing)
+            return None
+        return row if self.app.writable(doing) else None
+
     def set_with_reason(self, title: str, method: Callable, record: Any, value: str | None, base: dict,
                         then: Callable[[Any], None]) -> None:
         """Ask for an optional reason (title), then write method(record.id, record.version, value,

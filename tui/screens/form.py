@@ -49,11 +49,8 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
     def __init__(self, title: str, fields: list[Field], values: dict[str, str],
                  submit: Callable[[dict[str, str]], Any], note: str = "") -> None:
         super().__init__()
-        self.title_text = title
         self.fields = fields
-        self.values = values
-        self.submit = submit
-        self.note = note
+        self.title_text, self.values, self.submit, self.note = title, values, submit, note
         self.saving = False  # a save is on its way to the file
 
     def compose(self):

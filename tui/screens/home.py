@@ -155,11 +155,8 @@ class HomeScreen(RagScreen):
         self.app.show_all_milestones()
 
     def action_set_rag(self, rag: str | None) -> None:
-        row = self.selected
+        row = self.selected_to_change("Select a programme first.", "set a RAG")
         if row is None:
-            self.notify("Select a programme first.")
-            return
-        if not self.app.writable("set a RAG"):
             return
         programme = row.programme
         word = rag or "derived from its projects"
@@ -177,11 +174,8 @@ class HomeScreen(RagScreen):
                              self.app.store.set_programme_rag, programme, rag, base, saved)
 
     def action_edit(self) -> None:
-        row = self.selected
+        row = self.selected_to_change("Select a programme first.", "edit the programme")
         if row is None:
-            self.notify("Select a programme first.")
-            return
-        if not self.app.writable("edit the programme"):
             return
         from tui import forms
 

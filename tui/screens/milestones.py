@@ -84,11 +84,8 @@ class MilestonesScreen(RagScreen):
             self.app.open_owner("programme", milestone.programme_id, select=("milestones", milestone.id))
 
     def action_set_status(self, status: str) -> None:
-        row = self.selected
+        row = self.selected_to_change("There is no milestone selected to set.", "set a milestone's status")
         if row is None:
-            self.notify("There is no milestone selected to set.")
-            return
-        if not self.app.writable("set a milestone's status"):
             return
         milestone, _ = row
 

@@ -88,15 +88,9 @@ class ProjectsPanel(Panel):
     noun = "project"
     plural = "projects"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Reference", 10),
-        Column("Project", 19, grow=1),
-        Column("Lead", 12),
-        Column("Stage", 8),
-        Column("RAG", 13),
-        Column("Next milestone", 14),
-        Column("Due", 11),
-        Column("Risks", 5, justify="right"),
-        Column("Savings FY", 10, justify="right"),
+        Column("Reference", 10), Column("Project", 19, grow=1), Column("Lead", 12), Column("Stage", 8),
+        Column("RAG", 13), Column("Next milestone", 14), Column("Due", 11),
+        Column("Risks", 5, justify="right"), Column("Savings FY", 10, justify="right")
     ]
 
     @classmethod
@@ -115,17 +109,9 @@ class ProjectsPanel(Panel):
     def cells(self, keyed) -> tuple:
         row = keyed.row
         p = row.project
-        return (
-            p.reference,
-            fmt.one_line(p.name, 60),
-            p.lead,
-            p.stage,
-            fmt.rag(p.rolled_rag, derived=p.rag_is_derived),
-            fmt.one_line(row.next_milestone or "", 40),
-            fmt.date(row.next_due),
-            str(row.open_risks),
-            fmt.money(row.savings),
-        )
+        return (p.reference, fmt.one_line(p.name, 60), p.lead, p.stage,
+                fmt.rag(p.rolled_rag, derived=p.rag_is_derived), fmt.one_line(row.next_milestone or "", 40),
+                fmt.date(row.next_due), str(row.open_risks), fmt.money(row.savings))
 
     def match(self, keyed, needle: str) -> bool:
         p = keyed.row.project
@@ -146,14 +132,9 @@ class MilestonePanel(Panel):
     noun = "milestone"
     plural = "milestones"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Milestone", 24, grow=1),
-        Column("Due (printed)", 13),
-        Column("Baseline", 11),
-        Column("Forecast", 11),
-        Column("Actual", 11),
-        Column("Slippage", 9),
-        Column("Status", 12),
-        Column("", 7),
+        Column("Milestone", 24, grow=1), Column("Due (printed)", 13), Column("Baseline", 11),
+        Column("Forecast", 11), Column("Actual", 11), Column("Slippage", 9), Column("Status", 12),
+        Column("", 7)
     ]
 
     @classmethod
@@ -161,16 +142,9 @@ class MilestonePanel(Panel):
         return store.milestones(**owner)
 
     def cells(self, m) -> tuple:
-        return (
-            fmt.one_line(m.name, 70),
-            fmt.one_line(m.due_text, 30),
-            fmt.date(m.baseline),
-            fmt.date(m.forecast),
-            fmt.date(m.actual),
-            fmt.slippage(m.slippage_days),
-            fmt.rag(m.status),
-            Text("overdue", style="bold") if m.overdue else "",
-        )
+        return (fmt.one_line(m.name, 70), fmt.one_line(m.due_text, 30), fmt.date(m.baseline),
+                fmt.date(m.forecast), fmt.date(m.actual), fmt.slippage(m.slippage_days), fmt.rag(m.status),
+                Text("overdue", style="bold") if m.overdue else "")
 
     def match(self, m, needle: str) -> bool:
         return _has(needle, m.name, m.due_text, m.status, m.notes)
@@ -181,16 +155,11 @@ class RiskPanel(Panel):
     noun = "risk"
     plural = "risks"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Ref", 5),
-        Column("Risk", 24, grow=1),
-        Column("Owner", 9),
-        Column("L x I = score", 16),
-        Column("Residual", 16),
-        Column("Status", 6),
+        Column("Ref", 5), Column("Risk", 24, grow=1), Column("Owner", 9), Column("L x I = score", 16),
+        Column("Residual", 16), Column("Status", 6)
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")
-    ]
+        Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")]
 
     def compose(self):
         with Horizontal(id="risk-row"):
@@ -216,14 +185,10 @@ class RiskPanel(Panel):
 
     def cells(self, k) -> tuple:
         status = Text(k.status, style="dim") if k.status == "Closed" else k.status
-        return (
-            k.reference,
-            fmt.one_line(k.description, 80),
-            k.owner,
-            fmt.score(k.likelihood, k.impact, k.score, k.rag),
-            fmt.score(k.residual_likelihood, k.residual_impact, k.residual_score, k.residual_rag),
-            status,
-        )
+        return (k.reference, fmt.one_line(k.description, 80), k.owner,
+                fmt.score(k.likelihood, k.impact, k.score, k.rag),
+                fmt.score(k.residual_likelihood, k.residual_impact, k.residual_score, k.residual_rag),
+                status)
 
     def match(self, k, needle: str) -> bool:
         return _has(needle, k.reference, k.description, k.owner, k.status, k.mitigation)
@@ -234,12 +199,8 @@ class SavingPanel(Panel):
     noun = "saving"
     plural = "savings"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Year", 7),
-        Column("Kind", 14),
-        Column("Band", 19),
-        Column("Amount", 12, justify="right"),
-        Column("As printed", 16),
-        Column("Notes", 34, grow=1),
+        Column("Year", 7), Column("Kind", 14), Column("Band", 19), Column("Amount", 12, justify="right"),
+        Column("As printed", 16), Column("Notes", 34, grow=1)
     ]
 
     def compose(self):
@@ -293,14 +254,8 @@ class SavingPanel(Panel):
         return grid
 
     def cells(self, s) -> tuple:
-        return (
-            s.year,
-            s.kind,
-            fmt.band(s.band),
-            fmt.money(s.amount),
-            fmt.one_line(s.amount_text, 30),
-            fmt.one_line(s.notes, 60),
-        )
+        return (s.year, s.kind, fmt.band(s.band), fmt.money(s.amount), fmt.one_line(s.amount_text, 30),
+                fmt.one_line(s.notes, 60))
 
     def match(self, s, needle: str) -> bool:
         return _has(needle, s.year, s.kind, s.band, s.amount_text, s.notes)
@@ -312,12 +267,8 @@ class HistoryPanel(Panel):
     plural = "changes"
     EMPTY = "No changes recorded yet: each edit made in ragboard is listed here."
     COLUMNS: ClassVar[list[Column]] = [
-        Column("When (UTC)", 16),
-        Column("Who", 8),
-        Column("Item", 22),
-        Column("Field", 10),
-        Column("Old -> new", 32, grow=1),
-        Column("Reason", 16),
+        Column("When (UTC)", 16), Column("Who", 8), Column("Item", 22), Column("Field", 10),
+        Column("Old -> new", 32, grow=1), Column("Reason", 16)
     ]
 
     @classmethod
@@ -332,14 +283,8 @@ class HistoryPanel(Panel):
             change = Text(f"deleted {fmt.change_value(c.old)}")
         else:
             change = Text(f"{fmt.change_value(c.old)} -> {fmt.change_value(c.new)}")
-        return (
-            when,
-            c.who,
-            f"{c.item_kind} {fmt.one_line(c.item_label, 40)}",
-            field_label(c.item_kind, c.field),
-            change,
-            fmt.one_line(c.reason, 60),
-        )
+        return (when, c.who, f"{c.item_kind} {fmt.one_line(c.item_label, 40)}",
+                field_label(c.item_kind, c.field), change, fmt.one_line(c.reason, 60))
 
     def match(self, c, needle: str) -> bool:
         return _has(
