@@ -5,7 +5,8 @@ PRAGMA user_version holds the last step applied; PRAGMA application_id marks the
 The record tables' columns come from the field spec (store/records.py, store/fields.py): step 1
 creates each table with the fields of step 1, and a later step adds the fields that name it
 (ALTER TABLE ... ADD COLUMN). Indexes, table checks and the change log are written here. A step,
-once released, never changes: older files have run it (tests/store/test_schema.py holds them).
+once released, never changes: older files have run it (tests/store/released_schema/ holds each
+as released, and tests/store/test_schema.py checks the steps built here against them).
 """
 from __future__ import annotations
 

@@ -1,13 +1,17 @@
 """The schema built from the field spec is the schema ragboard has always written.
 
-RELEASED_STEPS is each step's SQL exactly as released: files in use ran it, so a step built from
-the spec must match it statement for statement, and a new file must end up with the very schema
-(sqlite_master, byte for byte) that a file made before the spec existed has. No migration needed.
+RELEASED_STEPS is each step's SQL exactly as released (released_schema/step<N>.sql.txt, beside this
+file): files in use ran it, so a step built from the spec must match it statement for statement,
+and a new file must end up with the very schema (sqlite_master, byte for byte) that a file made
+before the spec existed has. No migration needed. RELEASED_DIGESTS pins each of those files: a
+released step is never edited, and changing one means changing this test too.
 """
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -15,169 +19,22 @@ from store import fields, open_store, schema
 from store.fields import Spec, field_label
 from store.records import RECORDS
 
-RELEASED_STEPS = {
-    1: """
-CREATE TABLE portfolio (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    organisation TEXT NOT NULL DEFAULT '',
-    status_date TEXT NOT NULL,
-    source TEXT, source_line TEXT, version INTEGER NOT NULL DEFAULT 1
-);
-CREATE TABLE programme (
-    id INTEGER PRIMARY KEY,
-    portfolio_id INTEGER NOT NULL REFERENCES portfolio(id),
-    code TEXT NOT NULL,
-    name TEXT NOT NULL,
-    sro TEXT NOT NULL DEFAULT '',
-    description TEXT NOT NULL DEFAULT '',
-    rag TEXT CHECK (rag IN ('Red', 'Amber', 'Green')),
-    rag_reason TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    source TEXT, source_line TEXT, version INTEGER NOT NULL DEFAULT 1
-);
-CREATE INDEX programme_by_portfolio ON programme(portfolio_id, position);
-CREATE INDEX programme_by_name ON programme(name COLLATE NOCASE);
-CREATE TABLE project (
-    id INTEGER PRIMARY KEY,
-    programme_id INTEGER NOT NULL REFERENCES programme(id),
-    reference TEXT NOT NULL DEFAULT '',
-    name TEXT NOT NULL,
-    lead TEXT NOT NULL DEFAULT '',
-    stage TEXT NOT NULL DEFAULT 'Concept',
-    description TEXT NOT NULL DEFAULT '',
-    rag TEXT CHECK (rag IN ('Red', 'Amber', 'Green')),
-    rag_reason TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    source TEXT, source_line TEXT, version INTEGER NOT NULL DEFAULT 1
-);
-CREATE INDEX project_by_programme ON project(programme_id, position);
-CREATE TABLE milestone (
-    id INTEGER PRIMARY KEY,
-    project_id INTEGER REFERENCES project(id),
-    programme_id INTEGER REFERENCES programme(id),
-    name TEXT NOT NULL,
-    due_text TEXT NOT NULL DEFAULT '',
-    due TEXT,
-    baseline TEXT,
-    forecast TEXT,
-    actual TEXT,
-    status TEXT NOT NULL DEFAULT 'Not rated'
-        CHECK (status IN ('Red', 'Amber', 'Green', 'Complete', 'Not rated')),
-    notes TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    source TEXT, source_line TEXT, version INTEGER NOT NULL DEFAULT 1,
-    CHECK ((project_id IS NULL) <> (programme_id IS NULL))
-);
-CREATE INDEX milestone_by_project ON milestone(project_id, status);
-CREATE INDEX milestone_by_programme ON milestone(programme_id, status);
-CREATE TABLE risk (
-    id INTEGER PRIMARY KEY,
-    project_id INTEGER REFERENCES project(id),
-    programme_id INTEGER REFERENCES programme(id),
-    reference TEXT NOT NULL DEFAULT '',
-    description TEXT NOT NULL,
-    owner TEXT NOT NULL DEFAULT '',
-    likelihood INTEGER CHECK (likelihood BETWEEN 1 AND 5),
-    impact INTEGER CHECK (impact BETWEEN 1 AND 5),
-    residual_likelihood INTEGER CHECK (residual_likelihood BETWEEN 1 AND 5),
-    residual_impact INTEGER CHECK (residual_impact BETWEEN 1 AND 5),
-    mitigation TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'Open' CHECK (status IN ('Open', 'Closed')),
-    rating_text TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    source TEXT, source_line TEXT, version INTEGER NOT NULL DEFAULT 1,
-    CHECK ((project_id IS NULL) <> (programme_id IS NULL))
-);
-CREATE INDEX risk_by_project ON risk(project_id, status);
-CREATE INDEX risk_by_programme ON risk(programme_id, status);
-CREATE TABLE saving (
-    id INTEGER PRIMARY KEY,
-    project_id INTEGER REFERENCES project(id),
-    programme_id INTEGER REFERENCES programme(id),
-    year TEXT NOT NULL,
-    amount INTEGER NOT NULL,
-    amount_text TEXT NOT NULL DEFAULT '',
-    kind TEXT NOT NULL DEFAULT 'saving' CHECK (kind IN ('saving', 'income', 'cost avoidance', 'cost')),
-    band TEXT NOT NULL DEFAULT 'Not rated'
-        CHECK (band IN ('Green Delivered', 'Green On Target', 'Amber', 'Red', 'Not rated')),
-    notes TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
-    source TEXT, source_line TEXT, version INTEGER NOT NULL DEFAULT 1,
-    CHECK ((project_id IS NULL) <> (programme_id IS NULL))
-);
-CREATE INDEX saving_by_project ON saving(project_id, year);
-CREATE INDEX saving_by_programme ON saving(programme_id, year);
--- One row per user action: undo and redo work on whole groups.
-CREATE TABLE change_group (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    who TEXT NOT NULL,
-    label TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('edit', 'undo', 'redo', 'import')),
-    reverts INTEGER REFERENCES change_group(id),
-    reverted_by INTEGER REFERENCES change_group(id)
-);
-CREATE INDEX change_group_by_kind ON change_group(kind, reverted_by);
--- Append-only: old and new are JSON; op 'create' and 'delete' carry the whole row.
-CREATE TABLE change (
-    id INTEGER PRIMARY KEY,
-    group_id INTEGER NOT NULL REFERENCES change_group(id),
-    at TEXT NOT NULL,
-    who TEXT NOT NULL,
-    op TEXT NOT NULL CHECK (op IN ('update', 'create', 'delete')),
-    item_kind TEXT NOT NULL,
-    item_id INTEGER NOT NULL,
-    item_label TEXT NOT NULL DEFAULT '',
-    field TEXT NOT NULL DEFAULT '',
-    old TEXT,
-    new TEXT,
-    reason TEXT NOT NULL DEFAULT '',
-    portfolio_id INTEGER,
-    programme_id INTEGER,
-    project_id INTEGER
-);
-CREATE INDEX change_by_group ON change(group_id);
-CREATE INDEX change_by_item ON change(item_kind, item_id);
-CREATE INDEX change_by_project ON change(project_id);
-CREATE INDEX change_by_programme ON change(programme_id);
-CREATE TRIGGER change_is_append_only_u BEFORE UPDATE ON change
-    BEGIN SELECT RAISE(ABORT, 'the change log cannot be altered'); END;
-CREATE TRIGGER change_is_append_only_d BEFORE DELETE ON change
-    BEGIN SELECT RAISE(ABORT, 'the change log cannot be altered'); END;
-""",
-    2: """
-ALTER TABLE portfolio ADD COLUMN green_max INTEGER NOT NULL DEFAULT 6;
-ALTER TABLE portfolio ADD COLUMN red_min INTEGER NOT NULL DEFAULT 20;
-""",
-    3: """
-DROP INDEX milestone_by_project;
-DROP INDEX milestone_by_programme;
-DROP INDEX risk_by_project;
-DROP INDEX risk_by_programme;
-DROP INDEX saving_by_project;
-DROP INDEX saving_by_programme;
-CREATE INDEX milestone_by_project ON milestone(project_id, status, actual, forecast, baseline, due);
-CREATE INDEX milestone_by_programme ON milestone(programme_id, status, actual, forecast, baseline, due);
-CREATE INDEX risk_by_project ON risk(project_id, status, likelihood, impact);
-CREATE INDEX risk_by_programme ON risk(programme_id, status, likelihood, impact);
-CREATE INDEX saving_by_project ON saving(project_id, year, kind, amount);
-CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount);
-CREATE INDEX change_group_by_reverts ON change_group(reverts);
-CREATE INDEX change_by_portfolio ON change(portfolio_id);
-""",
-    4: ("\n"
-        "DROP INDEX milestone_by_programme;\n"
-        "DROP INDEX risk_by_programme;\n"
-        "DROP INDEX saving_by_programme;\n"
-        "CREATE INDEX milestone_by_programme "
-        "ON milestone(programme_id, status, actual, forecast, baseline, due)\n"
-        "    WHERE programme_id IS NOT NULL;\n"
-        "CREATE INDEX risk_by_programme ON risk(programme_id, status, likelihood, impact) "
-        "WHERE programme_id IS NOT NULL;\n"
-        "CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount) "
-        "WHERE programme_id IS NOT NULL;\n"),
+RELEASED = Path(__file__).with_name("released_schema")
+RELEASED_DIGESTS = {  # sha256 of each step's file as text (UTF-8, newlines as \n)
+    1: "6dead7aacef7f6f3d83147c24d4ca5908722aba7d82be6879636f0766588b5e0",
+    2: "70737193b7cb92874a632733db757809796b3f75f81a456a45d4b6b70031d136",
+    3: "1c17fdc1d3b71343efa845dc8dff3d4eb5ef56b606700a7337d2f8b4ac6a3710",
+    4: "9519ccf07f9d15a1d689116dc966851ab1431efa5df106e01c25af936050cc93",
 }
+RELEASED_STEPS = {step: (RELEASED / f"step{step}.sql.txt").read_text(encoding="utf-8")
+                  for step in RELEASED_DIGESTS}
+
+
+def test_the_released_steps_are_as_released():
+    # A new step (a field added with step=5) gets its own file and digest: from then on it never changes.
+    assert {file.name for file in RELEASED.iterdir()} == {f"step{step}.sql.txt" for step in RELEASED_DIGESTS}
+    for step, text in RELEASED_STEPS.items():
+        assert hashlib.sha256(text.encode()).hexdigest() == RELEASED_DIGESTS[step], step
 
 
 def _master(steps: dict[int, str], to: int) -> list[tuple[str, str, str, str]]:
@@ -199,8 +56,7 @@ def test_a_file_built_from_the_spec_has_the_released_schema_byte_for_byte(to):
 
 
 def test_every_step_is_held_here_as_released():
-    # A new step (a field added with step=5) is added to RELEASED_STEPS too: from then on it never changes.
-    assert max(RELEASED_STEPS) == schema.SCHEMA_VERSION
+    assert sorted(RELEASED_STEPS) == list(range(1, schema.SCHEMA_VERSION + 1))
 
 
 def test_a_new_file_has_the_released_schema(db_path):
