@@ -29,9 +29,7 @@ def _has(needle: str, *values) -> bool:
 class Panel(OfRagboard, Vertical):
     """One list of records belonging to a programme or a project."""
 
-    kind = ""
-    noun = ""
-    plural = ""
+    kind, noun, plural = "", "", ""
     COLUMNS: ClassVar[list[Column]] = []  # cells come from cells(record); grow takes the spare width
     EMPTY = ""  # shown when there are none (default: "No <plural> yet. Press n to add one.")
 
@@ -84,9 +82,7 @@ class Panel(OfRagboard, Vertical):
 
 
 class ProjectsPanel(Panel):
-    kind = "project"
-    noun = "project"
-    plural = "projects"
+    kind, noun, plural = "project", "project", "projects"
     COLUMNS: ClassVar[list[Column]] = [
         Column("Reference", 10), Column("Project", 19, grow=1), Column("Lead", 12), Column("Stage", 8),
         Column("RAG", 13), Column("Next milestone", 14), Column("Due", 11),
@@ -128,9 +124,7 @@ class _Keyed:
 
 
 class MilestonePanel(Panel):
-    kind = "milestone"
-    noun = "milestone"
-    plural = "milestones"
+    kind, noun, plural = "milestone", "milestone", "milestones"
     COLUMNS: ClassVar[list[Column]] = [
         Column("Milestone", 24, grow=1), Column("Due (printed)", 13), Column("Baseline", 11),
         Column("Forecast", 11), Column("Actual", 11), Column("Slippage", 9), Column("Status", 12),
@@ -151,9 +145,7 @@ class MilestonePanel(Panel):
 
 
 class RiskPanel(Panel):
-    kind = "risk"
-    noun = "risk"
-    plural = "risks"
+    kind, noun, plural = "risk", "risk", "risks"
     COLUMNS: ClassVar[list[Column]] = [
         Column("Ref", 5), Column("Risk", 24, grow=1), Column("Owner", 9), Column("L x I = score", 16),
         Column("Residual", 16), Column("Status", 6)
@@ -195,9 +187,7 @@ class RiskPanel(Panel):
 
 
 class SavingPanel(Panel):
-    kind = "saving"
-    noun = "saving"
-    plural = "savings"
+    kind, noun, plural = "saving", "saving", "savings"
     COLUMNS: ClassVar[list[Column]] = [
         Column("Year", 7), Column("Kind", 14), Column("Band", 19), Column("Amount", 12, justify="right"),
         Column("As printed", 16), Column("Notes", 34, grow=1)
@@ -262,9 +252,7 @@ class SavingPanel(Panel):
 
 
 class HistoryPanel(Panel):
-    kind = "history"
-    noun = "change"
-    plural = "changes"
+    kind, noun, plural = "history", "change", "changes"
     EMPTY = "No changes recorded yet: each edit made in ragboard is listed here."
     COLUMNS: ClassVar[list[Column]] = [
         Column("When (UTC)", 16), Column("Who", 8), Column("Item", 22), Column("Field", 10),
