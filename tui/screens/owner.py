@@ -7,7 +7,7 @@ its roll-ups in a worker.
 """
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -56,10 +56,9 @@ class OwnerScreen(RagScreen):
         self.owner_id = owner_id
         # (tab id, record id): the tab to open at and the record to select once its list is shown.
         self.pending_select = select
-        self.shown_fresh = False
-        self.record = None
-        self.portfolio = None
-        self.loaded = False
+        self.record: Any = None  # the programme or project shown, and its portfolio
+        self.portfolio: Any = None
+        self.loaded = self.shown_fresh = False  # fetched once; just fetched (the next resume need not)
         self.lists = TabLists([tab_id for tab_id, _, _ in self.TABS])
         self.active_tab = self.TABS[0][0]
         # Each tab's list once found or built (a query walks every widget).
