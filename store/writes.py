@@ -190,30 +190,25 @@ class Writer:
             raise NotFoundError(f"That {kind} no longer exists; it may have been removed in another window.")
         return dict(zip(cols, row, strict=True))
 
-    def _current(self, kind: str, item_id: int) -> dict[str, Any]:
-        """The row as it is now; one removed meanwhile is a conflict naming who removed it."""
+    def _current(self, kind: str, item_id: int, *, found: bool = False) -> dict[str, Any]:
+        """The row as it is now; one removed meanwhile is a conflict naming who removed it.
+
+        found: the caller has already found it (this is the read under the write lock), so it is
+        a conflict even when no change in the log says who removed it; otherwise not found."""
         try:
             return self._row(kind, item_id)
         except NotFoundError:
             _check_id(kind, item_id)
             last = self.reader.last_change(kind, item_id)
-            if last is None:
+            if last is None and not found:
                 raise
-            raise ConflictError(f"This {kind}", last.who, _when(last)) from None
+            raise ConflictError(f"This {kind}", last.who if last else None, _when(last)) from None
 
     def _checked_row(self, kind: str, item_id: int, version: int) -> dict[str, Any]:
-        row = self._current_in_tx(kind, item_id)
+        row = self._current(kind, item_id, found=True)
         if row["version"] != version:
             raise self._conflict(kind, item_id, row)
         return row
-
-    def _current_in_tx(self, kind: str, item_id: int) -> dict[str, Any]:
-        try:
-            return self._row(kind, item_id)
-        except NotFoundError:
-            _check_id(kind, item_id)
-            last = self.reader.last_change(kind, item_id)
-            raise ConflictError(f"This {kind}", last.who if last else None, _when(last)) from None
 
     def _conflict(self, kind: str, item_id: int, row: dict[str, Any], theirs: dict[str, Any] | None = None,
                   changed: dict[str, Any] | None = None) -> ConflictError:
@@ -268,15 +263,19 @@ class Writer:
                                       (row["programme_id"],)).fetchone()[0]
         return portfolio, row["programme_id"], None
 
-    def _update(self, kind: str, item_id: int, version: int, values: dict[str, Any], *, label: str,
-                reason: str = "", base: dict[str, Any] | None = None) -> None:
-        """Write values over a record read at version. base (the record's stored values as the
-        caller read it) lets a write over a record changed since go through when it touches no
-        field the other person changed (see _merge)."""
+    def _update(self, kind: str, item_id: int, version: int, values: dict[str, Any], reason: str,
+                base: dict[str, Any] | None, did: str, then: str = "") -> None:
+        """Write values over a record read at version, as one change labelled the way a user reads
+        it: what was done, the record's label, and what follows ("Set 'Go live' to Red").
+
+        base (the record's stored values as the caller read it) lets a write over a record changed
+        since go through when it touches no field the other person changed (see _merge)."""
+        current = self._current(kind, item_id)
+        label = " ".join(filter(None, (did, repr(_label(kind, current)), then)))
         values = clean(kind, values, new=False)
         reason = v.text("Reason", reason, multiline=True)
         with self._transaction(label) as tx:
-            row = self._current_in_tx(kind, item_id)
+            row = self._current(kind, item_id, found=True)
             if row["version"] != version:
                 values = self._merge(kind, item_id, row, values, base)
             if kind == "risk":
@@ -291,14 +290,25 @@ class Writer:
         """A record as the reader returns it (a Milestone, a Risk...)."""
         return getattr(self.reader, kind)(item_id)
 
-    def _owner(self, project_id: int | None, programme_id: int | None) -> dict[str, int]:
-        if project_id is not None and programme_id is None:
-            self._row("project", project_id)
-            return {"project_id": project_id}
-        if programme_id is not None and project_id is None:
-            self._row("programme", programme_id)
-            return {"programme_id": programme_id}
-        raise StoreError("an item belongs to exactly one project or programme")
+    def _add(self, kind: str, values: dict[str, Any], **owner_ids: int | None) -> int:
+        """Validate and insert a new record, last in the list of its owner (the one id given); its id."""
+        values = clean(kind, values, new=True)
+        owner = self._owner(owner_ids)
+        if kind == "milestone" and values.get("due") and not values.get("baseline"):
+            values["baseline"] = values["due"]  # the first date given is the plan to measure against
+        values.update(owner, position=self._next_position(kind, owner))
+        named = values["name"] if kind == "programme" else _label(kind, values)  # added by name, not code
+        return self._insert(kind, values, label=f"Added {kind} {named!r}")
+
+    def _owner(self, ids: dict[str, int | None]) -> dict[str, int]:
+        """The one owner given ({"project_id": 7}), once it is known to exist."""
+        given = {column: value for column, value in ids.items() if value is not None}
+        if len(given) != 1:
+            owners = " or ".join(column.removesuffix("_id") for column in ids)
+            raise StoreError(f"an item belongs to exactly one {owners}")
+        (column, value), = given.items()
+        self._row(column.removesuffix("_id"), value)
+        return given
 
     def _next_position(self, kind: str, owner: dict[str, int]) -> int:
         (col, value), = owner.items()
@@ -311,26 +321,18 @@ class Writer:
     def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "", *,
                              base: dict[str, Any] | None = None) -> r.Milestone:
         status = clean("milestone", {"status": status}, new=False)["status"]
-        current = self._current("milestone", milestone_id)
-        self._update("milestone", milestone_id, version, {"status": status},
-                     label=f"Set {current['name']!r} to {status}", reason=reason, base=base)
+        self._update("milestone", milestone_id, version, {"status": status}, reason, base, "Set",
+                     f"to {status}")
         return self.reader.milestone(milestone_id)
 
     def edit_milestone(self, milestone_id: int, version: int, reason: str = "", *,
                        base: dict[str, Any] | None = None, **values: Any) -> r.Milestone:
-        current = self._current("milestone", milestone_id)
-        self._update("milestone", milestone_id, version, values,
-                     label=f"Edited milestone {current['name']!r}", reason=reason, base=base)
+        self._update("milestone", milestone_id, version, values, reason, base, "Edited milestone")
         return self.reader.milestone(milestone_id)
 
     def add_milestone(self, *, project_id: int | None = None, programme_id: int | None = None,
                       **values: Any) -> r.Milestone:
-        values = clean("milestone", values, new=True)
-        owner = self._owner(project_id, programme_id)
-        if values.get("due") and not values.get("baseline"):
-            values["baseline"] = values["due"]  # the first date given is the plan to measure against
-        values.update(owner, position=self._next_position("milestone", owner))
-        new_id = self._insert("milestone", values, label=f"Added milestone {values['name']!r}")
+        new_id = self._add("milestone", values, project_id=project_id, programme_id=programme_id)
         return self.reader.milestone(new_id)
 
     def delete_milestone(self, milestone_id: int, version: int, reason: str = "") -> None:
@@ -340,30 +342,21 @@ class Writer:
 
     def add_risk(self, *, project_id: int | None = None, programme_id: int | None = None,
                  **values: Any) -> r.Risk:
-        values = clean("risk", values, new=True)
-        owner = self._owner(project_id, programme_id)
-        values.update(owner, position=self._next_position("risk", owner))
-        return self.reader.risk(self._insert("risk", values, label=f"Added risk {_label('risk', values)!r}"))
+        return self.reader.risk(self._add("risk", values, project_id=project_id, programme_id=programme_id))
 
     def edit_risk(self, risk_id: int, version: int, reason: str = "", *, base: dict[str, Any] | None = None,
                   **values: Any) -> r.Risk:
-        current = self._current("risk", risk_id)
-        self._update("risk", risk_id, version, values,
-                     label=f"Edited risk {_label('risk', current)!r}", reason=reason, base=base)
+        self._update("risk", risk_id, version, values, reason, base, "Edited risk")
         return self.reader.risk(risk_id)
 
     def close_risk(self, risk_id: int, version: int, reason: str = "", *,
                    base: dict[str, Any] | None = None) -> r.Risk:
-        current = self._current("risk", risk_id)
-        self._update("risk", risk_id, version, {"status": "Closed"},
-                     label=f"Closed risk {_label('risk', current)!r}", reason=reason, base=base)
+        self._update("risk", risk_id, version, {"status": "Closed"}, reason, base, "Closed risk")
         return self.reader.risk(risk_id)
 
     def reopen_risk(self, risk_id: int, version: int, reason: str = "", *,
                     base: dict[str, Any] | None = None) -> r.Risk:
-        current = self._current("risk", risk_id)
-        self._update("risk", risk_id, version, {"status": "Open"},
-                     label=f"Reopened risk {_label('risk', current)!r}", reason=reason, base=base)
+        self._update("risk", risk_id, version, {"status": "Open"}, reason, base, "Reopened risk")
         return self.reader.risk(risk_id)
 
     def delete_risk(self, risk_id: int, version: int, reason: str = "") -> None:
@@ -373,17 +366,12 @@ class Writer:
 
     def add_saving(self, *, project_id: int | None = None, programme_id: int | None = None,
                    **values: Any) -> r.Saving:
-        values = clean("saving", values, new=True)
-        owner = self._owner(project_id, programme_id)
-        values.update(owner, position=self._next_position("saving", owner))
-        new_id = self._insert("saving", values, label=f"Added saving {_label('saving', values)!r}")
+        new_id = self._add("saving", values, project_id=project_id, programme_id=programme_id)
         return self.reader.saving(new_id)
 
     def edit_saving(self, saving_id: int, version: int, reason: str = "", *,
                     base: dict[str, Any] | None = None, **values: Any) -> r.Saving:
-        current = self._current("saving", saving_id)
-        self._update("saving", saving_id, version, values,
-                     label=f"Edited saving {_label('saving', current)!r}", reason=reason, base=base)
+        self._update("saving", saving_id, version, values, reason, base, "Edited saving")
         return self.reader.saving(saving_id)
 
     def delete_saving(self, saving_id: int, version: int, reason: str = "") -> None:
@@ -404,56 +392,41 @@ class Writer:
         return self.reader.portfolio(new_id)
 
     def add_programme(self, *, portfolio_id: int, **values: Any) -> r.Programme:
-        values = clean("programme", values, new=True)
-        self._row("portfolio", portfolio_id)
-        owner = {"portfolio_id": portfolio_id}
-        values.update(owner, position=self._next_position("programme", owner))
-        new_id = self._insert("programme", values, label=f"Added programme {values['name']!r}")
-        return self.reader.programme(new_id)
+        return self.reader.programme(self._add("programme", values, portfolio_id=portfolio_id))
 
     def edit_programme(self, programme_id: int, version: int, reason: str = "", *,
                        base: dict[str, Any] | None = None, **values: Any) -> r.Programme:
-        current = self._current("programme", programme_id)
-        self._update("programme", programme_id, version, values,
-                     label=f"Edited programme {current['code']!r}", reason=reason, base=base)
+        self._update("programme", programme_id, version, values, reason, base, "Edited programme")
         return self.reader.programme(programme_id)
 
     def add_project(self, *, programme_id: int, **values: Any) -> r.Project:
-        values = clean("project", values, new=True)
-        self._row("programme", programme_id)
-        owner = {"programme_id": programme_id}
-        values.update(owner, position=self._next_position("project", owner))
-        return self.reader.project(self._insert("project", values, label=f"Added project {values['name']!r}"))
+        return self.reader.project(self._add("project", values, programme_id=programme_id))
 
     def edit_project(self, project_id: int, version: int, reason: str = "", *,
                      base: dict[str, Any] | None = None, **values: Any) -> r.Project:
-        current = self._current("project", project_id)
-        self._update("project", project_id, version, values,
-                     label=f"Edited project {current['name']!r}", reason=reason, base=base)
+        self._update("project", project_id, version, values, reason, base, "Edited project")
         return self.reader.project(project_id)
 
     def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "", *,
                         base: dict[str, Any] | None = None) -> r.Project:
         """Set a project's RAG by hand (None returns it to the roll-up of its milestones)."""
-        current = self._current("project", project_id)
-        word = rag or "derived"
-        self._update("project", project_id, version, {"rag": rag, "rag_reason": reason or ""},
-                     label=f"Set project {current['name']!r} to {word}", reason=reason, base=base)
+        self._set_rag("project", project_id, version, rag, reason, base)
         return self.reader.project(project_id)
 
     def set_programme_rag(self, programme_id: int, version: int, rag: str | None, reason: str = "", *,
                           base: dict[str, Any] | None = None) -> r.Programme:
-        current = self._current("programme", programme_id)
-        word = rag or "derived"
-        self._update("programme", programme_id, version, {"rag": rag, "rag_reason": reason or ""},
-                     label=f"Set programme {current['code']!r} to {word}", reason=reason, base=base)
+        self._set_rag("programme", programme_id, version, rag, reason, base)
         return self.reader.programme(programme_id)
+
+    def _set_rag(self, kind: str, item_id: int, version: int, rag: str | None, reason: str,
+                 base: dict[str, Any] | None) -> None:
+        self._update(kind, item_id, version, {"rag": rag, "rag_reason": reason or ""}, reason, base,
+                     f"Set {kind}", f"to {rag or 'derived'}")
 
     def set_status_date(self, portfolio_id: int, version: int, status_date: object, reason: str = "", *,
                         base: dict[str, Any] | None = None) -> r.Portfolio:
-        current = self._current("portfolio", portfolio_id)
-        self._update("portfolio", portfolio_id, version, {"status_date": status_date},
-                     label=f"Moved {current['name']!r} status date", reason=reason, base=base)
+        values = {"status_date": status_date}
+        self._update("portfolio", portfolio_id, version, values, reason, base, "Moved", "status date")
         return self.reader.portfolio(portfolio_id)
 
     def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int,
@@ -486,27 +459,25 @@ class Writer:
 
     def _undoable(self) -> tuple[int, str] | None:
         scope = self._scope()
-        if scope is None:
-            return None
-        where, args = scope
-        row: tuple[int, str] | None = self.conn.execute(
-            "SELECT id, label FROM change_group WHERE kind IN ('edit', 'redo') AND reverted_by IS NULL"
-            f"{where} ORDER BY id DESC LIMIT 1", args).fetchone()
-        return row
+        return self._latest("kind IN ('edit', 'redo')", scope) if scope else None
 
     def _redoable(self) -> tuple[int, str] | None:
         scope = self._scope()
-        if scope is None:
+        row = self._latest("kind = 'undo'", scope) if scope else None
+        if row is None or scope is None:
             return None
         where, args = scope
-        row: tuple[int, str] | None = self.conn.execute(
-            f"SELECT id, label FROM change_group WHERE kind = 'undo' AND reverted_by IS NULL{where} "
-            "ORDER BY id DESC LIMIT 1", args).fetchone()
-        if row is None:
-            return None
         later_edit = self.conn.execute(f"SELECT 1 FROM change_group WHERE kind = 'edit' AND id > ?{where}",
                                        (row[0], *args)).fetchone()
         return None if later_edit else row
+
+    def _latest(self, kinds: str, scope: tuple[str, tuple[int, ...]]) -> tuple[int, str] | None:
+        """(id, label) of the latest change group in scope, of kinds (an SQL condition), not reverted."""
+        where, args = scope
+        row: tuple[int, str] | None = self.conn.execute(
+            f"SELECT id, label FROM change_group WHERE {kinds} AND reverted_by IS NULL{where} "
+            "ORDER BY id DESC LIMIT 1", args).fetchone()
+        return row
 
     def undo(self) -> r.UndoResult | None:
         """Revert this writer's last change, exactly; None if it has made none left to undo."""
