@@ -8,9 +8,9 @@ from store import fields
 from store import validate as v
 from store.writes import _Tx, check_thresholds, clean, next_id
 
+# What a record of each kind holds, in the order they are loaded (and numbered).
 _CHILDREN = {"portfolio": ("programme",), "programme": ("milestone", "risk", "saving", "project"),
              "project": ("milestone", "risk", "saving")}
-_OWNER_COLUMN = {"programme": "programme_id", "project": "project_id"}
 
 
 def _values(kind: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -51,25 +51,20 @@ def load_tree(conn: sqlite3.Connection, tx: _Tx, portfolio: dict[str, Any]) -> i
         return ids[kind] - 1
 
     def add_rows(kind: str, owner_kind: str, owner_id: int, items: list[dict[str, Any]]) -> None:
+        """Each item, numbered in its owner's list: a programme or a project is inserted at once (what
+        it holds needs its id); the rest wait to be inserted in batches."""
         for position, item in enumerate(items, start=1):
             row = _values(kind, item)
-            row[_OWNER_COLUMN[owner_kind]] = owner_id
-            row["position"] = position
-            row["id"] = take(kind)
-            pending.setdefault(kind, []).append(tuple(sorted(row.items())))
+            row.update({f"{owner_kind}_id": owner_id}, id=take(kind), position=position)
+            if kind not in _CHILDREN:
+                pending.setdefault(kind, []).append(tuple(sorted(row.items())))
+                continue
+            item_id = _insert(conn, kind, row)
+            for child in _CHILDREN[kind]:
+                add_rows(child, kind, item_id, item.get(child, []))
 
-    for p_pos, prog in enumerate(portfolio.get("programme", []), start=1):
-        row = _values("programme", prog)
-        row.update(id=take("programme"), portfolio_id=portfolio_id, position=p_pos)
-        prog_id = _insert(conn, "programme", row)
-        for kind in ("milestone", "risk", "saving"):
-            add_rows(kind, "programme", prog_id, prog.get(kind, []))
-        for j_pos, proj in enumerate(prog.get("project", []), start=1):
-            row = _values("project", proj)
-            row.update(id=take("project"), programme_id=prog_id, position=j_pos)
-            proj_id = _insert(conn, "project", row)
-            for kind in ("milestone", "risk", "saving"):
-                add_rows(kind, "project", proj_id, proj.get(kind, []))
+    for kind in _CHILDREN["portfolio"]:
+        add_rows(kind, "portfolio", portfolio_id, portfolio.get(kind, []))
     for kind, rows in pending.items():
         # Rows of one kind can differ in which optional fields they carry: batch by shape.
         by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
