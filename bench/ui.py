@@ -21,6 +21,22 @@ PALETTE_JUMPS = 20  # a p95 of 10 samples would be their slowest one
 # Seconds of silence taken as "the app is idle" between timed keys (Textual may pause ~100 ms between
 # frames).
 QUIET = 0.2
+# What the walk times, by name: the label each is reported under (in this order).
+LABELS = {
+    "cursor": "cursor move (home list)",
+    "drill_programme": "Enter: programme screen",
+    "drill_project": "Enter: project screen",
+    "rag_prompt": "RAG key: reason prompt shown",
+    "rag_save": "RAG Enter: row repainted + committed",
+    "palette_search": "palette: last key to hit listed",
+    "palette_open": "palette: Enter to project screen",
+    "palette_total": "palette jump (search + open)",
+    "first_form": "e: edit form, the first (no target)",
+    "edit_form": "e: edit form, again (no target)",
+    "filter_milestones": "'/' filter, project milestones",
+    "filter_home": "'/' filter, home programmes",
+    "filter_all": "'/' filter, all milestones (m)",
+}
 
 
 def _ms(t0: float, t1: float) -> float:
@@ -156,58 +172,10 @@ def measure_ui(db, argv: list[str]) -> None:
     walk = Walk(db.path)
     if not walk.home:
         raise RuntimeError("the file has no programmes")
-    samples = {
-        label: []
-        for label in (
-            "cursor move (home list)",
-            "Enter: programme screen",
-            "Enter: project screen",
-            "RAG key: reason prompt shown",
-            "RAG Enter: row repainted + committed",
-            "palette: last key to hit listed",
-            "palette: Enter to project screen",
-            "palette jump (search + open)",
-            "e: edit form, the first (no target)",
-            "e: edit form, again (no target)",
-            "'/' filter, project milestones",
-            "'/' filter, home programmes",
-            "'/' filter, all milestones (m)",
-        )
-    }
-    (
-        cursor,
-        drill_programme,
-        drill_project,
-        rag_prompt,
-        rag_save,
-        palette_search,
-        palette_open,
-        palette_total,
-        first_form,
-        edit_form,
-        filter_milestones,
-        filter_home,
-        filter_all,
-    ) = samples.values()
+    samples: dict[str, list[float]] = {name: [] for name in LABELS}
     s = Session(argv, cwd=str(Path(__file__).resolve().parents[1]))
     try:
-        _walk(
-            s,
-            walk,
-            cursor,
-            drill_programme,
-            drill_project,
-            rag_prompt,
-            rag_save,
-            palette_search,
-            palette_open,
-            palette_total,
-            first_form,
-            edit_form,
-            filter_milestones,
-            filter_home,
-            filter_all,
-        )
+        _walk(s, walk, samples)
         s.sample_peak_rss()
     finally:
         s.close()
@@ -215,23 +183,8 @@ def measure_ui(db, argv: list[str]) -> None:
         db.results["rss_mb"] = max(db.results.get("rss_mb") or 0.0, s.peak_rss_mb or 0.0)
 
 
-def _walk(
-    s: Session,
-    walk: Walk,
-    cursor,
-    drill_programme,
-    drill_project,
-    rag_prompt,
-    rag_save,
-    palette_search,
-    palette_open,
-    palette_total,
-    first_form,
-    edit_form,
-    filter_milestones,
-    filter_home,
-    filter_all,
-) -> None:
+def _walk(s: Session, walk: Walk, samples: dict[str, list[float]]) -> None:
+    """Walk the key map, adding each wait to samples (by the names of LABELS)."""
     s.wait_for(_all_text(HOME_MARK, walk.home[0].programme.code), timeout=30, what="the home screen")
     s.settle(0.3)
 
@@ -245,7 +198,7 @@ def _walk(
                 since=t0,
                 what=f"the cursor on {walk.home[i].programme.code}",
             )
-            cursor.append(_ms(t0, t1))
+            samples["cursor"].append(_ms(t0, t1))
             s.settle(QUIET)
 
     # -- Enter on a programme: its screen with its first projects ---------------------------
@@ -263,7 +216,7 @@ def _walk(
             since=t0,
             what=f"programme {programme.code}",
         )
-        drill_programme.append(_ms(t0, t1))
+        samples["drill_programme"].append(_ms(t0, t1))
         s.settle(QUIET)
         s.press("escape")
         _home_again(s, walk, f"{programme.code}  {programme.name}"[:40])
@@ -293,7 +246,7 @@ def _walk(
             since=t0,
             what=f"project {row.project.name}",
         )
-        drill_project.append(_ms(t0, t1))
+        samples["drill_project"].append(_ms(t0, t1))
         s.settle(QUIET)
         s.press("escape")
         s.wait_for(_all_text(header, absent=("1 Milestones",)), what="the programme again")
@@ -324,7 +277,7 @@ def _walk(
         new = next(rag for rag in ("Red", "Amber", "Green") if rag != current)
         t0 = s.press(RAG_KEYS[new])
         t1 = s.wait_text("Why? (optional", since=t0)
-        rag_prompt.append(_ms(t0, t1))
+        samples["rag_prompt"].append(_ms(t0, t1))
         s.settle(QUIET)
         t2 = s.press("enter")
         t3 = s.wait_for(
@@ -338,7 +291,7 @@ def _walk(
                 raise RuntimeError(f"{milestone.name} was shown as {new} but not written to the file")
             time.sleep(0.001)
             committed = time.perf_counter()
-        rag_save.append(_ms(t2, committed))
+        samples["rag_save"].append(_ms(t2, committed))
         s.settle(QUIET)
     s.settle(1.0)  # the roll-ups refresh in a worker after each edit: let the last one land
 
@@ -346,7 +299,7 @@ def _walk(
     for k in range(9 if milestones else 0):
         t0 = s.press("e")
         t1 = s.wait_text(FORM_MARK, since=t0)
-        (edit_form if k else first_form).append(_ms(t0, t1))
+        samples["edit_form" if k else "first_form"].append(_ms(t0, t1))
         s.settle(QUIET)
         s.press("escape")
         s.wait_for(_all_text("1 Milestones", absent=(FORM_MARK,)), what="the form closed")
@@ -365,7 +318,7 @@ def _walk(
                 since=t0,
                 what=f"the milestones filtered by {word!r}",
             )
-            filter_milestones.append(_ms(t0, t1))
+            samples["filter_milestones"].append(_ms(t0, t1))
             s.settle(QUIET)
             s.press("escape")  # clears the filter
             s.wait_for(_filter_cleared(milestones[0].name[:14]), what="the filter cleared")
@@ -390,7 +343,7 @@ def _walk(
                 since=t0,
                 what=f"the programmes filtered to {last.code}",
             )
-            filter_home.append(_ms(t0, t1))
+            samples["filter_home"].append(_ms(t0, t1))
             s.settle(QUIET)
             s.press("escape")
             s.wait_for(_filter_cleared(first.code + " "), what="the filter cleared")
@@ -413,7 +366,7 @@ def _walk(
                 since=t0,
                 what=f"the milestones filtered by {word!r}",
             )
-            filter_all.append(_ms(t0, t1))
+            samples["filter_all"].append(_ms(t0, t1))
             s.settle(QUIET)
             s.press("escape")
             s.wait_for(
@@ -444,25 +397,26 @@ def _walk(
         t3 = s.wait_for(
             _project_ready(project, None), since=t2, what=f"project {project.name} from the palette"
         )
-        palette_search.append(_ms(t0, t1))
-        palette_open.append(_ms(t2, t3))
-        palette_total.append(_ms(t0, t1) + _ms(t2, t3))
+        samples["palette_search"].append(_ms(t0, t1))
+        samples["palette_open"].append(_ms(t2, t3))
+        samples["palette_total"].append(_ms(t0, t1) + _ms(t2, t3))
         s.settle(QUIET)
         s.press("escape")  # the palette opened the project on top of home
         _home_again(s, walk, "1 Milestones")
 
 
-def _record(db, samples: dict) -> None:
+def _record(db, samples: dict[str, list[float]]) -> None:
     """Whatever was measured, even if the walk stopped part-way."""
-    for label, values in samples.items():
+    for name, values in samples.items():
         if values:
-            db.detail[label] = summary(values)
-    def p95(*labels):
-        return max((summary(samples[label])["p95"] for label in labels if samples[label]), default=None)
+            db.detail[LABELS[name]] = summary(values)
 
-    db.results["cursor_p95"] = p95("cursor move (home list)")
-    both = samples["Enter: programme screen"] + samples["Enter: project screen"]
+    def p95(*names):
+        return max((summary(samples[name])["p95"] for name in names if samples[name]), default=None)
+
+    db.results["cursor_p95"] = p95("cursor")
+    both = samples["drill_programme"] + samples["drill_project"]
     db.results["drill_p95"] = summary(both)["p95"] if both else None
-    db.results["rag_p95"] = p95("RAG key: reason prompt shown", "RAG Enter: row repainted + committed")
-    db.results["palette_p95"] = p95("palette jump (search + open)")
-    db.results["filter_p95"] = p95("'/' filter, all milestones (m)")
+    db.results["rag_p95"] = p95("rag_prompt", "rag_save")
+    db.results["palette_p95"] = p95("palette_total")
+    db.results["filter_p95"] = p95("filter_all")
