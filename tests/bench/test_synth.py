@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _synth(path: Path, projects: int, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench", "synth", "--db", str(path), "--projects", str(projects),
-                           *extra], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    command = [sys.executable, "-m", "bench", "synth", "--db", str(path), "--projects", str(projects), *extra]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
 
 
 def _counts(store) -> dict:
@@ -26,7 +26,8 @@ def test_synth_builds_the_promised_portfolio(tmp_path):
     done = _synth(path, 60)
     assert done.returncode == 0, done.stderr
     with open_store(path, read_only=True) as store:
-        assert _counts(store) == {"programme": 3, "project": 60, "milestone": 1200, "risk": 600, "saving": 300}
+        assert _counts(store) == {"programme": 3, "project": 60, "milestone": 1200, "risk": 600,
+                                  "saving": 300}
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         # Every screen's query reads it: home, a programme, a project, the palette, the filter.
@@ -46,10 +47,12 @@ def test_synth_builds_the_promised_portfolio(tmp_path):
         statuses = {row[0] for row in store.conn.execute("SELECT DISTINCT status FROM milestone")}
         assert statuses == {"Red", "Amber", "Green", "Complete", "Not rated"}
         assert any(r.red_milestones and r.overdue_milestones for r in home)
-        scores = store.conn.execute("SELECT min(likelihood * impact), max(likelihood * impact) FROM risk").fetchone()
+        scores = store.conn.execute(
+            "SELECT min(likelihood * impact), max(likelihood * impact) FROM risk").fetchone()
         assert scores == (1, 25)
         # One change group per portfolio: the load is logged as imports.
-        assert store.conn.execute("SELECT count(*) FROM change_group WHERE kind = 'import'").fetchone()[0] == 1
+        imports = store.conn.execute("SELECT count(*) FROM change_group WHERE kind = 'import'").fetchone()[0]
+        assert imports == 1
 
 
 def test_synth_is_deterministic_and_refuses_an_existing_file(tmp_path):

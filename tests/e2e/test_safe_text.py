@@ -18,8 +18,8 @@ ESCAPES = f"\x1b]0;{TITLE}\x07\x1b]2;{TITLE}\x07\x1b[2J"
 
 
 def pane_title(term: Terminal) -> str:
-    return subprocess.run(["tmux", "-L", term.socket, "display-message", "-p", "-t", term.name, "#{pane_title}"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    command = ["tmux", "-L", term.socket, "display-message", "-p", "-t", term.name, "#{pane_title}"]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def test_markup_names_and_escape_sequences_show_as_text(tmp_path):

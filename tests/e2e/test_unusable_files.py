@@ -141,7 +141,8 @@ def test_file_in_use_is_refused(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "held"
         before = _digest(path)
-        term = Terminal(f"{shlex.quote(ragboard_command())} --db {shlex.quote(str(path))} 2>err.txt", tmp_path)
+        command = f"{shlex.quote(ragboard_command())} --db {shlex.quote(str(path))} 2>err.txt"
+        term = Terminal(command, tmp_path)
         try:
             status = term.exit_status(timeout=30)
         finally:

@@ -30,7 +30,8 @@ WRITER = textwrap.dedent("""
     while True:
         roll = rng.random()
         if roll < 0.5 or not mine:
-            m = s.add_milestone(programme_id=g, name="m" * rng.randint(1, 150), notes="n" * rng.randint(0, 3000))
+            m = s.add_milestone(programme_id=g, name="m" * rng.randint(1, 150),
+                                notes="n" * rng.randint(0, 3000))
             mine.append(m)
             print("add", m.id, m.version, flush=True)
         elif roll < 0.9:
@@ -77,7 +78,8 @@ def test_killed_writer_leaves_an_intact_file_with_every_confirmed_change(tmp_pat
                 row = conn.execute(f"SELECT version FROM {kind} WHERE id = ?", (item,)).fetchone()
                 assert row is not None, f"run {run}: confirmed {kind} {item} is missing"
                 assert row[0] >= version, f"run {run}: {kind} {item} lost a confirmed edit"
-            imported = conn.execute("SELECT count(*) FROM milestone m JOIN programme p ON p.id = m.programme_id "
+            imported = conn.execute("SELECT count(*) FROM milestone m "
+                                    "JOIN programme p ON p.id = m.programme_id "
                                     "WHERE p.code = 'B'").fetchone()[0]
             bulk = conn.execute("SELECT count(*) FROM programme WHERE code = 'B'").fetchone()[0]
             assert imported == 200 * bulk  # a load is all or nothing

@@ -5,17 +5,18 @@ bar shows is the same on every run.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from store import open_store
 
-FIXED = dt.datetime(2014, 3, 31, 9, 30, tzinfo=dt.timezone.utc)
+FIXED = dt.datetime(2014, 3, 31, 9, 30, tzinfo=dt.UTC)
 DB_NAME = "fixture.db"
 SIZE = (120, 36)
 
@@ -33,7 +34,8 @@ def build(path: Path) -> dict:
         worc = s.add_portfolio(name="FutureFit", organisation="Worcestershire County Council",
                                status_date="2015-11-19")
         cco = s.add_programme(portfolio_id=plym.id, code="CCO", name="Co-operative Centre of Operations",
-                              sro="David Trussler", description="Customer contact, digital services and assets.")
+                              sro="David Trussler",
+                              description="Customer contact, digital services and assets.")
         ppl = s.add_programme(portfolio_id=plym.id, code="PPL", name="People", sro="Carole Burgoyne")
         s.set_programme_rag(ppl.id, ppl.version, "Amber", "Care market fragile")
         dm = s.add_programme(portfolio_id=worc.id, code="DM", name="Demand Management", sro="Clare Marchant")
@@ -120,28 +122,43 @@ def fresh(path: Path):
 
 
 SETTLE_ROUNDS = 50  # a round is one pause (at least 20 ms); a settle that needs more is a hang
+REFRESH_SECONDS = 10  # a screen that has not refreshed by then never will
+
+
+async def refreshed(pilot) -> None:
+    """Until the screen has handled every message sent to it so far and refreshed, and so has run
+    what its widgets asked to run after a refresh (Textual's call_after_refresh). An event, not a
+    measure of idleness: it holds on a machine busy with other work."""
+    app = pilot.app
+    if not app.is_running:
+        return
+    screen = app.screen
+    try:
+        await asyncio.wait_for(screen.wait_for_refresh(), REFRESH_SECONDS)
+    except TimeoutError:
+        raise AssertionError(f"{screen!r} did not refresh within {REFRESH_SECONDS} s") from None
 
 
 async def settle(pilot, rounds: int = SETTLE_ROUNDS) -> None:
-    """Let the app finish what the last key started: wait for its workers, then pause (Textual's own
-    wait for the screen's messages, then for the process to go idle), until a pause ends with no
-    worker running. Fails, saying so, if the app is still busy after `rounds` rounds."""
+    """Let the app finish what the last key started: wait for its workers, pause (Textual's own wait
+    for the screen's messages, then for the process to go idle) and wait for the screen to refresh,
+    until a round ends with no worker running. Fails, saying so, if the app is still busy after
+    `rounds` rounds."""
     app = pilot.app
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        await refreshed(pilot)
         if not app.workers:
             return
     raise AssertionError(f"the app is still busy after {rounds} rounds: workers {list(app.workers)}")
 
 
 async def press(pilot, *keys: str) -> None:
-    """Press each key in turn, letting the app settle after each. Pilot.press itself waits until the
-    key's handlers have run and the process is idle: only a worker the key started needs more."""
+    """Press each key in turn, letting the app settle after each."""
     for key in keys:
         await pilot.press(key)
-        if pilot.app.workers:
-            await settle(pilot)
+        await settle(pilot)
 
 
 async def wait_until(pilot, condition: Callable[[], object], what: str, rounds: int = 200) -> None:

@@ -5,11 +5,10 @@ import gc
 import weakref
 
 import pytest
+from conftest import make_app, press
 
 import tui.collector as collector_module
 from tui.collector import IdleCollector
-
-from conftest import make_app, press
 
 
 class Clock:

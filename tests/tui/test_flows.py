@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SIZE, fresh, make_app, notices, press, settle, wait_until
+
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.screens.home import HomeScreen
@@ -152,7 +152,7 @@ async def test_a_form_opened_again_shows_the_next_record_and_nothing_of_the_last
     """One form of each layout is kept and filled again for the next record."""
     from tui import forms
 
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_project(pilot)
@@ -332,7 +332,7 @@ async def test_undo_and_redo(fixture_db):
 # -- filter --------------------------------------------------------------------------------
 
 async def test_filter_home_then_enter_selects_first_match(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -352,7 +352,7 @@ async def test_filter_home_then_enter_selects_first_match(fixture_db):
 
 
 async def test_filter_milestones_and_escape_clears_then_goes_back(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_project(pilot)
@@ -371,7 +371,7 @@ async def test_filter_milestones_and_escape_clears_then_goes_back(fixture_db):
 # -- palette -------------------------------------------------------------------------------
 
 async def test_palette_jumps_to_a_project(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -505,7 +505,7 @@ def _change_count(path) -> int:
     ("3", "n", "amount", "12.50", "no pence"),
 ])
 async def test_project_forms_refuse_bad_input(fixture_db, tab, key, field, value, words):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     before = _change_count(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -519,7 +519,7 @@ async def test_project_forms_refuse_bad_input(fixture_db, tab, key, field, value
 
 
 async def test_programme_form_refuses_blank_code(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     before = _change_count(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -533,7 +533,7 @@ async def test_programme_form_refuses_blank_code(fixture_db):
 
 
 async def test_project_form_refuses_blank_name(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     before = _change_count(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -563,7 +563,7 @@ async def test_new_portfolio_form_refuses_bad_status_date(empty_db):
 # -- read-only, conflicts, other instances -------------------------------------------------------
 
 async def test_read_only_file_refuses_edits_and_says_why(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     before = _change_count(path)
     app = make_app(path, read_only=True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -611,7 +611,7 @@ async def test_changes_from_another_instance_appear_without_a_key(fixture_db):
 
 
 async def test_help_lists_the_screen_keys(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await open_project(pilot)
@@ -626,7 +626,7 @@ async def test_help_lists_the_screen_keys(fixture_db):
 # -- '/' takes the keys typed straight after it ---------------------------------------------
 
 async def test_keys_typed_straight_after_slash_go_to_the_filter(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -643,7 +643,7 @@ async def test_keys_typed_straight_after_slash_go_to_the_filter(fixture_db):
 
 
 async def test_keys_typed_straight_after_escape_go_to_the_list(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_project(pilot)
@@ -667,7 +667,7 @@ async def open_all_milestones(pilot):
 
 
 async def test_all_milestones_lists_every_milestone_of_every_portfolio(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_all_milestones(pilot)
@@ -685,7 +685,7 @@ async def test_all_milestones_lists_every_milestone_of_every_portfolio(fixture_d
 
 
 async def test_all_milestones_filter_as_you_type(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_all_milestones(pilot)
@@ -728,7 +728,7 @@ async def test_all_milestones_enter_opens_a_programme_milestone_on_its_tab(fixtu
 
 @pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
 async def test_all_milestones_sets_a_status(fixture_db, key, status):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_all_milestones(pilot)
@@ -751,7 +751,7 @@ async def test_all_milestones_sets_a_status(fixture_db, key, status):
 async def test_palette_opens_all_milestones(fixture_db):
     from tui.screens.milestones import MilestonesScreen
 
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -762,14 +762,15 @@ async def test_palette_opens_all_milestones(fixture_db):
 
 
 async def test_all_milestones_key_is_in_the_footer_and_help(fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         from tui.widgets.keybar import KeyBar
 
         assert "m Milestones" in str(app.screen.query_one(KeyBar).render())
-        binding = next(a.binding for a in app.screen.active_bindings.values() if a.binding.action == "all_milestones")
+        binding = next(a.binding for a in app.screen.active_bindings.values()
+                       if a.binding.action == "all_milestones")
         assert binding.id == "home.milestones"
         await press(pilot, "question_mark")
         assert ("m", binding.tooltip) in app.screen.rows

@@ -1,9 +1,8 @@
 """The lists' own drawing and the screens kept between visits: colours, tabs, styles, messages."""
 from __future__ import annotations
 
-from textual.screen import Screen
-
 from conftest import SIZE, make_app, notices, press, settle, wait_until
+from textual.screen import Screen
 
 from tui.screens.programme import ProgrammeScreen
 from tui.screens.project import ProjectScreen

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import DB_NAME, SIZE, fresh, make_app, on_screen, press, settle, wait_until
+
 from store import open_store
 from tui.screens.home import HomeScreen
 from tui.screens.programme import ProgrammeScreen

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SIZE, fresh, make_app, press, settle
 
 
@@ -117,7 +116,7 @@ def test_conflict_message(snap_compare, fixture_db):
 
 
 def test_selection_history(snap_compare, fixture_db):
-    path, ids = fixture_db
+    path, _ids = fixture_db
 
     async def open_history(pilot):
         pilot.app.show_selection_history()
