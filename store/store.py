@@ -1,19 +1,20 @@
 """The Store: every read a screen needs and every write a user can make, on one SQLite file."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from store import records as r
 from store.errors import DiskFullError, InUseError, StoreError
-from store.opening import check_intact, connect, is_disk_full
+from store.opening import BUSY_TIMEOUT_MS, check_intact, connect, is_disk_full
 from store.queries import Reader
 from store.writes import Writer
 
@@ -105,6 +106,18 @@ class Store:
         if busy:
             raise InUseError(f"{self.path} is in use by another program that is reading it; "
                              "try again in a moment.")
+
+    @contextlib.contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Within: a write finding the file busy (another program writing) raises InUseError at once,
+        before anything is written, instead of waiting up to the busy timeout; the caller may then
+        make the same write again, elsewhere, and wait."""
+        with self.lock:
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                yield
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _read_data_version(self) -> int:
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]

@@ -15,7 +15,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from store.errors import ConflictError, ReadOnlyError, StoreError, ValidationError
+from store.errors import ConflictError, InUseError, ReadOnlyError, StoreError, ValidationError
 from tui import compat, safe
 from tui.keeper import Keeper
 
@@ -141,9 +141,28 @@ class RagboardApp(App):
 
     def write(self, fn: Callable, *args, then: Callable[[Any], None] | None = None,
               failed: Callable[[BaseException], bool] | None = None, **kwargs) -> None:
-        """Call one store write in a thread; then(result) on the loop once it is saved. On a refusal
-        failed(exc) is asked first (True: it has dealt with it); otherwise the app says why."""
-        self._writes.append((fn, args, kwargs, then, failed))
+        """Call one store write; then(result) on the loop once it is saved. On a refusal failed(exc) is
+        asked first (True: it has dealt with it); otherwise the app says why.
+
+        The usual case, a free file and no write queued, is written at once, on the loop, without
+        waiting for the file: the row repaints in the same frame. A busy file refuses that at once
+        (nothing written), and the same write goes to a thread, which waits for it."""
+        job = (fn, args, kwargs, then, failed)
+        if not self._writes and self.store_lock.acquire(blocking=False):
+            try:
+                with self.store.without_waiting():
+                    result = fn(*args, **kwargs)
+            except InUseError:
+                pass  # another program is writing: wait for it in a thread, below
+            except Exception as exc:  # noqa: BLE001 - said in the user's words, never a traceback
+                self._finish(job, False, exc)
+                return
+            else:
+                self._finish(job, True, result)
+                return
+            finally:
+                self.store_lock.release()
+        self._writes.append(job)
         if len(self._writes) == 1:
             self._start_write()
 
@@ -163,11 +182,15 @@ class RagboardApp(App):
         self.run_worker(run, thread=True, group="store-write", exit_on_error=False)
 
     def _written(self, ok: bool, value: Any) -> None:
-        _, _, _, then, failed = self._writes.popleft()
+        job = self._writes.popleft()
         self._waiting_timer.stop()
         compat.withdraw_notices(self, "Waiting")
         if self._writes:
             self._start_write()
+        self._finish(job, ok, value)
+
+    def _finish(self, job: tuple, ok: bool, value: Any) -> None:
+        then, failed = job[3], job[4]
         if ok:
             if then is not None:
                 then(value)

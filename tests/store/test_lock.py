@@ -118,6 +118,8 @@ def test_every_public_method_holds_the_lock_while_it_uses_the_file(store, tree):
     call("import_portfolio", {"name": "Loaded", "status_date": "2025-06-30",
                               "programme": [{"code": "L", "name": "Loaded programme"}]})
     call("checkpoint")
+    with call("without_waiting"):
+        call("set_status_date", f2.id, store.portfolio(f2.id).version, "2025-08-31")
     assert watched.unlocked == []
     assert spy.taken >= len(called)
     call("close")

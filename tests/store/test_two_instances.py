@@ -279,3 +279,25 @@ def test_every_edit_merges_over_a_change_to_another_field(store, tree, db_path, 
     assert got == getattr(store, reader)(seen.id)
     whose = {c.field: c.who for c in store.history(item=(reader, seen.id)) if c.op == "update"}
     assert whose[field] == "bob" and all(whose[k] == "alice" for k in expected)
+
+
+def test_a_write_without_waiting_is_refused_at_once_when_the_file_is_busy_and_can_be_made_again(tmp_path):
+    import sqlite3
+    import time
+
+    from store import open_store
+    from store.errors import InUseError
+
+    path = tmp_path / "busy.db"
+    with open_store(path) as s:
+        f = s.add_portfolio(name="P", status_date="2025-06-30")
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program is writing
+        started = time.monotonic()
+        with s.without_waiting(), pytest.raises(InUseError):
+            s.set_status_date(f.id, f.version, "2025-07-31")
+        assert time.monotonic() - started < 1.0, "refused at once, not after the busy timeout"
+        other.execute("COMMIT")
+        other.close()
+        assert s.portfolio(f.id).status_date == "2025-06-30", "nothing was written"
+        assert s.set_status_date(f.id, f.version, "2025-07-31").status_date == "2025-07-31"
