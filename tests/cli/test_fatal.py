@@ -126,7 +126,8 @@ def test_a_second_failure_is_appended(log, capsys):
     assert cli.run_guarded(Failing(), headless=True, auto_pilot=press("w")) == 1
     text = log.read_text()
     assert text.startswith(first)
-    assert text.count("==== ") == 2 and "RuntimeError: handler failed" in text and "ValueError: worker failed" in text
+    assert text.count("==== ") == 2
+    assert "RuntimeError: handler failed" in text and "ValueError: worker failed" in text
     assert capsys.readouterr().err == LINE.format(log=log) * 2
 
 
@@ -161,7 +162,9 @@ def test_a_log_that_cannot_be_written_still_gives_one_line(tmp_path, monkeypatch
     monkeypatch.setattr(cli, "_error_log", lambda: blocker / "log" / "error.log")  # a folder under a file
     assert cli.report_unexpected("Traceback: x\n") == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("ragboard: something went wrong") and "Traceback" not in err
+    assert (
+        err.count("\n") == 1 and err.startswith("ragboard: something went wrong") and "Traceback" not in err
+    )
 
 
 def test_main_returns_1_when_the_app_fails(tmp_path, log, monkeypatch, capsys):
@@ -240,10 +243,21 @@ def test_the_installed_command_without_a_terminal_exits_1(tmp_path):
     env = {**os.environ, **_failing_command_env(tmp_path)}
     hook = Path(env["PYTHONPATH"]) / "sitecustomize.py"
     # No terminal to press F12 in: fail as soon as the app is ready instead.
-    hook.write_text(_SITECUSTOMIZE.replace("def on_key(self, event):\n        if event.key == \"f12\":",
-                                           "def on_ready(self):\n        if True:"))
-    result = subprocess.run([str(script), "--db", str(db)], capture_output=True, text=True, env=env,
-                            stdin=subprocess.DEVNULL, timeout=60, check=False)
+    hook.write_text(
+        _SITECUSTOMIZE.replace(
+            'def on_key(self, event):\n        if event.key == "f12":',
+            "def on_ready(self):\n        if True:",
+        )
+    )
+    result = subprocess.run(
+        [str(script), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
     log = tmp_path / "state" / "ragboard" / "log" / "error.log"
     assert result.returncode == 1, result.stderr
     assert result.stderr.endswith(LINE.format(log=log)) and "Traceback" not in result.stderr

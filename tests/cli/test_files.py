@@ -45,7 +45,11 @@ def test_a_named_pipe(tmp_path, command):
     os.mkfifo(path)
     before = state(path)
     result = ragboard(*command, str(path))
-    refused(result, path, f"{path} is not a regular file (it is a named pipe); give the path of a ragboard .db file.")
+    refused(
+        result,
+        path,
+        f"{path} is not a regular file (it is a named pipe); give the path of a ragboard .db file.",
+    )
     assert state(path) == before
 
 
@@ -55,7 +59,9 @@ def test_a_socket(tmp_path):
         sock.bind(str(path))
         before = state(path)
         result = ragboard("--db", str(path))
-    refused(result, path, f"{path} is not a regular file (it is a socket); give the path of a ragboard .db file.")
+    refused(
+        result, path, f"{path} is not a regular file (it is a socket); give the path of a ragboard .db file."
+    )
     assert state(path) == before
 
 
@@ -66,7 +72,11 @@ def test_a_link_to_nothing(tmp_path, command):
     path.symlink_to(gone)
     before = state(path)
     result = ragboard(*command, str(path))
-    refused(result, path, f"{path} is a link to {gone}, which does not exist; give the path of a ragboard .db file.")
+    refused(
+        result,
+        path,
+        f"{path} is a link to {gone}, which does not exist; give the path of a ragboard .db file.",
+    )
     assert state(path) == before and not gone.parent.exists()
 
 
@@ -100,12 +110,16 @@ def test_an_empty_database_of_another_program(tmp_path):
         conn.execute("PRAGMA user_version = 7")
     before = state(path)
     result = ragboard("--db", str(path))
-    refused(result, path, f"{path} is an SQLite database of another program, not a ragboard file; "
-                          "it has not been changed.")
+    refused(
+        result,
+        path,
+        f"{path} is an SQLite database of another program, not a ragboard file; it has not been changed.",
+    )
     assert state(path) == before
 
 
 # -- a full disk ------------------------------------------------------------------------------
+
 
 def full(path) -> str:
     return f"no space left on the disk holding {path}; free some space and try again."

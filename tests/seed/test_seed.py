@@ -73,7 +73,9 @@ def test_counts_per_portfolio_match_the_data_files(portfolios, demo):
         expected = _count(data)
         pid = by_name[data["name"]].id
         conn = demo.conn
-        programmes = [row[0] for row in conn.execute("SELECT id FROM programme WHERE portfolio_id = ?", (pid,))]
+        programmes = [
+            row[0] for row in conn.execute("SELECT id FROM programme WHERE portfolio_id = ?", (pid,))
+        ]
         assert len(programmes) == expected.get("programme", 0)
         projects = [j.id for prog in programmes for j in demo.projects(prog)]
         assert len(projects) == expected.get("project", 0)
@@ -86,9 +88,11 @@ def test_counts_per_portfolio_match_the_data_files(portfolios, demo):
 def test_plymouth_has_its_five_programmes_and_46_risks(demo):
     home = [row for row in demo.home_rows(0, 1000) if row.portfolio_name == "Transformation Portfolio"]
     assert sorted(row.programme.code for row in home) == sorted(["CCO", "CST", "GAME", "P&OD", "IHWB"])
-    risks = sum(len(demo.risks(programme_id=row.programme.id)) +
-                sum(len(demo.risks(project_id=j.id)) for j in demo.projects(row.programme.id))
-                for row in home)
+    risks = sum(
+        len(demo.risks(programme_id=row.programme.id))
+        + sum(len(demo.risks(project_id=j.id)) for j in demo.projects(row.programme.id))
+        for row in home
+    )
     # The 46 of the transformation paper and the 6-row register of the CCYPS paper.
     assert risks == 46 + 6
 
@@ -102,14 +106,15 @@ def test_no_milestone_carries_a_rag_its_paper_does_not_print(portfolios):
             assert status in ("Not rated", "Complete"), rec["name"]
             if status == "Complete":
                 lines = source_lines(rec["source"])
-                cited = " ".join(lines[rec["line"] - 1:rec.get("line_end", rec["line"])])
+                cited = " ".join(lines[rec["line"] - 1 : rec.get("line_end", rec["line"])])
                 assert "COMPLETE" in cited.upper(), rec["name"]
 
 
 def test_seeded_records_keep_their_source(demo):
     for table in ("programme", "project", "milestone", "risk", "saving"):
         missing = demo.conn.execute(
-            f"SELECT count(*) FROM {table} WHERE source IS NULL OR source_line IS NULL").fetchone()[0]
+            f"SELECT count(*) FROM {table} WHERE source IS NULL OR source_line IS NULL"
+        ).fetchone()[0]
         assert missing == 0, table
 
 

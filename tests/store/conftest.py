@@ -80,7 +80,7 @@ def state(path, *, tables=("portfolio", "programme", "project", "milestone", "ri
         for table in tables:
             cur = conn.execute(f"SELECT * FROM {table} ORDER BY id")
             cols = [d[0] for d in cur.description]
-            out[table] = [tuple(v for c, v in zip(cols, row) if c != "version") for row in cur]
+            out[table] = [tuple(v for c, v in zip(cols, row, strict=True) if c != "version") for row in cur]
         return out
     finally:
         conn.close()

@@ -128,7 +128,8 @@ def test_an_sqlite_file_of_another_program_with_no_tables_is_refused(tmp_path, a
     path = tmp_path / "other.db"
     _blank_sqlite(path, application_id, user_version)
     message = refused(path, NotRagboardError)
-    assert "another program" in message and "not a ragboard file" in message and "has not been changed" in message
+    assert "another program" in message and "not a ragboard file" in message
+    assert "has not been changed" in message
 
 
 def test_a_blank_sqlite_file_is_set_up(tmp_path):
@@ -142,12 +143,15 @@ def test_a_blank_sqlite_file_is_set_up(tmp_path):
 
 # -- a -wal file that cannot be read ----------------------------------------------------------
 
+
 def crash_leaving_a_wal(path) -> None:
     """A ragboard file whose last change is only in its -wal: its writer was killed."""
     with open_store(path) as s:
         s.add_portfolio(name="In the file", status_date="2025-06-30")
-    script = ("import os, sys\nfrom store import open_store\ns = open_store(sys.argv[1])\n"
-              "s.add_portfolio(name='Only in the wal', status_date='2025-06-30')\nos._exit(0)\n")
+    script = (
+        "import os, sys\nfrom store import open_store\ns = open_store(sys.argv[1])\n"
+        "s.add_portfolio(name='Only in the wal', status_date='2025-06-30')\nos._exit(0)\n"
+    )
     subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=60)
     assert os.path.getsize(f"{path}-wal") > 0
 
@@ -210,6 +214,7 @@ def test_a_readable_wal_gives_no_warning(tmp_path):
 
 
 # -- a full disk, simulated: files limited to a few pages -------------------------------------
+
 
 @pytest.fixture
 def no_room(monkeypatch):
@@ -279,6 +284,7 @@ def test_no_room_for_the_backup_before_an_upgrade(tmp_path, no_room):
 
 # -- a full disk, real: a small tmpfs ---------------------------------------------------------
 
+
 def test_a_new_file_on_a_full_disk(tmp_path):
     with small_disk(tmp_path / "disk", 256) as disk:
         fill(disk)
@@ -317,10 +323,20 @@ def test_the_side_files_of_a_file_another_program_has_open_are_never_removed(tmp
     path = tmp_path / "board.db"
     open_store(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-                               "c.execute('SELECT count(*) FROM sqlite_master').fetchone(); "
-                               "print('held', flush=True); sys.stdin.readline()"), str(path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                "c.execute('SELECT count(*) FROM sqlite_master').fetchone(); "
+                "print('held', flush=True); sys.stdin.readline()"
+            ),
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         assert os.path.getsize(f"{path}-wal") == 0

@@ -60,21 +60,50 @@ def _crafted(pid: int, m_id: int) -> dict:
         "kind that is SQL": ("update", f"milestone SET notes={SQL} --", m_id, "notes", "", "x"),
         # undone first (newest), it would set name from sqlite_master and leave notes for alice's entry
         "field that is SQL": ("update", "milestone", m_id, f"name = {SQL}, notes", "edited", None),
-        "old-row key that is SQL": ("delete", "milestone", 500, "",
-                                    {"id": 500, "project_id": pid, "name": "x", "version": 1, smuggled_key: ""},
-                                    None),
-        "new-row key that is SQL": ("create", "milestone", m_id, "", None,
-                                    {"id": m_id, "name": "Go live", f"notes = {SQL}": ""}),
-        "the schema's own table": ("delete", "sqlite_master", 1, "",
-                                   {"id": 1, "type": "table", "name": "x", "sql": "CREATE TABLE x (a)"}, None),
+        "old-row key that is SQL": (
+            "delete",
+            "milestone",
+            500,
+            "",
+            {"id": 500, "project_id": pid, "name": "x", "version": 1, smuggled_key: ""},
+            None,
+        ),
+        "new-row key that is SQL": (
+            "create",
+            "milestone",
+            m_id,
+            "",
+            None,
+            {"id": m_id, "name": "Go live", f"notes = {SQL}": ""},
+        ),
+        "the schema's own table": (
+            "delete",
+            "sqlite_master",
+            1,
+            "",
+            {"id": 1, "type": "table", "name": "x", "sql": "CREATE TABLE x (a)"},
+            None,
+        ),
         "a table ragboard does not write": ("update", "change_group", 1, "label", "a", "b"),
         "a field ragboard never edits": ("update", "milestone", m_id, "id", 999, m_id),
         "a field the table lacks": ("update", "milestone", m_id, "colour", None, None),
         "a value of the wrong kind": ("update", "milestone", m_id, "notes", {"nested": SQL}, "keep"),
-        "a row of another record": ("delete", "milestone", 500, "",
-                                    {"id": 501, "project_id": pid, "name": "x", "version": 1}, None),
-        "a version past the largest": ("delete", "milestone", 500, "",
-                                       {"id": 500, "project_id": pid, "name": "x", "version": 2**63 - 1}, None),
+        "a row of another record": (
+            "delete",
+            "milestone",
+            500,
+            "",
+            {"id": 501, "project_id": pid, "name": "x", "version": 1},
+            None,
+        ),
+        "a version past the largest": (
+            "delete",
+            "milestone",
+            500,
+            "",
+            {"id": 500, "project_id": pid, "name": "x", "version": 2**63 - 1},
+            None,
+        ),
     }
 
 
@@ -109,7 +138,9 @@ def test_undo_refuses_a_change_another_tool_wrote(store, tree, db_path, setup, c
 def test_a_group_only_another_tool_wrote_is_refused(store, tree, db_path, setup):
     m, _ = setup
     group = _new_group(db_path)
-    _insert_change(db_path, group, "update", "milestone", m.id, "notes", "keep", "edited")  # harmless, ragboard-like
+    _insert_change(
+        db_path, group, "update", "milestone", m.id, "notes", "keep", "edited"
+    )  # harmless, ragboard-like
     _insert_change(db_path, group, "update", "milestone", m.id, f"notes = {SQL}, name", "Go live", None)
     before = dump(db_path)
     with open_store(db_path, who="bob") as bob, pytest.raises(ForeignHistoryError):
@@ -118,8 +149,9 @@ def test_a_group_only_another_tool_wrote_is_refused(store, tree, db_path, setup)
     _no_record_holds_schema_names(db_path)
 
 
-@pytest.mark.parametrize("raw_old", ["not json", '{"id": ', "NaN", str(2**70), "[" * 100_000, "9" * 5000],
-                         ids=lambda x: x[:10])
+@pytest.mark.parametrize(
+    "raw_old", ["not json", '{"id": ', "NaN", str(2**70), "[" * 100_000, "9" * 5000], ids=lambda x: x[:10]
+)
 def test_a_value_that_is_not_ragboards_json_is_refused(store, tree, db_path, setup, raw_old):
     m, group = setup
     _insert_change(db_path, group, "update", "milestone", m.id, "notes", new="edited", raw_old=raw_old)

@@ -175,14 +175,17 @@ def test_corrupt_table_page(tmp_path):
     make_real(path, milestones=400)
     conn = sqlite3.connect(path)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    pages = conn.execute("SELECT pageno FROM dbstat WHERE name = 'milestone' AND pagetype = 'leaf'").fetchall() \
-        if _has_dbstat(conn) else None
+    pages = (
+        conn.execute("SELECT pageno FROM dbstat WHERE name = 'milestone' AND pagetype = 'leaf'").fetchall()
+        if _has_dbstat(conn)
+        else None
+    )
     root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'milestone'").fetchone()[0]
     conn.close()
     target = pages[len(pages) // 2][0] if pages else root
     data = bytearray(path.read_bytes())
     offset = (target - 1) * page_size
-    data[offset:offset + 64] = b"\xff" * 64  # smash the page header and cell pointers
+    data[offset : offset + 64] = b"\xff" * 64  # smash the page header and cell pointers
     path.write_bytes(bytes(data))
     assert_refused_untouched(path, CorruptFileError, words=["damaged"])
 
@@ -207,6 +210,7 @@ def test_newer_file(tmp_path):
 
 # -- an older file --------------------------------------------------------------------------
 
+
 def make_v1(path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -214,7 +218,9 @@ def make_v1(path) -> None:
     apply_steps(conn, 0, 1)
     conn.execute("INSERT INTO portfolio (name, status_date) VALUES ('Old', '2016-03-31')")
     conn.execute("INSERT INTO programme (portfolio_id, code, name) VALUES (1, 'OLD', 'Old programme')")
-    conn.execute("INSERT INTO risk (programme_id, description, likelihood, impact) VALUES (1, 'Old risk', 4, 2)")
+    conn.execute(
+        "INSERT INTO risk (programme_id, description, likelihood, impact) VALUES (1, 'Old risk', 4, 2)"
+    )
     conn.execute("COMMIT")
     conn.close()
     os.chmod(path, 0o600)
@@ -300,11 +306,28 @@ def test_read_only_file_opens_read_only_and_refuses_every_write(tmp_path):
         f = s.add_portfolio(name="P", status_date="2025-06-30")
         g = s.add_programme(portfolio_id=f.id, code="G", name="G")
         j = s.add_project(programme_id=g.id, name="J")
-        x = {"f": f, "g": g, "j": j, "m": s.add_milestone(project_id=j.id, name="M"),
-             "r": s.add_risk(project_id=j.id, description="R"),
-             "s": s.add_saving(project_id=j.id, year="2025/26", amount=1)}
-        x = {k: getattr(s, {"f": "portfolio", "g": "programme", "j": "project", "m": "milestone", "r": "risk",
-                            "s": "saving"}[k])(v.id) for k, v in x.items()}
+        x = {
+            "f": f,
+            "g": g,
+            "j": j,
+            "m": s.add_milestone(project_id=j.id, name="M"),
+            "r": s.add_risk(project_id=j.id, description="R"),
+            "s": s.add_saving(project_id=j.id, year="2025/26", amount=1),
+        }
+        x = {
+            k: getattr(
+                s,
+                {
+                    "f": "portfolio",
+                    "g": "programme",
+                    "j": "project",
+                    "m": "milestone",
+                    "r": "risk",
+                    "s": "saving",
+                }[k],
+            )(v.id)
+            for k, v in x.items()
+        }
     os.chmod(path, 0o444)
     before, files = sha(path), siblings(path)
     with open_store(path) as ro:
@@ -332,6 +355,7 @@ def test_read_only_can_be_asked_for(tmp_path):
 
 def test_older_file_locked_by_another_writer_is_reported_and_not_upgraded(tmp_path):
     from store import InUseError
+
     path = tmp_path / "old.db"
     make_v1(path)
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -356,6 +380,7 @@ def test_older_file_locked_by_another_writer_is_reported_and_not_upgraded(tmp_pa
 
 def test_two_windows_opening_an_older_file_together(tmp_path):
     import threading
+
     path = tmp_path / "old.db"
     make_v1(path)
     results, barrier = [], threading.Barrier(2)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 def _portfolio(store, name, codes):
     f = store.add_portfolio(name=name, status_date="2025-06-30")
-    return [store.add_programme(portfolio_id=f.id, code=c, name=f"{c} programme", sro="Ann Lee") for c in codes]
+    return [
+        store.add_programme(portfolio_id=f.id, code=c, name=f"{c} programme", sro="Ann Lee") for c in codes
+    ]
 
 
 def test_home_filter_runs_in_the_query(store):
@@ -27,8 +29,8 @@ def test_portfolio_programme_counts(store):
 
 
 def test_milestones_across_portfolios_page_and_filter(store):
-    cco, = _portfolio(store, "Plymouth", ["CCO"])
-    h54, = _portfolio(store, "Haringey", ["H54"])
+    (cco,) = _portfolio(store, "Plymouth", ["CCO"])
+    (h54,) = _portfolio(store, "Haringey", ["H54"])
     project = store.add_project(programme_id=h54.id, name="Phase 3")
     for i in range(5):
         store.add_milestone(programme_id=cco.id, name=f"Review {i}", due="2025-01-31")
@@ -44,11 +46,19 @@ def test_milestones_across_portfolios_page_and_filter(store):
 
 
 def test_home_savings_year_follows_each_portfolios_status_date(store):
-    for status_date, year in (("2025-01-15", "2024/25"), ("2025-04-01", "2025/26"), ("2000-03-31", "1999/00")):
+    for status_date, year in (
+        ("2025-01-15", "2024/25"),
+        ("2025-04-01", "2025/26"),
+        ("2000-03-31", "1999/00"),
+    ):
         f = store.add_portfolio(name=f"P {status_date}", status_date=status_date)
         g = store.add_programme(portfolio_id=f.id, code="G", name="G")
         store.add_saving(programme_id=g.id, year=year, amount=100, kind="saving")
         store.add_saving(programme_id=g.id, year=year, amount=40, kind="cost")  # costs are not savings
         store.add_saving(programme_id=g.id, year="2030/31", amount=999, kind="saving")
     rows = store.home_rows()
-    assert [(r.financial_year, r.savings) for r in rows] == [("2024/25", 100), ("2025/26", 100), ("1999/00", 100)]
+    assert [(r.financial_year, r.savings) for r in rows] == [
+        ("2024/25", 100),
+        ("2025/26", 100),
+        ("1999/00", 100),
+    ]

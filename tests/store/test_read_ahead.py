@@ -164,9 +164,12 @@ def test_the_page_read_in_one_step_is_the_page(tmp_path):
         for name in ("B", "A"):
             f = s.add_portfolio(name=name, status_date="2025-06-30")
             for i in range(6):
-                g = s.add_programme(portfolio_id=f.id, code=f"{name}{i}", name=f"Programme {name}{i} \"quoted\" ü")
+                g = s.add_programme(portfolio_id=f.id, code=f"{name}{i}",
+                                    name=f"Programme {name}{i} \"quoted\" ü")
                 j = s.add_project(programme_id=g.id, name="J")
-                s.add_milestone(project_id=j.id, name="M", status=("Red", "Amber", "Green")[i % 3], due="2025-01-31")
+                s.add_milestone(
+                    project_id=j.id, name="M", status=("Red", "Amber", "Green")[i % 3], due="2025-01-31"
+                )
                 s.add_milestone(programme_id=g.id, name="Own", status="Complete")
                 s.add_risk(programme_id=g.id, description="R", likelihood=5, impact=5)
                 s.add_saving(project_id=j.id, year="2025/26", amount=9_999_999_990 + i)

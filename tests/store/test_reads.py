@@ -33,7 +33,12 @@ def test_residual_score_and_unrated_risk(store, tree):
                           residual_likelihood=2, residual_impact=2)
     assert (risk.score, risk.rag, risk.residual_score, risk.residual_rag) == (20, "Red", 4, "Green")
     unrated = store.add_risk(project_id=tree.project.id, description="Unscored")
-    assert (unrated.score, unrated.rag, unrated.residual_score, unrated.residual_rag) == (None, None, None, None)
+    assert (unrated.score, unrated.rag, unrated.residual_score, unrated.residual_rag) == (
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def test_portfolio_thresholds_change_the_rag(store, tree):
@@ -55,6 +60,7 @@ def test_portfolio_thresholds_change_the_rag(store, tree):
 
 
 # -- milestones: slippage and overdue -------------------------------------------------------
+
 
 def test_slippage_in_days(store, tree):
     m = store.add_milestone(project_id=tree.project.id, name="Go live", due="2025-03-31")
@@ -79,18 +85,33 @@ def test_overdue_uses_the_status_date_not_the_clock(store, tree):
     moved = store.add_milestone(project_id=j, name="forecast moved", due="2025-01-01", forecast="2025-08-01")
     undated = store.add_milestone(project_id=j, name="no date", due_text="Q4 2014")
     got = {m.name: m.overdue for m in store.milestones(project_id=j)}
-    assert got == {"before": True, "on the day": False, "after": False, "done": False, "has actual": False,
-                   "forecast moved": False, "no date": False}
+    assert got == {
+        "before": True,
+        "on the day": False,
+        "after": False,
+        "done": False,
+        "has actual": False,
+        "forecast moved": False,
+        "no date": False,
+    }
     assert store.milestone(before.id).overdue and not store.milestone(after.id).overdue
     assert not any(store.milestone(x.id).overdue for x in (on_day, done, actual, moved, undated))
     # moving the status date moves "overdue", nothing else
     store.set_status_date(tree.portfolio.id, tree.portfolio.version, "01/08/2025")
     got = {m.name: m.overdue for m in store.milestones(project_id=j)}
-    assert got == {"before": True, "on the day": True, "after": True, "done": False, "has actual": False,
-                   "forecast moved": False, "no date": False}
+    assert got == {
+        "before": True,
+        "on the day": True,
+        "after": True,
+        "done": False,
+        "has actual": False,
+        "forecast moved": False,
+        "no date": False,
+    }
 
 
 # -- roll-up --------------------------------------------------------------------------------
+
 
 def test_project_rollup_from_open_milestones(store, tree):
     j = tree.project.id
@@ -111,7 +132,12 @@ def test_hand_set_rag_wins_and_can_be_cleared(store, tree):
     j = tree.project
     store.add_milestone(project_id=j.id, name="a", status="Red")
     p = store.set_project_rag(j.id, j.version, "Green", "Recovery plan agreed")
-    assert (p.rag, p.rolled_rag, p.rag_is_derived, p.rag_reason) == ("Green", "Green", False, "Recovery plan agreed")
+    assert (p.rag, p.rolled_rag, p.rag_is_derived, p.rag_reason) == (
+        "Green",
+        "Green",
+        False,
+        "Recovery plan agreed",
+    )
     p = store.set_project_rag(p.id, p.version, None)
     assert (p.rag, p.rolled_rag, p.rag_is_derived) == (None, "Red", True)
 
@@ -140,6 +166,7 @@ def test_programme_rollup_from_projects_and_its_own_milestones(store, tree):
 
 # -- home and project rows ------------------------------------------------------------------
 
+
 def test_home_figures(store, tree):
     j, k, g = tree.project.id, tree.other_project.id, tree.programme.id
     # red milestones: project and programme level; overdue: before 30 Jun 2025 and not done
@@ -161,17 +188,17 @@ def test_home_figures(store, tree):
     store.add_saving(project_id=j, year="2025/26", amount=999, kind="cost")
     store.add_saving(project_id=j, year="2024/25", amount=7_000)
     store.add_saving(project_id=j, year="2026/27", amount=3_000)
-    row, = store.home_rows()
+    (row,) = store.home_rows()
     assert row.programme.id == g and row.portfolio_name == "Transformation"
     assert (row.projects, row.red_milestones, row.overdue_milestones, row.high_risks) == (2, 2, 2, 1)
     assert (row.savings, row.financial_year) == (175_000, "2025/26")
     # the portfolio's own matrix moves the Red band, and the count with it
     f = store.set_risk_thresholds(tree.portfolio.id, tree.portfolio.version, 6, 15)
-    row, = store.home_rows()
+    (row,) = store.home_rows()
     assert row.high_risks == 2  # 15 and 25; 10 is still Amber, 16 is closed
     # the financial year follows the status date: 31 Mar 2025 is in 2024/25
     store.set_status_date(f.id, f.version, "31 Mar 2025")
-    row, = store.home_rows()
+    (row,) = store.home_rows()
     assert (row.financial_year, row.savings, row.overdue_milestones) == ("2024/25", 7_000, 0)
 
 
@@ -201,8 +228,18 @@ def test_project_rows(store, tree):
     rows = store.project_rows(tree.programme.id)
     assert [r.project.id for r in rows] == [j, tree.other_project.id]
     first, second = rows
-    assert (first.next_milestone, first.next_due, first.open_risks, first.savings) == ("sooner", "2025-08-01", 1, 10)
-    assert (second.next_milestone, second.next_due, second.open_risks, second.savings) == ("only", "Spring 2026", 0, 0)
+    assert (first.next_milestone, first.next_due, first.open_risks, first.savings) == (
+        "sooner",
+        "2025-08-01",
+        1,
+        10,
+    )
+    assert (second.next_milestone, second.next_due, second.open_risks, second.savings) == (
+        "only",
+        "Spring 2026",
+        0,
+        0,
+    )
     assert [p.id for p in store.projects(tree.programme.id)] == [j, tree.other_project.id]
 
 
@@ -234,6 +271,7 @@ def test_single_record_reads_and_missing_ones(store, tree):
 
 # -- history and search -----------------------------------------------------------------------
 
+
 def test_history_filters_and_order(store, tree):
     j = tree.project.id
     m = store.add_milestone(project_id=j, name="Go live", status="Green")
@@ -242,7 +280,9 @@ def test_history_filters_and_order(store, tree):
     store.add_milestone(programme_id=tree.programme.id, name="Board")
     item = store.history(item=("milestone", m.id))
     assert [(c.op, c.field, c.old, c.new, c.reason) for c in item] == [
-        ("update", "status", "Green", "Red", "Supplier late"), ("create", "", None, item[1].new, "")]
+        ("update", "status", "Green", "Red", "Supplier late"),
+        ("create", "", None, item[1].new, ""),
+    ]
     assert item[1].new["name"] == "Go live"
     assert {c.item_label for c in store.history(project_id=j)} == {"Go live", "Early Help"}
     assert all(c.item_kind != "risk" for c in store.history(project_id=j))
@@ -272,8 +312,10 @@ def test_search_milestones(store, tree):
     store.add_milestone(programme_id=tree.programme.id, name="Board", notes="go-live review")
     store.add_milestone(project_id=tree.other_project.id, name="Panel")
     found = store.search_milestones("go")
-    assert [(m.name, where) for m, where in found] == [("Go live", "Early Help"),
-                                                      ("Board", "Children and Young People")]
+    assert [(m.name, where) for m, where in found] == [
+        ("Go live", "Early Help"),
+        ("Board", "Children and Young People"),
+    ]
     assert found[0][0].overdue  # derived values come with it
     assert store.search_milestones("nothing like it") == []
 
@@ -281,9 +323,16 @@ def test_search_milestones(store, tree):
 def test_is_empty_and_reopen_reads_the_same(db_path, store, tree):
     assert not store.is_empty()
     store.add_milestone(project_id=tree.project.id, name="Go live", status="Amber")
-    before = (store.home_rows(), store.project_rows(tree.programme.id), store.milestones(project_id=tree.project.id))
+    before = (
+        store.home_rows(),
+        store.project_rows(tree.programme.id),
+        store.milestones(project_id=tree.project.id),
+    )
     store.close()
     with open_store(db_path) as again:
-        after = (again.home_rows(), again.project_rows(tree.programme.id),
-                 again.milestones(project_id=tree.project.id))
+        after = (
+            again.home_rows(),
+            again.project_rows(tree.programme.id),
+            again.milestones(project_id=tree.project.id),
+        )
     assert before == after

@@ -21,9 +21,12 @@ def make_v3(path) -> None:
             INSERT INTO portfolio (name, status_date) VALUES ('Old', '2025-06-30');
             INSERT INTO programme (portfolio_id, code, name) VALUES (1, 'OLD', 'Old programme');
             INSERT INTO project (programme_id, name) VALUES (1, 'Old project');
-            INSERT INTO milestone (programme_id, name, status, due) VALUES (1, 'Own red', 'Red', '2025-01-31');
-            INSERT INTO milestone (programme_id, name, status, due) VALUES (1, 'Own late', 'Amber', '2025-02-28');
-            INSERT INTO milestone (project_id, name, status, due) VALUES (1, 'Project red', 'Red', '2026-01-31');
+            INSERT INTO milestone (programme_id, name, status, due)
+                VALUES (1, 'Own red', 'Red', '2025-01-31');
+            INSERT INTO milestone (programme_id, name, status, due)
+                VALUES (1, 'Own late', 'Amber', '2025-02-28');
+            INSERT INTO milestone (project_id, name, status, due)
+                VALUES (1, 'Project red', 'Red', '2026-01-31');
             INSERT INTO risk (programme_id, description, likelihood, impact) VALUES (1, 'Own high', 5, 4);
             INSERT INTO risk (project_id, description, likelihood, impact) VALUES (1, 'Project high', 4, 4);
             INSERT INTO saving (programme_id, year, amount) VALUES (1, '2025/26', 1000);
@@ -46,8 +49,9 @@ def test_v3_file_is_backed_up_then_its_programme_indexes_made_partial(tmp_path):
     before = _index_sql(path)
     assert all("WHERE" not in before[name] for name in PARTIAL)
     with open_store(path) as s:
-        row, = s.home_rows()
-        # high risks: the Red band of the default matrix (20 or more): 'Own high' (20), not 'Project high' (16)
+        (row,) = s.home_rows()
+        # high risks: the Red band of the default matrix (20 or more): 'Own high' (20), not
+        # 'Project high' (16)
         assert (row.red_milestones, row.overdue_milestones, row.high_risks, row.savings) == (2, 2, 1, 1500)
         assert [m.name for m in s.milestones(programme_id=1)] == ["Own red", "Own late"]
         assert [k.description for k in s.risks(programme_id=1)] == ["Own high"]
@@ -66,14 +70,26 @@ def test_v3_file_is_backed_up_then_its_programme_indexes_made_partial(tmp_path):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # index contents match the rows
         # The programme's own items are still found through its index.
-        for table, index in (("milestone", "milestone_by_programme"), ("risk", "risk_by_programme"),
-                             ("saving", "saving_by_programme")):
-            plan = " ".join(r[3] for r in conn.execute(
-                f"EXPLAIN QUERY PLAN SELECT id FROM {table} WHERE programme_id = ?", (1,)))
+        for table, index in (
+            ("milestone", "milestone_by_programme"),
+            ("risk", "risk_by_programme"),
+            ("saving", "saving_by_programme"),
+        ):
+            plan = " ".join(
+                r[3]
+                for r in conn.execute(
+                    f"EXPLAIN QUERY PLAN SELECT id FROM {table} WHERE programme_id = ?", (1,)
+                )
+            )
             assert index in plan, plan
         # Only the rows a programme owns are in it.
-        assert conn.execute("SELECT count(*) FROM milestone INDEXED BY milestone_by_programme "
-                            "WHERE programme_id IS NOT NULL").fetchone()[0] == 3
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM milestone INDEXED BY milestone_by_programme "
+                "WHERE programme_id IS NOT NULL"
+            ).fetchone()[0]
+            == 3
+        )
 
 
 def test_a_new_file_has_the_partial_indexes(tmp_path):

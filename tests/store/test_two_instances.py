@@ -42,7 +42,9 @@ def test_stale_write_refused_and_nothing_lost(store, tree, db_path):
         assert bob.milestone(m.id).status == "Red"
         with pytest.raises(ConflictError):
             bob.set_milestone_status(m.id, seen_by_bob.version, "Green")
-    changes = [(c.who, c.old, c.new, c.reason) for c in store.history(item=("milestone", m.id)) if c.op == "update"]
+    changes = [
+        (c.who, c.old, c.new, c.reason) for c in store.history(item=("milestone", m.id)) if c.op == "update"
+    ]
     assert changes == [("alice", "Amber", "Red", "Alice's reason"), ("bob", "Green", "Amber", "Bob's reason")]
 
 
@@ -59,8 +61,11 @@ def test_changed_elsewhere(store, tree, db_path):
         # alice writes before she next looks: bob's change must still be reported
         store.add_milestone(project_id=tree.project.id, name="alice again")
         assert store.changed_elsewhere() is True
-        assert [m.name for m in store.milestones(project_id=tree.project.id)] == ["by alice", "by bob",
-                                                                                  "alice again"]
+        assert [m.name for m in store.milestones(project_id=tree.project.id)] == [
+            "by alice",
+            "by bob",
+            "alice again",
+        ]
 
 
 def test_simultaneous_adds_both_kept(store, tree, db_path):
@@ -86,8 +91,12 @@ HOLDER = textwrap.dedent("""
 def test_writes_report_in_use_while_another_process_writes(store, tree, db_path, how):
     m = store.add_milestone(project_id=tree.project.id, name="Go live")
     before = state(db_path)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path), how], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path), how],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         result, exc = guarded(lambda: store.set_milestone_status(m.id, m.version, "Red"))
@@ -130,6 +139,7 @@ def test_in_use_by_a_connection_in_this_process(store, tree, db_path):
 
 # -- a write over a record changed since: merged when the fields differ ----------------------
 
+
 def _base(record) -> dict:
     """The record's values as the form read them (what the TUI passes as base)."""
     return record._asdict()
@@ -137,24 +147,41 @@ def _base(record) -> dict:
 
 def _form(record, **typed) -> dict:
     """What an edit form submits: every field it shows, as read, with the user's changes."""
-    return {k: getattr(record, k) for k in ("name", "due_text", "due", "baseline", "forecast", "actual", "status",
-                                            "notes")} | typed
+    return {
+        k: getattr(record, k)
+        for k in ("name", "due_text", "due", "baseline", "forecast", "actual", "status", "notes")
+    } | typed
 
 
 def test_changes_to_different_fields_are_merged(store, tree, db_path):
     m = store.add_milestone(project_id=tree.project.id, name="Go live", status="Green", notes="first")
     with open_store(db_path, who="bob", clock=Clock()) as bob:
         bob.edit_milestone(m.id, m.version, notes="bob's notes", reason="bob's reason")
-    got = store.edit_milestone(m.id, m.version, reason="alice's reason", base=_base(m),
-                               **_form(m, name="Go-live", forecast="2025-09-30"))
-    assert (got.name, got.forecast, got.notes, got.status) == ("Go-live", "2025-09-30", "bob's notes", "Green")
+    got = store.edit_milestone(
+        m.id,
+        m.version,
+        reason="alice's reason",
+        base=_base(m),
+        **_form(m, name="Go-live", forecast="2025-09-30"),
+    )
+    assert (got.name, got.forecast, got.notes, got.status) == (
+        "Go-live",
+        "2025-09-30",
+        "bob's notes",
+        "Green",
+    )
     assert got.version == m.version + 2
     assert store.milestone(m.id) == got
-    updates = [(c.who, c.field, c.old, c.new, c.reason) for c in reversed(store.history(item=("milestone", m.id)))
-               if c.op == "update"]
+    updates = [
+        (c.who, c.field, c.old, c.new, c.reason)
+        for c in reversed(store.history(item=("milestone", m.id)))
+        if c.op == "update"
+    ]
     assert updates[0] == ("bob", "notes", "first", "bob's notes", "bob's reason")
-    assert sorted(updates[1:]) == [("alice", "forecast", None, "2025-09-30", "alice's reason"),
-                                   ("alice", "name", "Go live", "Go-live", "alice's reason")]  # her changes only
+    assert sorted(updates[1:]) == [
+        ("alice", "forecast", None, "2025-09-30", "alice's reason"),
+        ("alice", "name", "Go live", "Go-live", "alice's reason"),
+    ]  # her changes only
     # alice's undo takes back her fields only; bob's notes stay
     store.undo()
     assert (store.milestone(m.id).name, store.milestone(m.id).notes) == ("Go live", "bob's notes")
@@ -177,8 +204,9 @@ def test_the_same_field_changed_by_both_is_a_conflict_keeping_both_sides(store, 
     assert state(db_path) == before  # nothing of alice's written, not even her name change
     # saving again on top of the latest, with it as the new base, goes through
     latest = err.current
-    got = store.edit_milestone(latest.id, latest.version, base=_base(latest),
-                               **_form(latest, status="Red", name="Go-live"))
+    got = store.edit_milestone(
+        latest.id, latest.version, base=_base(latest), **_form(latest, status="Red", name="Go-live")
+    )
     assert (got.status, got.name, got.notes) == ("Red", "Go-live", "bob's notes")
 
 
@@ -226,35 +254,82 @@ def test_a_field_missing_from_base_counts_as_changed_by_the_other_person(store, 
 
 MERGES = {
     # method: (kind, bob's change to another field, alice's write given base, what alice's write set)
-    "edit_milestone": ("milestone", lambda s, x: s.edit_milestone(x.id, x.version, notes="bob"),
-                       lambda s, x, b: s.edit_milestone(x.id, x.version, base=b, name="New"), {"name": "New"}),
-    "set_milestone_status": ("milestone", lambda s, x: s.edit_milestone(x.id, x.version, notes="bob"),
-                             lambda s, x, b: s.set_milestone_status(x.id, x.version, "Red", base=b),
-                             {"status": "Red"}),
-    "edit_risk": ("risk", lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob"),
-                  lambda s, x, b: s.edit_risk(x.id, x.version, base=b, owner="Kim"), {"owner": "Kim"}),
-    "close_risk": ("risk", lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob"),
-                   lambda s, x, b: s.close_risk(x.id, x.version, base=b), {"status": "Closed"}),
-    "reopen_risk": ("closed", lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob"),
-                    lambda s, x, b: s.reopen_risk(x.id, x.version, base=b), {"status": "Open"}),
-    "edit_saving": ("saving", lambda s, x: s.edit_saving(x.id, x.version, notes="bob"),
-                    lambda s, x, b: s.edit_saving(x.id, x.version, base=b, amount="1,500"), {"amount": 1500}),
-    "edit_project": ("project", lambda s, x: s.edit_project(x.id, x.version, description="bob"),
-                     lambda s, x, b: s.edit_project(x.id, x.version, base=b, lead="Bo"), {"lead": "Bo"}),
-    "set_project_rag": ("project", lambda s, x: s.edit_project(x.id, x.version, description="bob"),
-                        lambda s, x, b: s.set_project_rag(x.id, x.version, "Red", "why", base=b),
-                        {"rag": "Red", "rag_reason": "why"}),
-    "edit_programme": ("programme", lambda s, x: s.edit_programme(x.id, x.version, description="bob"),
-                       lambda s, x, b: s.edit_programme(x.id, x.version, base=b, sro="Bo"), {"sro": "Bo"}),
-    "set_programme_rag": ("programme", lambda s, x: s.edit_programme(x.id, x.version, description="bob"),
-                          lambda s, x, b: s.set_programme_rag(x.id, x.version, "Amber", base=b), {"rag": "Amber"}),
-    "set_status_date": ("portfolio", lambda s, x: s.set_risk_thresholds(x.id, x.version, 5, 15),
-                        lambda s, x, b: s.set_status_date(x.id, x.version, "30/09/2025", base=b),
-                        {"status_date": "2025-09-30"}),
+    "edit_milestone": (
+        "milestone",
+        lambda s, x: s.edit_milestone(x.id, x.version, notes="bob"),
+        lambda s, x, b: s.edit_milestone(x.id, x.version, base=b, name="New"),
+        {"name": "New"},
+    ),
+    "set_milestone_status": (
+        "milestone",
+        lambda s, x: s.edit_milestone(x.id, x.version, notes="bob"),
+        lambda s, x, b: s.set_milestone_status(x.id, x.version, "Red", base=b),
+        {"status": "Red"},
+    ),
+    "edit_risk": (
+        "risk",
+        lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob"),
+        lambda s, x, b: s.edit_risk(x.id, x.version, base=b, owner="Kim"),
+        {"owner": "Kim"},
+    ),
+    "close_risk": (
+        "risk",
+        lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob"),
+        lambda s, x, b: s.close_risk(x.id, x.version, base=b),
+        {"status": "Closed"},
+    ),
+    "reopen_risk": (
+        "closed",
+        lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob"),
+        lambda s, x, b: s.reopen_risk(x.id, x.version, base=b),
+        {"status": "Open"},
+    ),
+    "edit_saving": (
+        "saving",
+        lambda s, x: s.edit_saving(x.id, x.version, notes="bob"),
+        lambda s, x, b: s.edit_saving(x.id, x.version, base=b, amount="1,500"),
+        {"amount": 1500},
+    ),
+    "edit_project": (
+        "project",
+        lambda s, x: s.edit_project(x.id, x.version, description="bob"),
+        lambda s, x, b: s.edit_project(x.id, x.version, base=b, lead="Bo"),
+        {"lead": "Bo"},
+    ),
+    "set_project_rag": (
+        "project",
+        lambda s, x: s.edit_project(x.id, x.version, description="bob"),
+        lambda s, x, b: s.set_project_rag(x.id, x.version, "Red", "why", base=b),
+        {"rag": "Red", "rag_reason": "why"},
+    ),
+    "edit_programme": (
+        "programme",
+        lambda s, x: s.edit_programme(x.id, x.version, description="bob"),
+        lambda s, x, b: s.edit_programme(x.id, x.version, base=b, sro="Bo"),
+        {"sro": "Bo"},
+    ),
+    "set_programme_rag": (
+        "programme",
+        lambda s, x: s.edit_programme(x.id, x.version, description="bob"),
+        lambda s, x, b: s.set_programme_rag(x.id, x.version, "Amber", base=b),
+        {"rag": "Amber"},
+    ),
+    "set_status_date": (
+        "portfolio",
+        lambda s, x: s.set_risk_thresholds(x.id, x.version, 5, 15),
+        lambda s, x, b: s.set_status_date(x.id, x.version, "30/09/2025", base=b),
+        {"status_date": "2025-09-30"},
+    ),
 }
-BOBS = {"milestone": ("notes", "bob"), "risk": ("mitigation", "bob"), "closed": ("mitigation", "bob"),
-        "saving": ("notes", "bob"), "project": ("description", "bob"), "programme": ("description", "bob"),
-        "portfolio": ("green_max", 5)}
+BOBS = {
+    "milestone": ("notes", "bob"),
+    "risk": ("mitigation", "bob"),
+    "closed": ("mitigation", "bob"),
+    "saving": ("notes", "bob"),
+    "project": ("description", "bob"),
+    "programme": ("description", "bob"),
+    "portfolio": ("green_max", 5),
+}
 
 
 @pytest.mark.parametrize("method", sorted(MERGES))
@@ -266,7 +341,9 @@ def test_every_edit_merges_over_a_change_to_another_field(store, tree, db_path, 
         "risk": store.add_risk(project_id=tree.project.id, description="Demand"),
         "closed": store.close_risk(closed.id, closed.version),
         "saving": store.add_saving(project_id=tree.project.id, year="2025/26", amount=10),
-        "project": tree.project, "programme": tree.programme, "portfolio": tree.portfolio,
+        "project": tree.project,
+        "programme": tree.programme,
+        "portfolio": tree.portfolio,
     }
     seen = records[kind]
     reader = {"closed": "risk"}.get(kind, kind)

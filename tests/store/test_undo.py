@@ -17,11 +17,14 @@ def _group_count(store, kind):
 
 ACTIONS = {
     "set_milestone_status": lambda s, t, x: s.set_milestone_status(x["m"].id, x["m"].version, "Red", "late"),
-    "edit_milestone": lambda s, t, x: s.edit_milestone(x["m"].id, x["m"].version, name="New", forecast="2025-09-01",
-                                                       notes="a\nb"),
+    "edit_milestone": lambda s, t, x: s.edit_milestone(
+        x["m"].id, x["m"].version, name="New", forecast="2025-09-01", notes="a\nb"
+    ),
     "add_milestone": lambda s, t, x: s.add_milestone(project_id=t.project.id, name="Added", due="2025-08-01"),
     "delete_milestone": lambda s, t, x: s.delete_milestone(x["m"].id, x["m"].version),
-    "add_risk": lambda s, t, x: s.add_risk(programme_id=t.programme.id, description="Added", likelihood=1, impact=2),
+    "add_risk": lambda s, t, x: s.add_risk(
+        programme_id=t.programme.id, description="Added", likelihood=1, impact=2
+    ),
     "edit_risk": lambda s, t, x: s.edit_risk(x["r"].id, x["r"].version, likelihood=5, impact=5, owner="Kim"),
     "close_risk": lambda s, t, x: s.close_risk(x["r"].id, x["r"].version),
     "reopen_risk": lambda s, t, x: s.reopen_risk(x["closed"].id, x["closed"].version),
@@ -43,9 +46,12 @@ ACTIONS = {
 
 @pytest.fixture
 def items(store, tree):
-    m = store.add_milestone(project_id=tree.project.id, name="Go live", due="2025-07-01", status="Green",
-                            notes="keep")
-    r = store.add_risk(project_id=tree.project.id, reference="R1", description="Demand", likelihood=2, impact=3)
+    m = store.add_milestone(
+        project_id=tree.project.id, name="Go live", due="2025-07-01", status="Green", notes="keep"
+    )
+    r = store.add_risk(
+        project_id=tree.project.id, reference="R1", description="Demand", likelihood=2, impact=3
+    )
     closed = store.add_risk(project_id=tree.project.id, description="Old")
     closed = store.close_risk(closed.id, closed.version)
     s = store.add_saving(project_id=tree.project.id, year="2025/26", amount=100, notes="n")
@@ -96,8 +102,9 @@ def test_undo_is_logged_with_who_when_and_its_own_group(store, tree, items):
     store.undo()
     last = store.history(item=("milestone", m.id))[0]
     assert (last.field, last.old, last.new, last.who) == ("status", "Red", "Green", "alice")
-    group = store.conn.execute("SELECT label, kind, reverts FROM change_group WHERE id = ?",
-                               (last.group_id,)).fetchone()
+    group = store.conn.execute(
+        "SELECT label, kind, reverts FROM change_group WHERE id = ?", (last.group_id,)
+    ).fetchone()
     assert group[0] == "Undo: Set 'Go live' to Red" and group[1] == "undo" and group[2] is not None
     assert store.can_redo() == "Undo: Set 'Go live' to Red"
 
@@ -114,7 +121,9 @@ def test_a_new_edit_clears_redo(store, tree, items):
 def test_nothing_to_undo(db_path, clock):
     with open_store(db_path, who="a", clock=clock) as s:
         assert s.can_undo() is None and s.undo() is None and s.redo() is None
-        s.import_portfolio({"name": "L", "status_date": "2025-06-30", "programme": [{"code": "C", "name": "N"}]})
+        s.import_portfolio(
+            {"name": "L", "status_date": "2025-06-30", "programme": [{"code": "C", "name": "N"}]}
+        )
         assert s.undo() is None  # a load is not undone
         assert s.programme_count() == 1
 
@@ -219,21 +228,33 @@ def test_undo_already_done_elsewhere_moves_on_to_the_previous_change(store, tree
 
 # -- undoing a chosen change group ----------------------------------------------------------
 
+
 def test_change_group_info_describes_a_history_rows_group(store, tree, items, db_path):
     m = items["m"]
     store.set_milestone_status(m.id, m.version, "Red", "late")
     change = store.history(item=("milestone", m.id))[0]
     info = store.change_group_info(change.group_id)
     assert isinstance(info, ChangeGroup)
-    assert (info.id, info.who, info.label, info.kind, info.reverted, info.reverts, info.reverted_by, info.mine) == (
-        change.group_id, "alice", "Set 'Go live' to Red", "edit", False, None, None, True)
+    assert (
+        info.id,
+        info.who,
+        info.label,
+        info.kind,
+        info.reverted,
+        info.reverts,
+        info.reverted_by,
+        info.mine,
+    ) == (change.group_id, "alice", "Set 'Go live' to Red", "edit", False, None, None, True)
     assert info.at == change.at
     store.undo()
     undone = store.change_group_info(change.group_id)
     assert undone.reverted and undone.reverted_by is not None
     undo_info = store.change_group_info(undone.reverted_by)
-    assert (undo_info.kind, undo_info.reverts, undo_info.label) == ("undo", change.group_id,
-                                                                    "Undo: Set 'Go live' to Red")
+    assert (undo_info.kind, undo_info.reverts, undo_info.label) == (
+        "undo",
+        change.group_id,
+        "Undo: Set 'Go live' to Red",
+    )
     with open_store(db_path, who="bob") as bob:
         assert bob.change_group_info(change.group_id).mine is False
     with pytest.raises(NotFoundError):
@@ -300,7 +321,9 @@ def test_undo_group_refuses_when_the_item_moved_on(store, tree, items, db_path):
 
 
 def test_undo_group_refuses_a_load(store, db_path):
-    store.import_portfolio({"name": "L", "status_date": "2025-06-30", "programme": [{"code": "C", "name": "N"}]})
+    store.import_portfolio(
+        {"name": "L", "status_date": "2025-06-30", "programme": [{"code": "C", "name": "N"}]}
+    )
     group = store.history()[0].group_id
     assert store.change_group_info(group).kind == "import"
     before = dump(db_path)

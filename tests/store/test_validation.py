@@ -14,7 +14,9 @@ from store import validate as v
 
 from .conftest import dump
 
-FIXTURES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FIXTURES = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 PURE = settings(max_examples=300, deadline=None)
 
 
@@ -35,7 +37,9 @@ def refused(db_path, call, field=None):
 
 bad_ratings = st.one_of(
     st.integers().filter(lambda n: not 1 <= n <= 5),
-    st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not (not math.isnan(x) and x.is_integer() and 1 <= x <= 5)),
+    st.floats(allow_nan=True, allow_infinity=True).filter(
+        lambda x: not (not math.isnan(x) and x.is_integer() and 1 <= x <= 5)
+    ),
     st.sampled_from(["three", "3.5", "", "1e1", "0", "6", "-1", True, False]),
     st.text(max_size=5).filter(lambda t: t.strip() not in {"1", "2", "3", "4", "5", ""}),
 )
@@ -46,8 +50,11 @@ bad_ratings = st.one_of(
 def test_bad_rating_refused(store, tree, db_path, bad, which):
     assume(not (isinstance(bad, str) and not bad.strip()))  # blank means "not rated", tested below
     values = {"likelihood": 3, "impact": 3, which: bad}
-    refused(db_path, lambda: store.add_risk(project_id=tree.project.id, description="d", **values),
-            which.capitalize())
+    refused(
+        db_path,
+        lambda: store.add_risk(project_id=tree.project.id, description="d", **values),
+        which.capitalize(),
+    )
 
 
 @FIXTURES
@@ -82,8 +89,22 @@ def impossible_dates(draw):
     return draw(st.sampled_from([f"{year:04d}-{month:02d}-{day:02d}", f"{day:02d}/{month:02d}/{year:04d}"]))
 
 
-@pytest.mark.parametrize("text", ["2025-02-30", "2025-13-01", "30/02/2025", "31 Jun 2025", "2025-00-10",
-                                  "29/02/2023", "32 Jan 2025", "30 Foo 2025", "tomorrow", "2025/06/30x", "06/2025"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-02-30",
+        "2025-13-01",
+        "30/02/2025",
+        "31 Jun 2025",
+        "2025-00-10",
+        "29/02/2023",
+        "32 Jan 2025",
+        "30 Foo 2025",
+        "tomorrow",
+        "2025/06/30x",
+        "06/2025",
+    ],
+)
 def test_impossible_or_unreadable_dates_refused(store, tree, db_path, text):
     refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name="m", due=text), "Due date")
 
@@ -96,8 +117,18 @@ def test_impossible_dates_refused(store, tree, db_path, text, field):
     refused(db_path, lambda: store.edit_milestone(target.id, target.version, **{field: text}))
 
 
-@pytest.mark.parametrize("text", ["2025-06-30", "30/06/2025", "30 Jun 2025", "30 June 2025", "30th June 2025",
-                                  " 30.06.2025 ", dt.date(2025, 6, 30)])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-06-30",
+        "30/06/2025",
+        "30 Jun 2025",
+        "30 June 2025",
+        "30th June 2025",
+        " 30.06.2025 ",
+        dt.date(2025, 6, 30),
+    ],
+)
 def test_accepted_date_forms(store, tree, text):
     assert store.add_milestone(project_id=tree.project.id, name="m", due=text).due == "2025-06-30"
 
@@ -105,8 +136,12 @@ def test_accepted_date_forms(store, tree, text):
 @FIXTURES
 @given(day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)), form=st.integers(0, 3))
 def test_valid_dates_round_trip(store, tree, day, form):
-    text = [day.isoformat(), day.strftime("%d/%m/%Y"), f"{day.day} {MONTHS[day.month - 1]} {day.year}",
-            f"{day.day:02d} {MONTHS[day.month - 1].upper()} {day.year}"][form]
+    text = [
+        day.isoformat(),
+        day.strftime("%d/%m/%Y"),
+        f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+        f"{day.day:02d} {MONTHS[day.month - 1].upper()} {day.year}",
+    ][form]
     m = store.add_milestone(project_id=tree.project.id, name="m", due=text, forecast=text)
     assert store.milestone(m.id).due == store.milestone(m.id).forecast == day.isoformat()
 
@@ -144,7 +179,9 @@ def test_good_names_round_trip(store, tree, name):
 def test_blank_names_refused(store, tree, db_path, blank):
     refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name=blank), "Name")
     refused(db_path, lambda: store.add_project(programme_id=tree.programme.id, name=blank), "Name")
-    refused(db_path, lambda: store.edit_programme(tree.programme.id, tree.programme.version, name=blank), "Name")
+    refused(
+        db_path, lambda: store.edit_programme(tree.programme.id, tree.programme.version, name=blank), "Name"
+    )
     refused(db_path, lambda: store.add_risk(project_id=tree.project.id, description=blank), "Description")
 
 
@@ -160,7 +197,10 @@ def test_names_with_no_visible_character_refused(store, tree, db_path, blank):
         (lambda: store.edit_programme(g.id, g.version, name=blank), "Name"),
         (lambda: store.add_portfolio(name=blank, status_date="2025-06-30"), "Name"),
         (lambda: store.add_risk(project_id=tree.project.id, description=blank), "Description"),
-        (lambda: store.add_risk(project_id=tree.project.id, description=f"\n{blank}\n{blank}"), "Description"),
+        (
+            lambda: store.add_risk(project_id=tree.project.id, description=f"\n{blank}\n{blank}"),
+            "Description",
+        ),
     ]:
         err = refused(db_path, call, field)
         assert "blank" in err.message
@@ -182,8 +222,11 @@ def test_names_over_200_characters_refused(store, tree, db_path, extra):
 
 
 def test_text_over_10000_characters_refused(store, tree, db_path):
-    err = refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name="m", notes="n" * 10_001),
-                  "Notes")
+    err = refused(
+        db_path,
+        lambda: store.add_milestone(project_id=tree.project.id, name="m", notes="n" * 10_001),
+        "Notes",
+    )
     assert "10,000" in err.message
     m = store.add_milestone(project_id=tree.project.id, name="m", notes="n" * 10_000)
     assert len(store.milestone(m.id).notes) == 10_000
@@ -202,8 +245,12 @@ def test_control_characters_in_long_text_refused(store, tree, db_path, before, b
 
 
 @FIXTURES
-@given(before=st.text(safe_chars, max_size=20), bad=st.sampled_from(FORBIDDEN), after=st.text(safe_chars, max_size=20),
-       field=st.sampled_from(["name", "notes", "due_text"]))
+@given(
+    before=st.text(safe_chars, max_size=20),
+    bad=st.sampled_from(FORBIDDEN),
+    after=st.text(safe_chars, max_size=20),
+    field=st.sampled_from(["name", "notes", "due_text"]),
+)
 def test_bidi_controls_and_separators_refused_anywhere(store, tree, db_path, before, bad, after, field):
     values = {"name": "ok", field: f"{before}{bad}{after}"}
     label = {"name": "Name", "notes": "Notes", "due_text": "Due (as written)"}[field]
@@ -221,12 +268,19 @@ def test_each_forbidden_character_refused_in_names_and_long_text(store, tree, db
     if bad in BIDI_CONTROLS:
         assert f"U+{ord(bad):04X}" in err.message
     refused(db_path, lambda: store.add_risk(project_id=tree.project.id, description=text), "Description")
-    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=1, notes=text),
-            "Notes")
-    refused(db_path, lambda: store.set_project_rag(tree.project.id, tree.project.version, "Red", text), "Reason")
+    refused(
+        db_path,
+        lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=1, notes=text),
+        "Notes",
+    )
+    refused(
+        db_path, lambda: store.set_project_rag(tree.project.id, tree.project.version, "Red", text), "Reason"
+    )
 
 
-@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\x0b", "\x0c", "\x1c", "\t"])
+@pytest.mark.parametrize(
+    "bad", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\x0b", "\x0c", "\x1c", "\t"]
+)
 @pytest.mark.parametrize("where", ["middle", "end"])
 def test_control_characters_and_del_refused_even_at_the_end(store, tree, db_path, bad, where):
     text = f"Go{bad}live" if where == "middle" else f"Go live{bad}"
@@ -241,10 +295,33 @@ def test_control_characters_and_del_refused_even_at_the_end(store, tree, db_path
 # Text a user may well type: it is stored exactly as typed (markup-like text included).
 TYPED = st.one_of(
     st.text(safe_chars, max_size=40),
-    st.sampled_from(["[/]", "[bold red]x[/]", "[link=https://x]y[/link]", "\\[not markup]", "${x}", "%s %d",
-                     "日本語の名前", "中文名称", "한국어", "ＦＵＬＬＷＩＤＴＨ", "e\u0301", "Zoë", "ق\u0651",
-                     "👍", "🇬🇧", "👨\u200d👩\u200d👧", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
-                     "☺\ufe0f", "שלום\u200f!", "مرحبا\u061c", "a\u200bb", "O\u2019Brien", "£€$"]),
+    st.sampled_from(
+        [
+            "[/]",
+            "[bold red]x[/]",
+            "[link=https://x]y[/link]",
+            "\\[not markup]",
+            "${x}",
+            "%s %d",
+            "日本語の名前",
+            "中文名称",
+            "한국어",
+            "ＦＵＬＬＷＩＤＴＨ",  # noqa: RUF001 - fullwidth letters, on purpose
+            "e\u0301",
+            "Zoë",
+            "ق\u0651",
+            "👍",
+            "🇬🇧",
+            "👨\u200d👩\u200d👧",
+            "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+            "☺\ufe0f",
+            "שלום\u200f!",
+            "مرحبا\u061c",
+            "a\u200bb",
+            "O\u2019Brien",
+            "£€$",
+        ]
+    ),
 )
 
 
@@ -264,7 +341,9 @@ def test_text_without_forbidden_characters_is_stored_as_typed(store, tree, parts
 
 
 @FIXTURES
-@given(lines=st.lists(st.text(safe_chars, max_size=30).map(lambda t: ("L" + t).strip()), min_size=1, max_size=5))
+@given(
+    lines=st.lists(st.text(safe_chars, max_size=30).map(lambda t: ("L" + t).strip()), min_size=1, max_size=5)
+)
 def test_newlines_in_long_text_round_trip(store, tree, lines):
     text = "\n".join(lines)
     m = store.add_milestone(project_id=tree.project.id, name="m", notes=text)
@@ -301,14 +380,19 @@ def test_text_cleaner_accepts_only_storable_text(value, multiline, required):
 
 
 @PURE
-@given(before=st.text(max_size=10), bad=st.sampled_from(FORBIDDEN), after=st.text(max_size=10),
-       multiline=st.booleans())
+@given(
+    before=st.text(max_size=10),
+    bad=st.sampled_from(FORBIDDEN),
+    after=st.text(max_size=10),
+    multiline=st.booleans(),
+)
 def test_text_cleaner_refuses_bidi_controls_and_separators(before, bad, after, multiline):
     with pytest.raises(ValidationError):
         v.text("Field", before + bad + after, multiline=multiline)
 
 
 # -- choices --------------------------------------------------------------------------------
+
 
 def unknown(allowed):
     lowered = {a.lower() for a in allowed}
@@ -329,7 +413,9 @@ def test_unknown_choices_refused(store, tree, db_path, data):
     kind = data.draw(unknown(SAVING_KINDS))
     refused(db_path, lambda: store.add_saving(project_id=j.id, year="2025/26", amount=1, kind=kind), "Kind")
     stage = data.draw(unknown(STAGES))
-    refused(db_path, lambda: store.add_project(programme_id=tree.programme.id, name="p", stage=stage), "Stage")
+    refused(
+        db_path, lambda: store.add_project(programme_id=tree.programme.id, name="p", stage=stage), "Stage"
+    )
     refused(db_path, lambda: store.edit_project(j.id, j.version, stage=stage), "Stage")
     rag = data.draw(unknown(("Red", "Amber", "Green")))
     refused(db_path, lambda: store.set_project_rag(j.id, j.version, rag), "RAG")
@@ -337,15 +423,24 @@ def test_unknown_choices_refused(store, tree, db_path, data):
 
 
 @FIXTURES
-@given(status=st.sampled_from(MILESTONE_STATUSES), band=st.sampled_from(SAVING_BANDS),
-       kind=st.sampled_from(SAVING_KINDS), stage=st.sampled_from(STAGES), shout=st.booleans())
+@given(
+    status=st.sampled_from(MILESTONE_STATUSES),
+    band=st.sampled_from(SAVING_BANDS),
+    kind=st.sampled_from(SAVING_KINDS),
+    stage=st.sampled_from(STAGES),
+    shout=st.booleans(),
+)
 def test_known_choices_round_trip_in_any_case(store, tree, status, band, kind, stage, shout):
     f = str.upper if shout else str.lower
     m = store.add_milestone(project_id=tree.project.id, name="m", status=f(status))
     s = store.add_saving(project_id=tree.project.id, year="2025/26", amount=1, band=f(band), kind=f(kind))
     j = store.add_project(programme_id=tree.programme.id, name="p", stage=f(stage))
-    assert (store.milestone(m.id).status, store.saving(s.id).band, store.saving(s.id).kind,
-            store.project(j.id).stage) == (status, band, kind, stage)
+    assert (
+        store.milestone(m.id).status,
+        store.saving(s.id).band,
+        store.saving(s.id).kind,
+        store.project(j.id).stage,
+    ) == (status, band, kind, stage)
 
 
 # -- amounts --------------------------------------------------------------------------------
@@ -353,10 +448,12 @@ def test_known_choices_round_trip_in_any_case(store, tree, status, band, kind, s
 LIMIT = 10_000_000_000
 bad_amounts = st.one_of(
     st.integers().filter(lambda n: abs(n) > LIMIT),
-    st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not (not math.isnan(x) and x.is_integer()
-                                                                         and abs(x) <= LIMIT)),
-    st.decimals(places=2, allow_nan=False, allow_infinity=False).filter(lambda d: d != d.to_integral_value())
-      .map(str),
+    st.floats(allow_nan=True, allow_infinity=True).filter(
+        lambda x: not (not math.isnan(x) and x.is_integer() and abs(x) <= LIMIT)
+    ),
+    st.decimals(places=2, allow_nan=False, allow_infinity=False)
+    .filter(lambda d: d != d.to_integral_value())
+    .map(str),
     st.sampled_from(["", "lots", "£", "1.5", "£0.99", "1e3", "10000000001", "-10000000001", None, True]),
 )
 
@@ -364,7 +461,9 @@ bad_amounts = st.one_of(
 @FIXTURES
 @given(bad=bad_amounts)
 def test_bad_amounts_refused(store, tree, db_path, bad):
-    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=bad), "Amount")
+    refused(
+        db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=bad), "Amount"
+    )
 
 
 @FIXTURES
@@ -384,9 +483,20 @@ def test_amounts_with_thousands_commas_accepted(amount, pound, sign_first, pence
     assert v.amount("Amount", text) == amount
 
 
-@pytest.mark.parametrize("text, value", [("1,234", 1234), ("£1,234", 1234), ("-£1,234", -1234), ("£-1,234", -1234),
-                                         ("1,234,567", 1_234_567), (" £ 250,000 ", 250_000), ("999", 999),
-                                         ("1,000.00", 1000), ("1 234", 1234)])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1,234", 1234),
+        ("£1,234", 1234),
+        ("-£1,234", -1234),
+        ("£-1,234", -1234),
+        ("1,234,567", 1_234_567),
+        (" £ 250,000 ", 250_000),
+        ("999", 999),
+        ("1,000.00", 1000),
+        ("1 234", 1234),
+    ],
+)
 def test_accepted_amount_forms(store, tree, text, value):
     assert store.add_saving(project_id=tree.project.id, year="2025/26", amount=text).amount == value
 
@@ -396,7 +506,7 @@ def test_accepted_amount_forms(store, tree, text, value):
 def test_commas_anywhere_but_between_thousands_refused(digits, cuts):
     cuts = sorted(c for c in cuts if c < len(digits))
     assume(cuts)
-    parts = [digits[i:j] for i, j in zip([0, *cuts], [*cuts, len(digits)])]
+    parts = [digits[i:j] for i, j in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
     text = ",".join(parts)
     assume(not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])))  # true thousands
     with pytest.raises(ValidationError) as e:
@@ -404,43 +514,86 @@ def test_commas_anywhere_but_between_thousands_refused(digits, cuts):
     assert "thousands" in e.value.message
 
 
-@pytest.mark.parametrize("text", ["1,2,3,4", "12,34", "1234,567", "1,2345", ",123", "123,", "1,,234", "£1,23",
-                                  "-1,2,3", "1,234,56", "--5", "-£-5", "1 2 3 4"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1,2,3,4",
+        "12,34",
+        "1234,567",
+        "1,2345",
+        ",123",
+        "123,",
+        "1,,234",
+        "£1,23",
+        "-1,2,3",
+        "1,234,56",
+        "--5",
+        "-£-5",
+        "1 2 3 4",
+    ],
+)
 def test_misplaced_commas_and_signs_refused(store, tree, db_path, text):
-    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=text), "Amount")
+    refused(
+        db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=text), "Amount"
+    )
 
 
-@pytest.mark.parametrize("value", [2**63, 2**70, -2**70, str(2**70), f"{2**70:,}", "9" * 5000, "-" + "9" * 5000,
-                                   float(2**70), 1e300], ids=lambda x: repr(x)[:20])
+@pytest.mark.parametrize(
+    "value",
+    [2**63, 2**70, -(2**70), str(2**70), f"{2**70:,}", "9" * 5000, "-" + "9" * 5000, float(2**70), 1e300],
+    ids=lambda x: repr(x)[:20],
+)
 def test_amounts_beyond_any_integer_are_a_validation_error(store, tree, db_path, value):
-    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=value), "Amount")
+    refused(
+        db_path, lambda: store.add_saving(project_id=tree.project.id, year="2025/26", amount=value), "Amount"
+    )
     s = store.savings(project_id=tree.project.id)
     if s:
         refused(db_path, lambda: store.edit_saving(s[0].id, s[0].version, amount=value), "Amount")
 
 
-@pytest.mark.parametrize("value", [2**70, -2**70, "9" * 5000, str(2**64)], ids=lambda x: repr(x)[:20])
+@pytest.mark.parametrize("value", [2**70, -(2**70), "9" * 5000, str(2**64)], ids=lambda x: repr(x)[:20])
 def test_ratings_beyond_any_integer_are_a_validation_error(store, tree, db_path, value):
-    refused(db_path, lambda: store.add_risk(project_id=tree.project.id, description="d", likelihood=value, impact=1),
-            "Likelihood")
+    refused(
+        db_path,
+        lambda: store.add_risk(project_id=tree.project.id, description="d", likelihood=value, impact=1),
+        "Likelihood",
+    )
 
 
 # -- financial years ------------------------------------------------------------------------
+
 
 @st.composite
 def bad_years(draw):
     start = draw(st.integers(1000, 9999))
     end = draw(st.integers(0, 99).filter(lambda e: e != (start + 1) % 100))
-    return draw(st.sampled_from([f"{start}/{end:02d}", f"{start}-{end:02d}",
-                                 f"{start}/{start + 1}", f"{start}", f"{start % 100:02d}/{(start + 1) % 100:02d}"]))
+    return draw(
+        st.sampled_from(
+            [
+                f"{start}/{end:02d}",
+                f"{start}-{end:02d}",
+                f"{start}/{start + 1}",
+                f"{start}",
+                f"{start % 100:02d}/{(start + 1) % 100:02d}",
+            ]
+        )
+    )
 
 
 @FIXTURES
 @given(year=st.one_of(bad_years(), st.text(max_size=10), st.integers()))
 def test_bad_financial_years_refused(store, tree, db_path, year):
-    assume(not (isinstance(year, str) and __import__("re").fullmatch(r"\s*\d{4}\s*[/-]\s*\d{2}\s*", year)
-                and (int(year.strip()[:4]) + 1) % 100 == int(year.strip()[-2:])))
-    refused(db_path, lambda: store.add_saving(project_id=tree.project.id, year=year, amount=1), "Financial year")
+    assume(
+        not (
+            isinstance(year, str)
+            and __import__("re").fullmatch(r"\s*\d{4}\s*[/-]\s*\d{2}\s*", year)
+            and (int(year.strip()[:4]) + 1) % 100 == int(year.strip()[-2:])
+        )
+    )
+    refused(
+        db_path, lambda: store.add_saving(project_id=tree.project.id, year=year, amount=1), "Financial year"
+    )
 
 
 @FIXTURES
@@ -451,24 +604,39 @@ def test_good_financial_years_round_trip(store, tree, start, dash):
     assert store.saving(s.id).year == f"{start}/{(start + 1) % 100:02d}"
 
 
-@pytest.mark.parametrize("day, year", [("2025-03-31", "2024/25"), ("2025-04-01", "2025/26"),
-                                       ("1999-12-31", "1999/00"), ("2000-01-01", "1999/00")])
+@pytest.mark.parametrize(
+    "day, year",
+    [
+        ("2025-03-31", "2024/25"),
+        ("2025-04-01", "2025/26"),
+        ("1999-12-31", "1999/00"),
+        ("2000-01-01", "1999/00"),
+    ],
+)
 def test_financial_year_of(day, year):
     from store import financial_year_of
+
     assert financial_year_of(day) == year
 
 
 # -- the same rules for a bulk load ---------------------------------------------------------
 
-@pytest.mark.parametrize("bad", [
-    {"risk": [{"description": "d", "likelihood": 6, "impact": 1}]},
-    {"milestone": [{"name": "m", "due": "2025-02-30"}]},
-    {"saving": [{"year": "2025/27", "amount": 1}]},
-    {"saving": [{"year": "2025/26", "amount": 1.5}]},
-    {"milestone": [{"name": " "}]},
-    {"milestone": [{"name": "m", "status": "Purple"}]},
-])
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"risk": [{"description": "d", "likelihood": 6, "impact": 1}]},
+        {"milestone": [{"name": "m", "due": "2025-02-30"}]},
+        {"saving": [{"year": "2025/27", "amount": 1}]},
+        {"saving": [{"year": "2025/26", "amount": 1.5}]},
+        {"milestone": [{"name": " "}]},
+        {"milestone": [{"name": "m", "status": "Purple"}]},
+    ],
+)
 def test_bulk_load_refuses_and_writes_nothing(store, tree, db_path, bad):
-    tree_ = {"name": "Loaded", "status_date": "2025-06-30",
-             "programme": [{"code": "L", "name": "Loaded", "project": [{"name": "ok"}, {"name": "p", **bad}]}]}
+    tree_ = {
+        "name": "Loaded",
+        "status_date": "2025-06-30",
+        "programme": [{"code": "L", "name": "Loaded", "project": [{"name": "ok"}, {"name": "p", **bad}]}],
+    }
     refused(db_path, lambda: store.import_portfolio(tree_))

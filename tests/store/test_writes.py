@@ -27,11 +27,19 @@ def test_set_milestone_status(store, tree, db_path):
 
 
 def test_edit_milestone_several_fields_one_group(store, tree, db_path):
-    m = store.add_milestone(project_id=tree.project.id, name="Go live", due_text="June 2025", due="30 Jun 2025")
-    got = store.edit_milestone(m.id, m.version, reason="Replanned", name="Go-live", forecast="2025-09-30",
-                               notes="Line one\nline two")
+    m = store.add_milestone(
+        project_id=tree.project.id, name="Go live", due_text="June 2025", due="30 Jun 2025"
+    )
+    got = store.edit_milestone(
+        m.id, m.version, reason="Replanned", name="Go-live", forecast="2025-09-30", notes="Line one\nline two"
+    )
     assert (got.name, got.forecast, got.notes, got.due, got.baseline) == (
-        "Go-live", "2025-09-30", "Line one\nline two", "2025-06-30", "2025-06-30")
+        "Go-live",
+        "2025-09-30",
+        "Line one\nline two",
+        "2025-06-30",
+        "2025-06-30",
+    )
     assert got.version == m.version + 1  # one write, one version step
     rows = log_rows(db_path)[-3:]
     assert {r[6] for r in rows} == {"name", "forecast", "notes"}
@@ -62,8 +70,15 @@ def test_delete_milestone(store, tree, db_path):
 
 
 def test_risk_lifecycle(store, tree):
-    r = store.add_risk(project_id=tree.project.id, reference="R1", description="Demand rises", owner="Sam",
-                       likelihood="4", impact=5, mitigation="Early help")
+    r = store.add_risk(
+        project_id=tree.project.id,
+        reference="R1",
+        description="Demand rises",
+        owner="Sam",
+        likelihood="4",
+        impact=5,
+        mitigation="Early help",
+    )
     assert (r.reference, r.likelihood, r.impact, r.status, r.score) == ("R1", 4, 5, "Open", 20)
     r = store.edit_risk(r.id, r.version, reason="Mitigated", residual_likelihood=2, residual_impact=2)
     assert (r.residual_score, r.residual_rag) == (4, "Green")
@@ -71,8 +86,12 @@ def test_risk_lifecycle(store, tree):
     assert r.status == "Closed"
     r = store.reopen_risk(r.id, r.version)
     assert r.status == "Open"
-    assert [c.field for c in store.history(item=("risk", r.id))][:4] == ["status", "status", "residual_impact",
-                                                                       "residual_likelihood"]
+    assert [c.field for c in store.history(item=("risk", r.id))][:4] == [
+        "status",
+        "status",
+        "residual_impact",
+        "residual_likelihood",
+    ]
     store.delete_risk(r.id, r.version)
     assert store.risks(project_id=tree.project.id) == []
 
@@ -89,10 +108,21 @@ def test_risk_needs_both_likelihood_and_impact(store, tree):
 
 
 def test_savings(store, tree):
-    s = store.add_saving(project_id=tree.project.id, year="2025-26", amount="£1,250,000", kind="Income",
-                         band="green on target", amount_text="£1.25m")
-    assert (s.year, s.amount, s.kind, s.band, s.amount_text) == ("2025/26", 1_250_000, "income",
-                                                                 "Green On Target", "£1.25m")
+    s = store.add_saving(
+        project_id=tree.project.id,
+        year="2025-26",
+        amount="£1,250,000",
+        kind="Income",
+        band="green on target",
+        amount_text="£1.25m",
+    )
+    assert (s.year, s.amount, s.kind, s.band, s.amount_text) == (
+        "2025/26",
+        1_250_000,
+        "income",
+        "Green On Target",
+        "£1.25m",
+    )
     s = store.edit_saving(s.id, s.version, amount=-500, band="Red")
     assert (s.amount, s.band, s.version) == (-500, "Red", 2)
     store.delete_saving(s.id, s.version, "Double counted")
@@ -150,6 +180,7 @@ def test_setting_the_same_value_changes_nothing(store, tree, db_path):
 
 # -- the change log -------------------------------------------------------------------------
 
+
 def test_change_log_records_when_who_item_field_old_new_reason_group(db_path):
     clock = Clock()
     with open_store(db_path, who="pmo.officer", clock=clock) as s:
@@ -171,6 +202,7 @@ def test_change_log_records_when_who_item_field_old_new_reason_group(db_path):
 
 def test_change_time_is_utc_whatever_the_clock_zone(db_path):
     import datetime as dt
+
     zone = dt.timezone(dt.timedelta(hours=1))
     with open_store(db_path, who="x", clock=lambda: dt.datetime(2025, 7, 1, 10, 30, tzinfo=zone)) as s:
         s.add_portfolio(name="P", status_date="2025-06-30")
@@ -189,6 +221,7 @@ def test_change_log_is_append_only(store, tree, db_path):
 
 
 # -- one transaction ------------------------------------------------------------------------
+
 
 def test_a_failure_part_way_leaves_nothing(store, tree, db_path, monkeypatch):
     m = store.add_milestone(project_id=tree.project.id, name="A")
@@ -211,6 +244,7 @@ def test_a_failure_part_way_leaves_nothing(store, tree, db_path, monkeypatch):
 
 
 # -- stale versions -------------------------------------------------------------------------
+
 
 def _items(s, tree):
     """One of each editable thing, made fresh."""
@@ -253,8 +287,13 @@ def test_stale_version_is_refused_naming_who_and_when(store, tree, db_path, meth
     kind, write = STALE_WRITES[method]
     items = _items(store, tree)
     seen = {**items, "project": tree.project, "programme": tree.programme, "portfolio": tree.portfolio}[kind]
-    bob = open_store(db_path, who="bob", clock=Clock(__import__("datetime").datetime(
-        2025, 8, 2, 14, 5, tzinfo=__import__("datetime").timezone.utc)))
+    bob = open_store(
+        db_path,
+        who="bob",
+        clock=Clock(
+            __import__("datetime").datetime(2025, 8, 2, 14, 5, tzinfo=__import__("datetime").timezone.utc)
+        ),
+    )
     try:
         OTHER_EDIT[kind](bob, getattr(bob, kind)(seen.id))
     finally:
@@ -270,8 +309,9 @@ def test_stale_version_is_refused_naming_who_and_when(store, tree, db_path, meth
     write(store, seen.id, getattr(store, kind)(seen.id).version)
 
 
-@pytest.mark.parametrize("method", sorted(m for m in STALE_WRITES if STALE_WRITES[m][0] in ("milestone", "risk",
-                                                                                            "saving")))
+@pytest.mark.parametrize(
+    "method", sorted(m for m in STALE_WRITES if STALE_WRITES[m][0] in ("milestone", "risk", "saving"))
+)
 def test_write_to_an_item_removed_elsewhere_is_a_conflict(store, tree, db_path, method):
     kind, write = STALE_WRITES[method]
     seen = _items(store, tree)[kind]
@@ -298,32 +338,71 @@ def test_a_deleted_items_id_is_never_reused(store, tree, db_path):
     # a bulk load after a delete takes fresh ids too
     m = store.add_milestone(project_id=tree.project.id, name="last one")
     store.delete_milestone(m.id, m.version)
-    store.import_portfolio({"name": "Loaded", "status_date": "2025-06-30", "programme": [
-        {"code": "L", "name": "L", "milestone": [{"name": "loaded"}]}]})
+    store.import_portfolio(
+        {
+            "name": "Loaded",
+            "status_date": "2025-06-30",
+            "programme": [{"code": "L", "name": "L", "milestone": [{"name": "loaded"}]}],
+        }
+    )
     assert store.search_milestones("loaded")[0][0].id != m.id
     assert count(db_path, "milestone") == 1
 
 
 # -- bulk load ------------------------------------------------------------------------------
 
+
 def test_import_portfolio_loads_a_tree_as_one_group(store, db_path):
-    pid = store.import_portfolio({
-        "name": "Worcestershire", "status_date": "2018-04-30", "green_max": 4, "red_min": 12,
-        "source": "paper.txt", "line": 3,
-        "programme": [{"code": "W1", "name": "Adults", "sro": "Ann", "line": 10, "line_end": 12,
-                       "milestone": [{"name": "Programme board", "due": "2018-05-01", "status": "Amber"}],
-                       "project": [{"name": "Reablement", "reference": "W1/1", "stage": "Delivery",
-                                    "milestone": [{"name": "Go live", "due": "30 June 2018",
-                                                   "due_text": "June 2018"}],
-                                    "risk": [{"description": "Demand", "likelihood": 3, "impact": 4}],
-                                    "saving": [{"year": "2018/19", "amount": 250000, "band": "Amber"}]}]}]})
+    pid = store.import_portfolio(
+        {
+            "name": "Worcestershire",
+            "status_date": "2018-04-30",
+            "green_max": 4,
+            "red_min": 12,
+            "source": "paper.txt",
+            "line": 3,
+            "programme": [
+                {
+                    "code": "W1",
+                    "name": "Adults",
+                    "sro": "Ann",
+                    "line": 10,
+                    "line_end": 12,
+                    "milestone": [{"name": "Programme board", "due": "2018-05-01", "status": "Amber"}],
+                    "project": [
+                        {
+                            "name": "Reablement",
+                            "reference": "W1/1",
+                            "stage": "Delivery",
+                            "milestone": [
+                                {"name": "Go live", "due": "30 June 2018", "due_text": "June 2018"}
+                            ],
+                            "risk": [{"description": "Demand", "likelihood": 3, "impact": 4}],
+                            "saving": [{"year": "2018/19", "amount": 250000, "band": "Amber"}],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
     f = store.portfolio(pid)
-    assert (f.name, f.green_max, f.red_min, f.source, f.source_line) == ("Worcestershire", 4, 12, "paper.txt", "3")
-    row, = store.home_rows()
-    assert (row.programme.code, row.programme.source_line, row.projects, row.savings) == ("W1", "10-12", 1, 250000)
+    assert (f.name, f.green_max, f.red_min, f.source, f.source_line) == (
+        "Worcestershire",
+        4,
+        12,
+        "paper.txt",
+        "3",
+    )
+    (row,) = store.home_rows()
+    assert (row.programme.code, row.programme.source_line, row.projects, row.savings) == (
+        "W1",
+        "10-12",
+        1,
+        250000,
+    )
     assert row.programme.rolled_rag == "Amber"
     j = store.project_rows(row.programme.id)[0].project
-    m, = store.milestones(project_id=j.id)
+    (m,) = store.milestones(project_id=j.id)
     assert (m.due, m.baseline, m.due_text) == ("2018-06-30", "2018-06-30", "June 2018")
     assert store.risks(project_id=j.id)[0].rag == "Red"  # 12 under this portfolio's matrix
     groups = store.conn.execute("SELECT kind FROM change_group").fetchall()
@@ -331,8 +410,9 @@ def test_import_portfolio_loads_a_tree_as_one_group(store, db_path):
     assert store.can_undo() is None
 
 
-@pytest.mark.parametrize("limits", [{"green_max": 30}, {"green_max": 10, "red_min": 9}, {"red_min": "x"},
-                                    {"green_max": 6.5}])
+@pytest.mark.parametrize(
+    "limits", [{"green_max": 30}, {"green_max": 10, "red_min": 9}, {"red_min": "x"}, {"green_max": 6.5}]
+)
 def test_import_portfolio_checks_the_matrix(store, db_path, limits):
     before = dump(db_path)
     with pytest.raises(ValidationError):
@@ -342,7 +422,7 @@ def test_import_portfolio_checks_the_matrix(store, db_path, limits):
 
 # -- ids no record could have ---------------------------------------------------------------
 
-BEYOND = [2**63, 2**70, -2**63 - 1, -2**70]
+BEYOND = [2**63, 2**70, -(2**63) - 1, -(2**70)]
 WRITES_BY_ID = {
     "set_milestone_status": lambda s, i: s.set_milestone_status(i, 1, "Red"),
     "edit_milestone": lambda s, i: s.edit_milestone(i, 1, name="x"),
@@ -381,17 +461,29 @@ def test_an_id_beyond_any_integer_is_not_found_and_writes_nothing(store, tree, d
 
 @pytest.mark.parametrize("item_id", BEYOND, ids=str)
 def test_reading_an_id_beyond_any_integer_is_not_found(store, tree, item_id):
-    for read in (store.milestone, store.risk, store.saving, store.project, store.programme, store.portfolio,
-                 store.change_group_info, lambda i: store.portfolio_of(programme_id=i),
-                 lambda i: store.portfolio_of(project_id=i), store.project_rows, store.projects,
-                 lambda i: store.milestones(project_id=i), lambda i: store.risks(programme_id=i),
-                 lambda i: store.savings(project_id=i)):
+    for read in (
+        store.milestone,
+        store.risk,
+        store.saving,
+        store.project,
+        store.programme,
+        store.portfolio,
+        store.change_group_info,
+        lambda i: store.portfolio_of(programme_id=i),
+        lambda i: store.portfolio_of(project_id=i),
+        store.project_rows,
+        store.projects,
+        lambda i: store.milestones(project_id=i),
+        lambda i: store.risks(programme_id=i),
+        lambda i: store.savings(project_id=i),
+    ):
         with pytest.raises(NotFoundError):
             read(item_id)
     assert store.history(item=("milestone", item_id)) == [] and store.last_change("risk", item_id) is None
 
 
 # -- a full disk ----------------------------------------------------------------------------
+
 
 def test_a_full_disk_is_reported_and_nothing_partial_is_written(store, tree, db_path):
     m = store.add_milestone(project_id=tree.project.id, name="A")
@@ -410,7 +502,9 @@ def test_a_full_disk_is_reported_and_nothing_partial_is_written(store, tree, db_
         assert store.can_undo() == "Added milestone 'A'"  # the failed saves left nothing to undo
     finally:
         store.conn.execute("PRAGMA max_page_count = 1073741823")
-    assert store.edit_milestone(m.id, m.version, name="B", notes="long " * 2_000).name == "B"  # once there is room
+    assert (
+        store.edit_milestone(m.id, m.version, name="B", notes="long " * 2_000).name == "B"
+    )  # once there is room
 
 
 class _FullAtCommit:
@@ -428,8 +522,11 @@ class _FullAtCommit:
         return getattr(self._conn, name)
 
 
-@pytest.mark.parametrize("error", [sqlite3.DatabaseError("database or disk is full"),
-                                   sqlite3.OperationalError("database or disk is full")], ids=repr)
+@pytest.mark.parametrize(
+    "error",
+    [sqlite3.DatabaseError("database or disk is full"), sqlite3.OperationalError("database or disk is full")],
+    ids=repr,
+)
 def test_a_disk_that_fills_at_commit_is_reported_and_rolled_back(store, tree, db_path, error):
     m = store.add_milestone(project_id=tree.project.id, name="A")
     before = dump(db_path)

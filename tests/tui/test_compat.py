@@ -9,13 +9,13 @@ import inspect
 from contextlib import asynccontextmanager
 
 import pytest
+from conftest import SIZE, make_app, on_screen, press, screen_lines, settle
 from textual.app import App
 from textual.command import CommandPalette
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
-from conftest import SIZE, make_app, on_screen, press, screen_lines, settle
 from tui import compat
 
 
@@ -63,7 +63,7 @@ def test_widgets_own_focus_handlers_redraw_the_whole_widget():
 
 
 async def test_private_attributes_on_a_running_app(fixture_db):
-    async with home(fixture_db) as (app, pilot):
+    async with home(fixture_db) as (app, _):
         assert isinstance(app._batch_count, int) and app._batch_count == 0
         assert isinstance(app._css_update_count, int)
         assert isinstance(app.screen._css_update_count, int)
@@ -78,7 +78,7 @@ async def test_private_attributes_on_a_running_app(fixture_db):
 
 
 async def test_holding_updates_counts_holds(fixture_db):
-    async with home(fixture_db) as (app, pilot):
+    async with home(fixture_db) as (app, _):
         assert not compat.updates_held(app)
         compat.hold_updates(app)
         compat.hold_updates(app)

@@ -1,9 +1,9 @@
 """Another person's changes: u never undoes them; a form keeps what you typed when theirs clash."""
 from __future__ import annotations
 
+from conftest import SIZE, fresh, make_app, on_screen, press, settle
 from textual.widgets import TextArea
 
-from conftest import SIZE, fresh, make_app, on_screen, press, settle
 from store import open_store
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
@@ -39,7 +39,7 @@ def alice_sets_green(path, ids):
 
 async def test_u_in_a_window_with_no_change_leaves_another_persons_change(fixture_db):
     path, ids = fixture_db
-    m = alice_sets_green(path, ids)
+    alice_sets_green(path, ids)
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import SIZE, fresh, make_app, on_screen, press, raw_controls, screen_lines, settle
 from textual.widgets import Input
 
-from conftest import SIZE, fresh, make_app, on_screen, press, raw_controls, screen_lines, settle
 from tui import safe
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
@@ -133,7 +133,7 @@ async def test_markup_typed_into_a_date_or_amount_is_refused_in_words(fixture_db
 
 
 async def test_a_programme_coded_as_markup_is_added_and_announced(fixture_db):
-    path, ids = fixture_db
+    path, _ = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -223,7 +223,7 @@ async def test_pasted_control_characters_are_shown_as_pictures(fixture_db, where
     from textual import events
     from textual.widgets import TextArea
 
-    path, ids = fixture_db
+    path, _ = fixture_db
     app = make_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)

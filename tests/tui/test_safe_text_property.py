@@ -14,13 +14,13 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from conftest import SIZE, build, make_app, on_screen, press, raw_controls, settle
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from textual.command import CommandInput, CommandList
 from textual.widgets import Input
 
-from conftest import SIZE, build, make_app, on_screen, press, raw_controls, settle
 from store import open_store
 from store.errors import StoreError
 from tui import fmt, safe
@@ -79,7 +79,9 @@ async def check(pilot, screen_class) -> None:
     assert raw_controls(app) == [], "no control character reaches the terminal"
 
 
-async def scenario(path: Path, ids: dict, name: str, project: str, reason: str, notes: str, date: str) -> None:
+async def scenario(
+    path: Path, ids: dict, name: str, project: str, reason: str, notes: str, date: str
+) -> None:
     write(path, "project", ids["crm"], {"name": project})
     m_id = write(path, "milestone", None, {"name": name, "notes": notes}, project_id=ids["crm"])
     with open_store(path) as s:
@@ -149,8 +151,12 @@ async def scenario(path: Path, ids: dict, name: str, project: str, reason: str, 
 
 
 # No shrinking: each example runs the whole app (seconds); the failing example is reported as found.
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 @given(name=TEXT, project=TEXT, reason=TEXT, notes=TEXT, date=st.one_of(TEXT, st.just("30/09/2014")))
 def test_generated_text_never_fails_the_app_and_reads_as_typed(name, project, reason, notes, date):
     with tempfile.TemporaryDirectory() as folder:
