@@ -113,9 +113,10 @@ def test_readme_test_command_is_what_ci_runs():
     readme = (root / "README.md").read_text()
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     blocks = [b.split("```", 1)[0].strip() for b in quick.split("```sh\n")[1:]]
-    assert len(blocks) == 2, "Quick start holds exactly two commands"
-    assert "ragboard" in blocks[0] and "pytest" in blocks[1]
-    assert blocks[1] in (root / ".ci" / "run").read_text()
+    assert len(blocks) == 3, "Quick start holds three commands: run, test, lint and types"
+    assert "ragboard" in blocks[0] and "pytest" in blocks[1] and "ruff" in blocks[2] and "mypy" in blocks[2]
+    ci = (root / ".ci" / "run").read_text()
+    assert blocks[1] in ci and blocks[2] in ci, "CI runs the README's test, lint and type commands"
 
 
 def test_unexpected_failure_prints_one_line_not_a_traceback(monkeypatch, tmp_path, capsys):
