@@ -35,6 +35,13 @@ def alice_sets_green(path, ids):
     return m
 
 
+def alice_edits(path, ids, **values) -> None:
+    """Another person edits 'Procure new CRM' while this window shows it."""
+    with other_person(path) as alice:
+        m = alice.milestone(ids["milestones"]["crm"])
+        alice.edit_milestone(m.id, m.version, **values)
+
+
 # -- undo is your own ----------------------------------------------------------------------------
 
 async def test_u_in_a_window_with_no_change_leaves_another_persons_change(fixture_db):
@@ -100,9 +107,7 @@ async def test_a_change_to_another_field_is_not_a_conflict(fixture_db):
         await settle(pilot)
         await press(pilot, "enter", "enter", "down", "e")
         assert isinstance(app.screen, FormScreen)
-        with other_person(path) as alice:
-            m = alice.milestone(ids["milestones"]["crm"])
-            alice.edit_milestone(m.id, m.version, notes="supplier shortlisted")
+        alice_edits(path, ids, notes="supplier shortlisted")
         set_value(app, "forecast", "30/09/2014")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectScreen)
@@ -121,9 +126,7 @@ async def test_a_clash_keeps_the_form_open_with_your_values_and_theirs_beside(fi
         await press(pilot, "enter", "enter", "down", "e")
         form = app.screen
         assert isinstance(form, FormScreen)
-        with other_person(path) as alice:
-            m = alice.milestone(ids["milestones"]["crm"])
-            alice.edit_milestone(m.id, m.version, name="Procure CRM (re-scoped)", notes="alice's notes")
+        alice_edits(path, ids, name="Procure CRM (re-scoped)", notes="alice's notes")
         set_value(app, "name", "Procure CRM and telephony")
         await press(pilot, "ctrl+s")
         assert app.screen is form, "the form stays open"
@@ -146,9 +149,7 @@ async def test_escape_after_a_clash_leaves_theirs(fixture_db):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await press(pilot, "enter", "enter", "down", "e")
-        with other_person(path) as alice:
-            m = alice.milestone(ids["milestones"]["crm"])
-            alice.edit_milestone(m.id, m.version, name="Theirs")
+        alice_edits(path, ids, name="Theirs")
         set_value(app, "name", "Mine")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, FormScreen)
