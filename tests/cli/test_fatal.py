@@ -81,23 +81,17 @@ def test_without_compat_textual_prints_a_traceback_and_sets_return_code_1(capsys
     assert "Traceback" in err and "secret-value-42" in err
 
 
-def test_compat_keeps_the_traceback_and_prints_nothing(capsys):
+@pytest.mark.parametrize("key,error,where", [
+    ("x", "RuntimeError: handler failed", "in on_key"),  # in a key's handler
+    ("w", "ValueError: worker failed", "in fail_in_worker"),  # in a worker: where it failed, not Textual
+], ids=["handler", "worker"])
+def test_compat_keeps_the_traceback_and_prints_nothing(capsys, key, error, where):
     app = Failing()
     errors = compat.capture_fatal_errors(app)
-    app.run(headless=True, auto_pilot=press("x"))
+    app.run(headless=True, auto_pilot=press(key))
     assert app.return_code == 1
     assert capsys.readouterr().err == ""
-    assert "RuntimeError: handler failed" in errors.text() and "Traceback" in errors.text()
-    assert "in on_key" in errors.text()
-
-
-def test_compat_shows_where_a_worker_failed(capsys):
-    app = Failing()
-    errors = compat.capture_fatal_errors(app)
-    app.run(headless=True, auto_pilot=press("w"))
-    assert app.return_code == 1
-    assert capsys.readouterr().err == ""
-    assert "ValueError: worker failed" in errors.text() and "in fail_in_worker" in errors.text()
+    assert error in errors.text() and "Traceback" in errors.text() and where in errors.text()
 
 
 # -- the command's handling ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ragboard_cli import main as cli
-from store import open_store, opening
+from store import open_store
 from tests.store.small_disk import fill, small_disk
 
 
@@ -45,11 +45,8 @@ def test_a_named_pipe(tmp_path, command):
     os.mkfifo(path)
     before = state(path)
     result = ragboard(*command, str(path))
-    refused(
-        result,
-        path,
-        f"{path} is not a regular file (it is a named pipe); give the path of a ragboard .db file.",
-    )
+    refused(result, path, f"{path} is not a regular file (it is a named pipe); "
+            "give the path of a ragboard .db file.")
     assert state(path) == before
 
 
@@ -59,9 +56,8 @@ def test_a_socket(tmp_path):
         sock.bind(str(path))
         before = state(path)
         result = ragboard("--db", str(path))
-    refused(
-        result, path, f"{path} is not a regular file (it is a socket); give the path of a ragboard .db file."
-    )
+    refused(result, path, f"{path} is not a regular file (it is a socket); "
+            "give the path of a ragboard .db file.")
     assert state(path) == before
 
 
@@ -72,11 +68,8 @@ def test_a_link_to_nothing(tmp_path, command):
     path.symlink_to(gone)
     before = state(path)
     result = ragboard(*command, str(path))
-    refused(
-        result,
-        path,
-        f"{path} is a link to {gone}, which does not exist; give the path of a ragboard .db file.",
-    )
+    refused(result, path, f"{path} is a link to {gone}, which does not exist; "
+            "give the path of a ragboard .db file.")
     assert state(path) == before and not gone.parent.exists()
 
 
@@ -110,11 +103,8 @@ def test_an_empty_database_of_another_program(tmp_path):
         conn.execute("PRAGMA user_version = 7")
     before = state(path)
     result = ragboard("--db", str(path))
-    refused(
-        result,
-        path,
-        f"{path} is an SQLite database of another program, not a ragboard file; it has not been changed.",
-    )
+    refused(result, path, f"{path} is an SQLite database of another program, not a ragboard file; "
+            f"it has not been changed.")
     assert state(path) == before
 
 
@@ -125,17 +115,6 @@ def full(path) -> str:
     return f"no space left on the disk holding {path}; free some space and try again."
 
 
-@pytest.fixture
-def no_room(monkeypatch):
-    """A full disk, simulated: every file ragboard opens may hold two pages, no more."""
-    real_connect = opening._connect
-
-    def tiny(target, **kwargs):
-        conn = real_connect(target, **kwargs)
-        conn.execute("PRAGMA max_page_count = 2")
-        return conn
-
-    monkeypatch.setattr(opening, "_connect", tiny)
 
 
 def test_seed_with_no_room_says_so_and_leaves_nothing(tmp_path, no_room, capsys):

@@ -144,6 +144,17 @@ def test_a_blank_sqlite_file_is_set_up(tmp_path):
 # -- a -wal file that cannot be read ----------------------------------------------------------
 
 
+def opens_read_only_warning_of_its_wal(path) -> None:
+    """The file opens read-only, says its -wal could not be read, shows what the file itself
+    holds, and is left as it was."""
+    before = state(path)
+    with open_store(path) as s:
+        assert s.read_only
+        assert s.open_warning == f"Recent changes may not be shown: {path}-wal could not be read."
+        assert [p.name for p in s.portfolios()] == ["In the file"]
+    assert state(path) == before
+
+
 def crash_leaving_a_wal(path) -> None:
     """A ragboard file whose last change is only in its -wal: its writer was killed."""
     with open_store(path) as s:
@@ -176,12 +187,7 @@ def test_a_wal_that_cannot_be_read_opens_read_only_with_a_warning(tmp_path, spoi
     (tmp_path / "board.db-shm").unlink()
     spoil(wal)
     path.chmod(file_mode)
-    before = state(path)
-    with open_store(path) as s:
-        assert s.read_only
-        assert s.open_warning == f"Recent changes may not be shown: {path}-wal could not be read."
-        assert [p.name for p in s.portfolios()] == ["In the file"]
-    assert state(path) == before
+    opens_read_only_warning_of_its_wal(path)
 
 
 def test_a_crash_copied_to_a_read_only_disk_opens_with_a_warning(tmp_path):
@@ -194,12 +200,7 @@ def test_a_crash_copied_to_a_read_only_disk_opens_with_a_warning(tmp_path):
         for name in ("board.db", "board.db-wal"):  # copied as they were after the crash, -shm left behind
             (share / name).write_bytes((made.parent / name).read_bytes())
         make_read_only(share)
-        before = state(path)
-        with open_store(path) as s:
-            assert s.read_only
-            assert s.open_warning == f"Recent changes may not be shown: {path}-wal could not be read."
-            assert [p.name for p in s.portfolios()] == ["In the file"]
-        assert state(path) == before
+        opens_read_only_warning_of_its_wal(path)
 
 
 def test_a_readable_wal_gives_no_warning(tmp_path):
@@ -217,14 +218,8 @@ def test_a_readable_wal_gives_no_warning(tmp_path):
 
 
 @pytest.fixture
-def no_room(monkeypatch):
-    """Every file ragboard writes holds at most two pages: SQLite reports a full disk past them."""
-    real_connect = opening._connect
-
-    def tiny(target, **kwargs):
-        conn = real_connect(target, **kwargs)
-        conn.execute("PRAGMA max_page_count = 2")
-        return conn
+def no_room(no_room, monkeypatch):
+    """The whole suite's full disk (tests/conftest.py), and the migration's backup as well."""
 
     class _TinyBackups:  # the migration's backup is made with sqlite3.connect of its own
         def __getattr__(self, name):
@@ -237,7 +232,6 @@ def no_room(monkeypatch):
                 conn.execute("PRAGMA max_page_count = 1")
             return conn
 
-    monkeypatch.setattr(opening, "_connect", tiny)
     monkeypatch.setattr(opening, "sqlite3", _TinyBackups())
 
 

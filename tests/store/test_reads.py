@@ -33,12 +33,8 @@ def test_residual_score_and_unrated_risk(store, tree):
                           residual_likelihood=2, residual_impact=2)
     assert (risk.score, risk.rag, risk.residual_score, risk.residual_rag) == (20, "Red", 4, "Green")
     unrated = store.add_risk(project_id=tree.project.id, description="Unscored")
-    assert (unrated.score, unrated.rag, unrated.residual_score, unrated.residual_rag) == (
-        None,
-        None,
-        None,
-        None,
-    )
+    assert (unrated.score, unrated.rag, unrated.residual_score, unrated.residual_rag) == (None, None, None,
+        None)
 
 
 def test_portfolio_thresholds_change_the_rag(store, tree):
@@ -85,29 +81,15 @@ def test_overdue_uses_the_status_date_not_the_clock(store, tree):
     moved = store.add_milestone(project_id=j, name="forecast moved", due="2025-01-01", forecast="2025-08-01")
     undated = store.add_milestone(project_id=j, name="no date", due_text="Q4 2014")
     got = {m.name: m.overdue for m in store.milestones(project_id=j)}
-    assert got == {
-        "before": True,
-        "on the day": False,
-        "after": False,
-        "done": False,
-        "has actual": False,
-        "forecast moved": False,
-        "no date": False,
-    }
+    assert got == {"before": True, "on the day": False, "after": False, "done": False, "has actual": False,
+        "forecast moved": False, "no date": False}
     assert store.milestone(before.id).overdue and not store.milestone(after.id).overdue
     assert not any(store.milestone(x.id).overdue for x in (on_day, done, actual, moved, undated))
     # moving the status date moves "overdue", nothing else
     store.set_status_date(tree.portfolio.id, tree.portfolio.version, "01/08/2025")
     got = {m.name: m.overdue for m in store.milestones(project_id=j)}
-    assert got == {
-        "before": True,
-        "on the day": True,
-        "after": True,
-        "done": False,
-        "has actual": False,
-        "forecast moved": False,
-        "no date": False,
-    }
+    assert got == {"before": True, "on the day": True, "after": True, "done": False, "has actual": False,
+        "forecast moved": False, "no date": False}
 
 
 # -- roll-up --------------------------------------------------------------------------------
@@ -132,12 +114,8 @@ def test_hand_set_rag_wins_and_can_be_cleared(store, tree):
     j = tree.project
     store.add_milestone(project_id=j.id, name="a", status="Red")
     p = store.set_project_rag(j.id, j.version, "Green", "Recovery plan agreed")
-    assert (p.rag, p.rolled_rag, p.rag_is_derived, p.rag_reason) == (
-        "Green",
-        "Green",
-        False,
-        "Recovery plan agreed",
-    )
+    assert (p.rag, p.rolled_rag, p.rag_is_derived, p.rag_reason) == ("Green", "Green", False,
+        "Recovery plan agreed")
     p = store.set_project_rag(p.id, p.version, None)
     assert (p.rag, p.rolled_rag, p.rag_is_derived) == (None, "Red", True)
 
@@ -228,18 +206,10 @@ def test_project_rows(store, tree):
     rows = store.project_rows(tree.programme.id)
     assert [r.project.id for r in rows] == [j, tree.other_project.id]
     first, second = rows
-    assert (first.next_milestone, first.next_due, first.open_risks, first.savings) == (
-        "sooner",
-        "2025-08-01",
-        1,
-        10,
-    )
-    assert (second.next_milestone, second.next_due, second.open_risks, second.savings) == (
-        "only",
-        "Spring 2026",
-        0,
-        0,
-    )
+    assert (first.next_milestone, first.next_due, first.open_risks, first.savings) == ("sooner",
+        "2025-08-01", 1, 10)
+    assert (second.next_milestone, second.next_due, second.open_risks, second.savings) == ("only",
+        "Spring 2026", 0, 0)
     assert [p.id for p in store.projects(tree.programme.id)] == [j, tree.other_project.id]
 
 
@@ -323,16 +293,10 @@ def test_search_milestones(store, tree):
 def test_is_empty_and_reopen_reads_the_same(db_path, store, tree):
     assert not store.is_empty()
     store.add_milestone(project_id=tree.project.id, name="Go live", status="Amber")
-    before = (
-        store.home_rows(),
-        store.project_rows(tree.programme.id),
-        store.milestones(project_id=tree.project.id),
-    )
+    before = (store.home_rows(), store.project_rows(tree.programme.id),
+        store.milestones(project_id=tree.project.id))
     store.close()
     with open_store(db_path) as again:
-        after = (
-            again.home_rows(),
-            again.project_rows(tree.programme.id),
-            again.milestones(project_id=tree.project.id),
-        )
+        after = (again.home_rows(), again.project_rows(tree.programme.id),
+            again.milestones(project_id=tree.project.id))
     assert before == after

@@ -33,13 +33,8 @@ def test_edit_milestone_several_fields_one_group(store, tree, db_path):
     got = store.edit_milestone(
         m.id, m.version, reason="Replanned", name="Go-live", forecast="2025-09-30", notes="Line one\nline two"
     )
-    assert (got.name, got.forecast, got.notes, got.due, got.baseline) == (
-        "Go-live",
-        "2025-09-30",
-        "Line one\nline two",
-        "2025-06-30",
-        "2025-06-30",
-    )
+    assert (got.name, got.forecast, got.notes, got.due, got.baseline) == ("Go-live", "2025-09-30",
+        "Line one\nline two", "2025-06-30", "2025-06-30")
     assert got.version == m.version + 1  # one write, one version step
     rows = log_rows(db_path)[-3:]
     assert {r[6] for r in rows} == {"name", "forecast", "notes"}
@@ -70,15 +65,8 @@ def test_delete_milestone(store, tree, db_path):
 
 
 def test_risk_lifecycle(store, tree):
-    r = store.add_risk(
-        project_id=tree.project.id,
-        reference="R1",
-        description="Demand rises",
-        owner="Sam",
-        likelihood="4",
-        impact=5,
-        mitigation="Early help",
-    )
+    r = store.add_risk(project_id=tree.project.id, reference="R1", description="Demand rises", owner="Sam",
+        likelihood="4", impact=5, mitigation="Early help")
     assert (r.reference, r.likelihood, r.impact, r.status, r.score) == ("R1", 4, 5, "Open", 20)
     r = store.edit_risk(r.id, r.version, reason="Mitigated", residual_likelihood=2, residual_impact=2)
     assert (r.residual_score, r.residual_rag) == (4, "Green")
@@ -108,21 +96,10 @@ def test_risk_needs_both_likelihood_and_impact(store, tree):
 
 
 def test_savings(store, tree):
-    s = store.add_saving(
-        project_id=tree.project.id,
-        year="2025-26",
-        amount="£1,250,000",
-        kind="Income",
-        band="green on target",
-        amount_text="£1.25m",
-    )
-    assert (s.year, s.amount, s.kind, s.band, s.amount_text) == (
-        "2025/26",
-        1_250_000,
-        "income",
-        "Green On Target",
-        "£1.25m",
-    )
+    s = store.add_saving(project_id=tree.project.id, year="2025-26", amount="£1,250,000", kind="Income",
+        band="green on target", amount_text="£1.25m")
+    assert (s.year, s.amount, s.kind, s.band, s.amount_text) == ("2025/26", 1_250_000, "income",
+        "Green On Target", "£1.25m")
     s = store.edit_saving(s.id, s.version, amount=-500, band="Red")
     assert (s.amount, s.band, s.version) == (-500, "Red", 2)
     store.delete_saving(s.id, s.version, "Double counted")
@@ -248,15 +225,12 @@ def test_a_failure_part_way_leaves_nothing(store, tree, db_path, monkeypatch):
 
 def _items(s, tree):
     """One of each editable thing, made fresh."""
-    return {
-        "milestone": s.add_milestone(project_id=tree.project.id, name="Go live", status="Green"),
+    return {"milestone": s.add_milestone(project_id=tree.project.id, name="Go live", status="Green"),
         "risk": s.add_risk(project_id=tree.project.id, description="Demand", likelihood=2, impact=2),
-        "saving": s.add_saving(project_id=tree.project.id, year="2025/26", amount=10),
-    }
+        "saving": s.add_saving(project_id=tree.project.id, year="2025/26", amount=10)}
 
 
-STALE_WRITES = {
-    "set_milestone_status": ("milestone", lambda s, i, v: s.set_milestone_status(i, v, "Red")),
+STALE_WRITES = {"set_milestone_status": ("milestone", lambda s, i, v: s.set_milestone_status(i, v, "Red")),
     "edit_milestone": ("milestone", lambda s, i, v: s.edit_milestone(i, v, name="Renamed")),
     "delete_milestone": ("milestone", lambda s, i, v: s.delete_milestone(i, v)),
     "edit_risk": ("risk", lambda s, i, v: s.edit_risk(i, v, owner="Kim")),
@@ -270,16 +244,13 @@ STALE_WRITES = {
     "edit_programme": ("programme", lambda s, i, v: s.edit_programme(i, v, sro="Bo")),
     "set_programme_rag": ("programme", lambda s, i, v: s.set_programme_rag(i, v, "Red")),
     "set_status_date": ("portfolio", lambda s, i, v: s.set_status_date(i, v, "2025-09-30")),
-    "set_risk_thresholds": ("portfolio", lambda s, i, v: s.set_risk_thresholds(i, v, 5, 15)),
-}
-OTHER_EDIT = {
-    "milestone": lambda s, x: s.edit_milestone(x.id, x.version, notes="bob was here"),
+    "set_risk_thresholds": ("portfolio", lambda s, i, v: s.set_risk_thresholds(i, v, 5, 15))}
+OTHER_EDIT = {"milestone": lambda s, x: s.edit_milestone(x.id, x.version, notes="bob was here"),
     "risk": lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob was here"),
     "saving": lambda s, x: s.edit_saving(x.id, x.version, notes="bob was here"),
     "project": lambda s, x: s.edit_project(x.id, x.version, description="bob was here"),
     "programme": lambda s, x: s.edit_programme(x.id, x.version, description="bob was here"),
-    "portfolio": lambda s, x: s.set_status_date(x.id, x.version, "2025-07-31"),
-}
+    "portfolio": lambda s, x: s.set_status_date(x.id, x.version, "2025-07-31")}
 
 
 @pytest.mark.parametrize("method", sorted(STALE_WRITES))
@@ -339,11 +310,8 @@ def test_a_deleted_items_id_is_never_reused(store, tree, db_path):
     m = store.add_milestone(project_id=tree.project.id, name="last one")
     store.delete_milestone(m.id, m.version)
     store.import_portfolio(
-        {
-            "name": "Loaded",
-            "status_date": "2025-06-30",
-            "programme": [{"code": "L", "name": "L", "milestone": [{"name": "loaded"}]}],
-        }
+        {"name": "Loaded", "status_date": "2025-06-30",
+            "programme": [{"code": "L", "name": "L", "milestone": [{"name": "loaded"}]}]}
     )
     assert store.search_milestones("loaded")[0][0].id != m.id
     assert count(db_path, "milestone") == 1
@@ -386,20 +354,11 @@ def test_import_portfolio_loads_a_tree_as_one_group(store, db_path):
         }
     )
     f = store.portfolio(pid)
-    assert (f.name, f.green_max, f.red_min, f.source, f.source_line) == (
-        "Worcestershire",
-        4,
-        12,
-        "paper.txt",
-        "3",
-    )
+    assert (f.name, f.green_max, f.red_min, f.source, f.source_line) == ("Worcestershire", 4, 12,
+        "paper.txt", "3")
     (row,) = store.home_rows()
-    assert (row.programme.code, row.programme.source_line, row.projects, row.savings) == (
-        "W1",
-        "10-12",
-        1,
-        250000,
-    )
+    assert (row.programme.code, row.programme.source_line, row.projects, row.savings) == ("W1", "10-12", 1,
+        250000)
     assert row.programme.rolled_rag == "Amber"
     j = store.project_rows(row.programme.id)[0].project
     (m,) = store.milestones(project_id=j.id)
@@ -423,14 +382,11 @@ def test_import_portfolio_checks_the_matrix(store, db_path, limits):
 # -- ids no record could have ---------------------------------------------------------------
 
 BEYOND = [2**63, 2**70, -(2**63) - 1, -(2**70)]
-WRITES_BY_ID = {
-    "set_milestone_status": lambda s, i: s.set_milestone_status(i, 1, "Red"),
+WRITES_BY_ID = {"set_milestone_status": lambda s, i: s.set_milestone_status(i, 1, "Red"),
     "edit_milestone": lambda s, i: s.edit_milestone(i, 1, name="x"),
     "delete_milestone": lambda s, i: s.delete_milestone(i, 1),
-    "edit_risk": lambda s, i: s.edit_risk(i, 1, owner="x"),
-    "close_risk": lambda s, i: s.close_risk(i, 1),
-    "reopen_risk": lambda s, i: s.reopen_risk(i, 1),
-    "delete_risk": lambda s, i: s.delete_risk(i, 1),
+    "edit_risk": lambda s, i: s.edit_risk(i, 1, owner="x"), "close_risk": lambda s, i: s.close_risk(i, 1),
+    "reopen_risk": lambda s, i: s.reopen_risk(i, 1), "delete_risk": lambda s, i: s.delete_risk(i, 1),
     "edit_saving": lambda s, i: s.edit_saving(i, 1, amount=1),
     "delete_saving": lambda s, i: s.delete_saving(i, 1),
     "edit_project": lambda s, i: s.edit_project(i, 1, lead="x"),
@@ -445,8 +401,7 @@ WRITES_BY_ID = {
     "add_saving": lambda s, i: s.add_saving(programme_id=i, year="2025/26", amount=1),
     "add_programme": lambda s, i: s.add_programme(portfolio_id=i, code="x", name="x"),
     "add_project": lambda s, i: s.add_project(programme_id=i, name="x"),
-    "undo_group": lambda s, i: s.undo_group(i),
-}
+    "undo_group": lambda s, i: s.undo_group(i)}
 
 
 @pytest.mark.parametrize("item_id", BEYOND, ids=str)
@@ -461,22 +416,11 @@ def test_an_id_beyond_any_integer_is_not_found_and_writes_nothing(store, tree, d
 
 @pytest.mark.parametrize("item_id", BEYOND, ids=str)
 def test_reading_an_id_beyond_any_integer_is_not_found(store, tree, item_id):
-    for read in (
-        store.milestone,
-        store.risk,
-        store.saving,
-        store.project,
-        store.programme,
-        store.portfolio,
-        store.change_group_info,
-        lambda i: store.portfolio_of(programme_id=i),
-        lambda i: store.portfolio_of(project_id=i),
-        store.project_rows,
-        store.projects,
-        lambda i: store.milestones(project_id=i),
-        lambda i: store.risks(programme_id=i),
-        lambda i: store.savings(project_id=i),
-    ):
+    for read in (store.milestone, store.risk, store.saving, store.project, store.programme, store.portfolio,
+        store.change_group_info, lambda i: store.portfolio_of(programme_id=i),
+        lambda i: store.portfolio_of(project_id=i), store.project_rows, store.projects,
+        lambda i: store.milestones(project_id=i), lambda i: store.risks(programme_id=i),
+        lambda i: store.savings(project_id=i)):
         with pytest.raises(NotFoundError):
             read(item_id)
     assert store.history(item=("milestone", item_id)) == [] and store.last_change("risk", item_id) is None
@@ -522,11 +466,9 @@ class _FullAtCommit:
         return getattr(self._conn, name)
 
 
-@pytest.mark.parametrize(
-    "error",
+@pytest.mark.parametrize("error",
     [sqlite3.DatabaseError("database or disk is full"), sqlite3.OperationalError("database or disk is full")],
-    ids=repr,
-)
+    ids=repr)
 def test_a_disk_that_fills_at_commit_is_reported_and_rolled_back(store, tree, db_path, error):
     m = store.add_milestone(project_id=tree.project.id, name="A")
     before = dump(db_path)

@@ -9,7 +9,8 @@ import asyncio
 import datetime as dt
 import html
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,13 @@ CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202
 def raw_controls(app) -> list[str]:
     """Control characters the screen would send to the terminal as they are (none, ever)."""
     return CONTROL.findall(screen_svg(app))
+
+
+@asynccontextmanager
+async def started(path: Path, *, notifications: bool = False, **options) -> AsyncIterator[tuple]:
+    """The app on this file, running at the test size and settled on its first screen: (app, pilot).
+    options go to make_app (read_only, poll, ...); notifications=True shows notices on screen."""
+    app = make_app(path, **options)
+    async with app.run_test(size=SIZE, notifications=notifications) as pilot:
+        await settle(pilot)
+        yield app, pilot

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, fresh, make_app, notices, press, settle, wait_until
+from conftest import fresh, notices, press, settle, started, wait_until
 
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
@@ -74,8 +74,7 @@ def notes(app) -> str:
 @pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
 async def test_set_status_with_reason(fixture_db, key, status):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(path, notifications=True) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "down")  # Procure new CRM (Amber)
         assert screen.active_panel().selected.name == "Procure new CRM"
@@ -100,8 +99,7 @@ async def test_set_status_with_reason(fixture_db, key, status):
 @pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
 async def test_set_status_without_reason(fixture_db, key, status):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (_app, pilot):
         await open_project(pilot)
         await press(pilot, "down", "down", "down")  # Staff consultation (Green)
         await press(pilot, key, "enter")
@@ -114,8 +112,7 @@ async def test_set_status_without_reason(fixture_db, key, status):
 
 async def test_escape_cancels_the_reason_and_changes_nothing(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, "r")
         assert asking_reason(app)
@@ -131,8 +128,7 @@ async def test_escape_cancels_the_reason_and_changes_nothing(fixture_db):
 
 async def test_edit_milestone(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "down", "e")
         assert isinstance(app.screen, FormScreen)
@@ -153,8 +149,7 @@ async def test_a_form_opened_again_shows_the_next_record_and_nothing_of_the_last
     from tui import forms
 
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         screen = await open_project(pilot)
         first = screen.active_panel().selected
         await press(pilot, "e")
@@ -185,8 +180,7 @@ async def test_a_form_opened_again_shows_the_next_record_and_nothing_of_the_last
 
 async def test_add_milestone_typed(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "n")
         assert isinstance(app.screen, FormScreen)
@@ -204,8 +198,7 @@ async def test_add_milestone_typed(fixture_db):
 
 async def test_delete_milestone_after_confirmation(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, "down", "down", "x")
         assert isinstance(app.screen, ConfirmScreen)
@@ -221,8 +214,7 @@ async def test_delete_milestone_after_confirmation(fixture_db):
 
 async def test_edit_risk(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "2")
         assert screen.active_panel().kind == "risk"
@@ -238,8 +230,7 @@ async def test_edit_risk(fixture_db):
 
 async def test_add_risk(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, "2", "n")
         set_field(app, "reference", "R4")
@@ -256,8 +247,7 @@ async def test_add_risk(fixture_db):
 
 async def test_close_risk(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "2", "x")
         assert isinstance(app.screen, ConfirmScreen)
@@ -271,8 +261,7 @@ async def test_close_risk(fixture_db):
 
 async def test_edit_saving(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, "3", "down", "e")
         set_field(app, "amount", "£650,000")
@@ -285,8 +274,7 @@ async def test_edit_saving(fixture_db):
 
 async def test_add_saving_defaults_to_the_status_date_year(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, "3", "n")
         set_field(app, "amount", "120000")
@@ -298,8 +286,7 @@ async def test_add_saving_defaults_to_the_status_date_year(fixture_db):
 
 async def test_delete_saving(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (_app, pilot):
         await open_project(pilot)
         await press(pilot, "3", "down", "down", "x", "y")
     with fresh(path) as s:
@@ -310,8 +297,7 @@ async def test_delete_saving(fixture_db):
 
 async def test_undo_and_redo(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(path, notifications=True) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "down", "r", "enter")
         with fresh(path) as s:
@@ -333,9 +319,7 @@ async def test_undo_and_redo(fixture_db):
 
 async def test_filter_home_then_enter_selects_first_match(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         home = app.screen
         assert isinstance(home, HomeScreen)
         await press(pilot, "slash")
@@ -353,8 +337,7 @@ async def test_filter_home_then_enter_selects_first_match(fixture_db):
 
 async def test_filter_milestones_and_escape_clears_then_goes_back(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "slash")
         await type_text(pilot, "live")
@@ -372,9 +355,7 @@ async def test_filter_milestones_and_escape_clears_then_goes_back(fixture_db):
 
 async def test_palette_jumps_to_a_project(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await palette_search(pilot, "Digital")
         await press(pilot, "enter")
         await settle(pilot)
@@ -388,9 +369,7 @@ async def test_palette_lists_a_name_holding_brackets_as_typed(fixture_db):
     with fresh(path) as s:
         s.add_project(programme_id=ids["cco"], reference="BR_1", name="Phase [2] rollout [/]",
                       lead="Sam", stage="Concept")
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await palette_search(pilot, "BR_1")
         from tui.commands import JumpPalette
 
@@ -406,9 +385,7 @@ async def test_palette_lists_a_name_holding_brackets_as_typed(fixture_db):
 
 async def test_palette_changes_a_status_date(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await palette_search(pilot, "Status date: FutureFit")
         await press(pilot, "enter")
         assert isinstance(app.screen, FormScreen)
@@ -422,9 +399,7 @@ async def test_palette_changes_a_status_date(fixture_db):
 
 async def test_set_programme_rag_by_hand_and_back_to_derived(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await press(pilot, "g")
         await type_text(pilot, "recovery plan agreed")
         await press(pilot, "enter")
@@ -440,9 +415,7 @@ async def test_set_programme_rag_by_hand_and_back_to_derived(fixture_db):
 
 async def test_edit_programme_and_add_project(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await press(pilot, "e")
         set_field(app, "sro", "Tracey Lee")
         await press(pilot, "ctrl+s")
@@ -459,9 +432,7 @@ async def test_edit_programme_and_add_project(fixture_db):
 
 async def test_edit_project_stage(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await press(pilot, "enter", "e")
         set_field(app, "stage", "Closed")
         await press(pilot, "ctrl+s")
@@ -470,9 +441,7 @@ async def test_edit_project_stage(fixture_db):
 
 
 async def test_empty_file_adds_portfolio_and_programme(empty_db):
-    app = make_app(empty_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(empty_db) as (app, pilot):
         assert app.screen.query_one("#welcome").display
         await press(pilot, "n")
         set_field(app, "portfolio_name", "Transformation Portfolio")
@@ -507,8 +476,7 @@ def _change_count(path) -> int:
 async def test_project_forms_refuse_bad_input(fixture_db, tab, key, field, value, words):
     path, _ids = fixture_db
     before = _change_count(path)
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, tab, key)
         set_field(app, field, value)
@@ -521,9 +489,7 @@ async def test_project_forms_refuse_bad_input(fixture_db, tab, key, field, value
 async def test_programme_form_refuses_blank_code(fixture_db):
     path, _ids = fixture_db
     before = _change_count(path)
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await press(pilot, "n")
         set_field(app, "name", "Growth")
         await press(pilot, "ctrl+s")
@@ -535,9 +501,7 @@ async def test_programme_form_refuses_blank_code(fixture_db):
 async def test_project_form_refuses_blank_name(fixture_db):
     path, _ids = fixture_db
     before = _change_count(path)
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await press(pilot, "enter", "e")
         set_field(app, "name", "   ")
         await press(pilot, "ctrl+s")
@@ -546,9 +510,7 @@ async def test_project_form_refuses_blank_name(fixture_db):
 
 
 async def test_new_portfolio_form_refuses_bad_status_date(empty_db):
-    app = make_app(empty_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(empty_db) as (app, pilot):
         await press(pilot, "n")
         set_field(app, "portfolio_name", "Transformation Portfolio")
         set_field(app, "status_date", "someday")
@@ -565,9 +527,7 @@ async def test_new_portfolio_form_refuses_bad_status_date(empty_db):
 async def test_read_only_file_refuses_edits_and_says_why(fixture_db):
     path, _ids = fixture_db
     before = _change_count(path)
-    app = make_app(path, read_only=True)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, read_only=True, notifications=True) as (app, pilot):
         assert app.screen.query_one("#read-only-banner").display
         await press(pilot, "r")
         assert not asking_reason(app)
@@ -579,8 +539,7 @@ async def test_read_only_file_refuses_edits_and_says_why(fixture_db):
 
 async def test_conflict_shows_who_and_reloads(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(path, notifications=True) as (app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "down")
         with fresh(path) as other:
@@ -596,9 +555,7 @@ async def test_conflict_shows_who_and_reloads(fixture_db):
 
 async def test_changes_from_another_instance_appear_without_a_key(fixture_db):
     path, ids = fixture_db
-    app = make_app(path, poll=0.1)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path, poll=0.1) as (app, pilot):
         with fresh(path) as other:
             p = other.programme(ids["cco"])
             other.edit_programme(p.id, p.version, name="Centre of Operations")
@@ -612,8 +569,7 @@ async def test_changes_from_another_instance_appear_without_a_key(fixture_db):
 
 async def test_help_lists_the_screen_keys(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, "question_mark")
         text = " ".join(f"{key} {does}" for key, does in app.screen.rows)
@@ -627,9 +583,7 @@ async def test_help_lists_the_screen_keys(fixture_db):
 
 async def test_keys_typed_straight_after_slash_go_to_the_filter(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await pilot.press("slash", "p", "e", "o")  # no pause between: 'e' must not open the edit form
         await settle(pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -644,8 +598,7 @@ async def test_keys_typed_straight_after_slash_go_to_the_filter(fixture_db):
 
 async def test_keys_typed_straight_after_escape_go_to_the_list(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (_app, pilot):
         screen = await open_project(pilot)
         await press(pilot, "slash")
         await type_text(pilot, "live")
@@ -668,8 +621,7 @@ async def open_all_milestones(pilot):
 
 async def test_all_milestones_lists_every_milestone_of_every_portfolio(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         screen = await open_all_milestones(pilot)
         vlist = screen.list_widget()
         with fresh(path) as s:
@@ -686,8 +638,7 @@ async def test_all_milestones_lists_every_milestone_of_every_portfolio(fixture_d
 
 async def test_all_milestones_filter_as_you_type(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (_app, pilot):
         screen = await open_all_milestones(pilot)
         await pilot.press("slash", "l", "i", "v", "e")  # straight after '/': every key reaches the filter
         await settle(pilot)
@@ -700,8 +651,7 @@ async def test_all_milestones_filter_as_you_type(fixture_db):
 
 async def test_all_milestones_enter_opens_the_project_with_the_milestone_selected(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_all_milestones(pilot)
         await press(pilot, "slash")
         await type_text(pilot, "consultation")
@@ -714,8 +664,7 @@ async def test_all_milestones_enter_opens_the_project_with_the_milestone_selecte
 
 async def test_all_milestones_enter_opens_a_programme_milestone_on_its_tab(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(path) as (app, pilot):
         await open_all_milestones(pilot)
         await press(pilot, "slash")
         await type_text(pilot, "board")
@@ -729,8 +678,7 @@ async def test_all_milestones_enter_opens_a_programme_milestone_on_its_tab(fixtu
 @pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
 async def test_all_milestones_sets_a_status(fixture_db, key, status):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(path, notifications=True) as (app, pilot):
         screen = await open_all_milestones(pilot)
         await press(pilot, "slash")
         await type_text(pilot, "sign-off")
@@ -752,9 +700,7 @@ async def test_palette_opens_all_milestones(fixture_db):
     from tui.screens.milestones import MilestonesScreen
 
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await palette_search(pilot, "All milestones")
         await press(pilot, "enter")
         await settle(pilot)
@@ -763,9 +709,7 @@ async def test_palette_opens_all_milestones(fixture_db):
 
 async def test_all_milestones_key_is_in_the_footer_and_help(fixture_db):
     path, _ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         from tui.widgets.keybar import KeyBar
 
         assert "m Milestones" in str(app.screen.query_one(KeyBar).render())
@@ -778,9 +722,7 @@ async def test_all_milestones_key_is_in_the_footer_and_help(fixture_db):
 
 async def test_a_programme_screen_shown_again_shows_the_next_programme_whole(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await press(pilot, "enter", "2", "slash")
         await type_text(pilot, "board")
         first = app.screen

@@ -1,7 +1,7 @@
 """The lists' own drawing and the screens kept between visits: colours, tabs, styles, messages."""
 from __future__ import annotations
 
-from conftest import SIZE, make_app, notices, press, settle, wait_until
+from conftest import notices, press, settle, started, wait_until
 from textual.screen import Screen
 
 from tui.screens.programme import ProgrammeScreen
@@ -23,9 +23,7 @@ def _style_of(segments, text: str):
 
 async def test_home_list_draws_rag_colours(fixture_db):
     """A RAG cell keeps its colour in the paged list (a cell's own style is not left to Rich)."""
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0]) as (app, _pilot):
         vlist = app.screen.list_widget()
         amber = _style_of(_segments_of(vlist, "People"), "A Amber")
         assert amber.bgcolor is not None and amber.bgcolor.triplet.hex == "#ffb300"
@@ -33,9 +31,7 @@ async def test_home_list_draws_rag_colours(fixture_db):
 
 
 async def test_programme_lists_draw_rag_colours_and_right_aligned_figures(fixture_db):
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0]) as (app, pilot):
         await press(pilot, "enter")
         vlist = app.screen.active_panel().table
         segments = _segments_of(vlist, "GAME_08")
@@ -46,9 +42,7 @@ async def test_programme_lists_draw_rag_colours_and_right_aligned_figures(fixtur
 
 
 async def test_tabs_switch_with_number_keys_and_show_only_their_list(fixture_db):
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0]) as (app, pilot):
         await press(pilot, "enter", "enter")
         screen = app.screen
         assert isinstance(screen, ProjectScreen) and screen.active_tab == "milestones"
@@ -63,9 +57,7 @@ async def test_tabs_switch_with_number_keys_and_show_only_their_list(fixture_db)
 
 
 async def test_tab_bar_click_switches_tab(fixture_db):
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0]) as (app, pilot):
         await press(pilot, "enter")
         bar = app.screen.query_one("#tab-bar")
         # " 1 Projects " " 2 Milestones " " 3 Risks ": column 30 falls in the third title.
@@ -77,9 +69,7 @@ async def test_tab_bar_click_switches_tab(fixture_db):
 async def test_other_tabs_are_fetched_when_first_shown(fixture_db):
     """A screen opens with its first list only; a tab's list comes from the file when shown."""
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, pilot):
         await press(pilot, "enter", "enter")
         screen = app.screen
         assert set(screen.data) == {"milestones"}
@@ -94,9 +84,7 @@ async def test_other_tabs_are_fetched_when_first_shown(fixture_db):
 
 async def test_kept_screen_takes_a_new_theme(fixture_db):
     """A programme screen kept from an earlier visit is drawn in the theme chosen since."""
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0]) as (app, pilot):
         await press(pilot, "enter")
         kept = app.screen
         before = kept.query_one("KeyBar").styles.background
@@ -120,9 +108,7 @@ async def test_screens_are_not_styled_again_when_shown_unless_the_theme_changed(
         original(self, animate)
 
     monkeypatch.setattr(Screen, "update_node_styles", spy)
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0]) as (app, pilot):
         restyled.clear()
         await press(pilot, "enter", "e")
         assert type(app.screen).__name__ == "FormScreen"
@@ -140,9 +126,7 @@ async def test_screens_are_not_styled_again_when_shown_unless_the_theme_changed(
 
 
 async def test_saves_in_a_row_leave_one_saved_message(fixture_db):
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0], notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter")
         for key in ("r", "enter", "down", "g", "enter", "down", "a", "enter"):
             await press(pilot, key)
@@ -162,9 +146,7 @@ async def test_the_milestone_form_is_built_ahead_and_shown_by_e(fixture_db, monk
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(FormScreen, "__init__", note_each_form)
-    app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(fixture_db[0]) as (app, pilot):
         # the screens are built one at a time, 0.1 s apart, once home is painted
         await wait_until(pilot, lambda: made and made[0].is_mounted, "a form is built ahead")
         form = made[0]

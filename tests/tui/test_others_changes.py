@@ -1,7 +1,7 @@
 """Another person's changes: u never undoes them; a form keeps what you typed when theirs clash."""
 from __future__ import annotations
 
-from conftest import SIZE, fresh, make_app, on_screen, press, settle
+from conftest import fresh, on_screen, press, settle, started
 from textual.widgets import TextArea
 
 from store import open_store
@@ -47,9 +47,7 @@ def alice_edits(path, ids, **values) -> None:
 async def test_u_in_a_window_with_no_change_leaves_another_persons_change(fixture_db):
     path, ids = fixture_db
     alice_sets_green(path, ids)
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "u")
         assert on_screen(app, "Nothing of yours to undo", wrapped=True)
     with fresh(path) as s:
@@ -59,9 +57,7 @@ async def test_u_in_a_window_with_no_change_leaves_another_persons_change(fixtur
 async def test_another_persons_change_is_undone_from_history_after_naming_them(fixture_db):
     path, ids = fixture_db
     m = alice_sets_green(path, ids)
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "4")
         screen = app.screen
         assert isinstance(screen, ProjectScreen)
@@ -88,9 +84,7 @@ async def test_an_undone_change_is_not_offered_again(fixture_db):
         m = alice.milestone(ids["milestones"]["crm"])
         alice.set_milestone_status(m.id, m.version, "Green")
         alice.undo()
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "4", "down", "enter")  # alice's Green, already undone
         assert isinstance(app.screen, ProjectScreen)
         assert on_screen(app, "undone already")
@@ -102,9 +96,7 @@ async def test_an_undone_change_is_not_offered_again(fixture_db):
 
 async def test_a_change_to_another_field_is_not_a_conflict(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "down", "e")
         assert isinstance(app.screen, FormScreen)
         alice_edits(path, ids, notes="supplier shortlisted")
@@ -120,9 +112,7 @@ async def test_a_change_to_another_field_is_not_a_conflict(fixture_db):
 
 async def test_a_clash_keeps_the_form_open_with_your_values_and_theirs_beside(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "down", "e")
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -145,9 +135,7 @@ async def test_a_clash_keeps_the_form_open_with_your_values_and_theirs_beside(fi
 
 async def test_escape_after_a_clash_leaves_theirs(fixture_db):
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "down", "e")
         alice_edits(path, ids, name="Theirs")
         set_value(app, "name", "Mine")
@@ -165,9 +153,7 @@ async def test_a_save_waiting_for_a_busy_file_keeps_the_screen_alive_and_says_so
     import sqlite3
 
     path, ids = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "down")
         screen = app.screen
         other = sqlite3.connect(path, isolation_level=None)

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DB_NAME, SIZE, fresh, make_app, on_screen, press, settle, wait_until
+from conftest import DB_NAME, fresh, on_screen, press, settle, started, wait_until
 
 from store import open_store
 from tui.screens.home import HomeScreen
@@ -73,9 +73,7 @@ async def _loaded(pilot, vlist) -> None:
 
 
 async def test_home_pages_down_to_the_end_and_home_again(big_db):
-    app = make_app(big_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(big_db) as (app, pilot):
         vlist = app.screen.list_widget()
         with fresh(big_db) as s:
             assert vlist.row_count == s.programme_count() == ROWS
@@ -104,9 +102,7 @@ async def test_home_pages_down_to_the_end_and_home_again(big_db):
 
 
 async def test_enter_beyond_the_first_page_opens_that_programme(big_db):
-    app = make_app(big_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(big_db) as (app, pilot):
         vlist = app.screen.list_widget()
         await press(pilot, "pagedown", "pagedown", "pagedown")
         await _loaded(pilot, vlist)
@@ -119,9 +115,7 @@ async def test_enter_beyond_the_first_page_opens_that_programme(big_db):
 
 
 async def test_filter_across_pages_then_end_and_enter(big_db):
-    app = make_app(big_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(big_db) as (app, pilot):
         home = app.screen
         vlist = home.list_widget()
         await pilot.press("slash", *"harbour")
@@ -150,9 +144,7 @@ async def test_a_programme_of_520_projects_pages_and_opens_the_one_chosen(big_db
         programme = s.home_rows(0, 1)[0].programme
         projects = [row.project for row in s.project_rows(programme.id)]
     assert len(projects) == ROWS
-    app = make_app(big_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(big_db) as (app, pilot):
         await press(pilot, "enter")
         table = app.screen.active_panel().table
         assert table.row_count == ROWS
@@ -170,9 +162,7 @@ async def test_a_programme_of_520_projects_pages_and_opens_the_one_chosen(big_db
 
 
 async def test_all_milestones_pages_filters_and_opens_a_milestone_far_down(big_db):
-    app = make_app(big_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(big_db) as (app, pilot):
         await press(pilot, "m")
         screen = app.screen
         vlist = screen.list_widget()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import SIZE, fresh, make_app, on_screen, press, raw_controls, screen_lines, settle
+from conftest import fresh, on_screen, press, raw_controls, screen_lines, settle, started
 from textual.widgets import Input
 
 from tui import safe
@@ -84,9 +84,7 @@ def test_made_safe_keeps_styles_in_place():
 async def test_a_milestone_named_as_markup_is_set_edited_and_deleted(fixture_db, name):
     path, ids = fixture_db
     rename_crm(path, ids, name)
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "down")
         screen = app.screen
         assert isinstance(screen, ProjectScreen) and screen.active_panel().selected.name == name
@@ -117,9 +115,7 @@ async def test_markup_typed_into_a_date_or_amount_is_refused_in_words(fixture_db
     path, ids = fixture_db
     with fresh(path) as s:
         before = (s.milestones(project_id=ids["crm"]), s.savings(project_id=ids["crm"]))
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", tab, "e")
         assert isinstance(app.screen, FormScreen)
         set_value(app, key, value)
@@ -134,9 +130,7 @@ async def test_markup_typed_into_a_date_or_amount_is_refused_in_words(fixture_db
 
 async def test_a_programme_coded_as_markup_is_added_and_announced(fixture_db):
     path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "n")
         assert isinstance(app.screen, FormScreen)
         set_value(app, "code", "[/]")
@@ -156,9 +150,7 @@ async def test_a_read_only_file_whose_path_holds_markup_opens_with_its_banner(fi
     folder.mkdir(parents=True)
     target = folder / "f.db"
     path.rename(target)
-    app = make_app(target, read_only=True)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(target, read_only=True, notifications=True) as (app, _pilot):
         assert isinstance(app.screen, HomeScreen)
         assert on_screen(app, f"READ-ONLY {target} cannot be changed")
 
@@ -168,9 +160,7 @@ async def test_a_name_in_markup_is_shown_as_typed_not_styled(fixture_db):
     path, ids = fixture_db
     name = "[bold red]x[/]"
     rename_crm(path, ids, name)
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "down", "a")
         prompt = [line for line in screen_lines(app) if "Set '" in line]
         assert prompt and name in prompt[0]
@@ -190,9 +180,7 @@ async def test_escape_sequences_written_by_another_program_never_reach_the_termi
     write_raw(path, "UPDATE programme SET name = ?, sro = ? WHERE id = ?",
               f"Centre{ESCAPES}", "SRO\u202e", ids["cco"])
     shown = safe.plain(ESCAPES)
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         assert raw_controls(app) == [] and on_screen(app, f"Centre{shown}")
         await press(pilot, "enter")
         assert raw_controls(app) == [] and on_screen(app, f"CRM{shown}")
@@ -224,9 +212,7 @@ async def test_pasted_control_characters_are_shown_as_pictures(fixture_db, where
     from textual.widgets import TextArea
 
     path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter")
         await press(pilot, {"reason": "r", "filter": "slash", "form": "e", "notes": "e"}[where])
         if where == "notes":
@@ -247,8 +233,6 @@ async def test_a_file_whose_wal_cannot_be_read_says_recent_changes_may_be_missin
     path = tmp_path / "x[" / "]board.db"  # its path holds "[/]"
     crash_leaving_a_wal(path)
     _wal_a_folder(tmp_path / "x[" / "]board.db-wal")
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(path) as (app, _pilot):
         assert on_screen(app, "READ-ONLY")
         assert on_screen(app, f"Recent changes may not be shown: {path}-wal could not be read.", wrapped=True)

@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from conftest import SIZE, build, make_app, on_screen, press, raw_controls, settle
+from conftest import build, on_screen, press, raw_controls, settle, started
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -87,9 +87,7 @@ async def scenario(
     with open_store(path) as s:
         stored = s.milestone(m_id)
         project_shown = shown(s.project(ids["crm"]).name, 60)
-    app = make_app(path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "end")
         await check(pilot, ProjectScreen)
         assert app.screen.active_panel().selected.id == m_id
