@@ -80,5 +80,16 @@ class Terminal:
         line = next(line for line in screen.splitlines() if "EXIT=" in line)
         return int(line.split("EXIT=")[1].split()[0])
 
+    def quit(self) -> None:
+        """q, and the app ends with status 0."""
+        self.send("q")
+        assert self.exit_status() == 0
+
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)

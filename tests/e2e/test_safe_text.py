@@ -30,8 +30,7 @@ def test_markup_names_and_escape_sequences_show_as_text(tmp_path):
         project = store.add_project(programme_id=programme.id, name="Front door", reference="GAME_08")
     command = f"{shlex.quote(ragboard_command())} --db {shlex.quote(str(db))}"
 
-    term = Terminal(command, tmp_path)
-    try:
+    with Terminal(command, tmp_path) as term:
         term.wait_for("Customer Operations")
         term.send("Enter")
         term.wait_for("Front door")
@@ -53,10 +52,7 @@ def test_markup_names_and_escape_sequences_show_as_text(tmp_path):
         term.wait_for("Edit milestone [bold red]x[/]")
         term.send("Escape")  # alone: ESC and a key straight after it read as alt+key
         term.wait_until_gone("Edit milestone")
-        term.send("q")
-        assert term.exit_status() == 0
-    finally:
-        term.close()
+        term.quit()
 
     with open_store(db) as store:
         names = {m.name: m for m in store.milestones(project_id=project.id)}
@@ -67,8 +63,7 @@ def test_markup_names_and_escape_sequences_show_as_text(tmp_path):
         conn.execute("UPDATE milestone SET name = ? WHERE id = ?", (f"Go{ESCAPES} live", target))
     conn.close()
 
-    term = Terminal(command, tmp_path)
-    try:
+    with Terminal(command, tmp_path) as term:
         term.wait_for("Customer Operations")
         before = pane_title(term)
         term.send("Enter")
@@ -76,8 +71,5 @@ def test_markup_names_and_escape_sequences_show_as_text(tmp_path):
         term.send("Enter")
         screen = term.wait_for(f"Go\u241b]0;{TITLE}\u2407")  # ESC and BEL shown as pictures
         assert "Front door" in screen and "[/]" in screen, "the screen was not cleared"
-        term.send("q")
-        assert term.exit_status() == 0
+        term.quit()
         assert TITLE not in pane_title(term) and pane_title(term) == before
-    finally:
-        term.close()
