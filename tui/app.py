@@ -149,19 +149,19 @@ class RagboardApp(App):
         (nothing written), and the same write goes to a thread, which waits for it."""
         job = (fn, args, kwargs, then, failed)
         if not self._writes and self.store_lock.acquire(blocking=False):
+            outcome: tuple[bool, Any] | None = None
             try:
                 with self.store.without_waiting():
-                    result = fn(*args, **kwargs)
+                    outcome = (True, fn(*args, **kwargs))
             except InUseError:
                 pass  # another program is writing: wait for it in a thread, below
             except Exception as exc:  # noqa: BLE001 - said in the user's words, never a traceback
-                self._finish(job, False, exc)
-                return
-            else:
-                self._finish(job, True, result)
-                return
+                outcome = (False, exc)
             finally:
                 self.store_lock.release()
+            if outcome is not None:
+                self._finish(job, *outcome)  # with the lock free: what follows may read in a worker
+                return
         self._writes.append(job)
         if len(self._writes) == 1:
             self._start_write()
