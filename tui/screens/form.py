@@ -216,8 +216,8 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
             widget.value = value
 
     def action_save(self) -> None:
-        """Save off the event loop (the app's write): the form stays, and takes no second save,
-        until the file has answered."""
+        """Save through the app's write (at once, or in a thread when the file is busy): the form
+        stays, and takes no second save, until the file has answered."""
         if self.saving:
             return
         self.saving = True
