@@ -5,8 +5,21 @@ from __future__ import annotations
 
 import pytest
 
+# Slow tests in files that do not mark them themselves (a test named here may move its mark into its
+# own file): a property test that drives the whole app, and writers waiting out another's lock.
+SLOW_ELSEWHERE = (
+    "tests/tui/test_safe_text_property.py::",
+    "tests/store/test_two_instances.py::test_writes_report_in_use_while_another_process_writes",
+    "tests/store/test_two_instances.py::test_in_use_by_a_connection_in_this_process",
+    "tests/store/test_opening.py::test_older_file_locked_by_another_writer_is_reported_and_not_upgraded",
+)
 
+
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SLOW_ELSEWHERE) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
 
 
