@@ -40,7 +40,7 @@ class Store:
         self.lock = threading.RLock()
         self._reader = Reader(conn)
         self._writer = Writer(conn, self._reader, path=path, read_only=read_only, who=who or current_user(),
-                              now=self.now, on_write=self._drop_ahead)
+                              now=self.now, on_write=self._before_write)
         # Set when the file opened without its most recent changes (its -wal could not be read):
         # one sentence for the screen to show beside "read-only". None normally.
         self.open_warning = open_warning
@@ -52,6 +52,9 @@ class Store:
         # through this one (a write clears _ahead_version).
         self._ahead: tuple[int, list[r.ProgrammeSummary]] | None = None
         self._ahead_version: int | None = self._data_version
+        # How many writes this store has made (or tried): a screen that read the file at an older
+        # count shows figures a write may have changed, and reads again when next shown.
+        self.writes = 0
 
     # -- what the parts share ------------------------------------------------------------------
 
@@ -163,9 +166,11 @@ class Store:
             return None
         return rows[offset:offset + limit]
 
-    def _drop_ahead(self) -> None:
-        """Before a write: rows read ahead at start-up no longer describe the file."""
+    def _before_write(self) -> None:
+        """Before a write: rows read ahead at start-up no longer describe the file, nor do screens
+        read before it."""
         self._ahead_version = None
+        self.writes += 1
 
     # -- reads --------------------------------------------------------------------------------
 
