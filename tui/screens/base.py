@@ -55,6 +55,9 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.stale = False  # set when the file changed while another screen was on top
+        # The store's write count when this screen last read the file: a write made on another
+        # screen (a milestone's RAG changes its project's and programme's) makes it read again.
+        self.read_at = -1
         self._hidden_lines: dict = {}  # the reason and '/' lines once made (a query walks every widget)
 
     def compose_top(self):
@@ -64,6 +67,7 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.read_at = self.app.store.writes
         # The '/' line is mounted, hidden, once the screen has shown (it opens faster without it), so
         # '/' can give it focus at once: keys typed straight after '/' go to the filter, not the list.
         self.call_after_refresh(self._build_hidden_lines)
@@ -140,11 +144,16 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
 
     def resumed(self) -> None:
         """This screen is in view again (pushed, or the screen above it closed)."""
-        if self.stale:
+        if self.stale or self.behind():
             self.stale = False
+            self.read_at = self.app.store.writes
             self.reload()
         else:
             self.refresh_top()
+
+    def behind(self) -> bool:
+        """True if this window has written to the file since this screen last read it."""
+        return self.read_at != self.app.store.writes
 
     def refresh_top(self, crumb: str | None = None) -> None:
         with contextlib.suppress(NoMatches):  # a screen without the top lines
