@@ -86,21 +86,23 @@ class RagboardApp(App):
     # -- messages ------------------------------------------------------------------------------
 
     SAVED_SECONDS = 3
+    REPLACED = ("Saved", "Undone", "Redone")  # each replaces the last of these: one says what happened
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:
         """Every notice is literal text: its message usually names a record, or repeats what a user
         typed or a file held, so it is never read as markup (markup is ignored) and made safe."""
-        if title == "Saved" and timeout is None:
+        if title in self.REPLACED and timeout is None:
             timeout = self.SAVED_SECONDS
         super().notify(safe.plain(message, multiline=True), title=safe.plain(title), severity=severity,
                        timeout=timeout, markup=False)
 
     def on_notify(self, event) -> None:
-        """A save's confirmation replaces the one before it: saves made in a row would otherwise
-        pile their messages up the right of the screen, over the rows just changed."""
-        if event.notification.title == "Saved":
-            compat.withdraw_notices(self, "Saved", keep=event.notification)
+        """A save's (or an undo's) confirmation replaces the one before it: saves made in a row would
+        otherwise pile their messages up the right of the screen, over the rows just changed."""
+        if event.notification.title in self.REPLACED:
+            for title in self.REPLACED:
+                compat.withdraw_notices(self, title, keep=event.notification)
 
     # -- talking to the store ----------------------------------------------------------------
 
@@ -265,7 +267,7 @@ class RagboardApp(App):
                 self.notify("Nothing to redo.", title="Redo")
             return
         verb = "Undone" if kind == "undo" else "Redone"
-        self.notify(f"{verb}: {result.label}", title="Saved")
+        self.notify(f"{verb}: {result.label}", title=verb)
         self.reload_screen()
 
     def offer_undo(self, change) -> None:
@@ -290,7 +292,8 @@ class RagboardApp(App):
         from tui.screens.confirm import ConfirmScreen
 
         def reverted(result) -> None:
-            self.notify(f"{'Redone' if result.kind == 'redo' else 'Undone'}: {result.label}", title="Saved")
+            verb = "Redone" if result.kind == "redo" else "Undone"
+            self.notify(f"{verb}: {result.label}", title=verb)
             self.reload_screen()
 
         def done(yes: bool | None) -> None:
@@ -418,7 +421,10 @@ class RagboardApp(App):
         self.push_screen(ItemHistoryScreen(kind, item_id, label))
 
     def open_hit(self, kind: str, item_id: int, programme_id: int) -> None:
-        """Open a programme or a project found by the palette."""
+        """Open a programme or a project found by the palette as if reached from home, so Escape goes
+        where the breadcrumb says: from a project to its programme (see RagScreen.go_back), then home."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
         self.open_owner(kind, item_id)
 
     def build_ahead(self) -> None:

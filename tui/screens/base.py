@@ -213,5 +213,22 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
         self.go_back()
 
     def go_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+        """Back one level of the breadcrumb: usually the screen below; a project opened from the
+        palette (straight from home) goes back to its programme, with the project selected."""
+        app = self.app
+        if len(app.screen_stack) <= 1:
+            return
+        up = self.breadcrumb_up()
+        app.pop_screen()
+        below = app.screen
+        shows = (getattr(below, "owner_kind", None), getattr(below, "owner_id", None))
+        if up is not None and shows != up[:2]:
+            app.open_owner(*up)
+
+    def breadcrumb_up(self) -> tuple[str, int, tuple[str, int]] | None:
+        """The screen one level up the breadcrumb when it is a programme: (kind, id, what to select
+        there); None when it is home."""
+        record = getattr(self, "record", None)
+        if getattr(self, "owner_kind", None) == "project" and record is not None:
+            return ("programme", record.programme_id, ("projects", record.id))
+        return None

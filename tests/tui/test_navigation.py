@@ -1,0 +1,55 @@
+"""Escape goes where the breadcrumb says, however a screen was reached."""
+from __future__ import annotations
+
+from conftest import press, screen_lines, settle, started
+from test_flows import palette_search
+
+from tui.screens.home import HomeScreen
+from tui.screens.programme import ProgrammeScreen
+from tui.screens.project import ProjectScreen
+
+
+def crumb(app) -> str:
+    """The breadcrumb: the top line that starts 'Programmes'."""
+    return next(line for line in screen_lines(app) if line.strip().startswith("Programmes"))
+
+
+async def jump_to_digital_by_default(pilot) -> None:
+    await palette_search(pilot, "Digital")
+    await press(pilot, "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ProjectScreen)
+    assert "Programmes > CCO" in crumb(pilot.app)
+
+
+async def test_escape_after_a_palette_jump_to_a_project_goes_to_its_programme_then_home(fixture_db):
+    path, _ = fixture_db
+    async with started(path) as (app, pilot):
+        await jump_to_digital_by_default(pilot)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ProgrammeScreen)
+        assert app.screen.record.code == "CCO"
+        assert app.screen.active_panel().selected.project.name == "Digital by Default"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_palette_jump_from_deep_in_another_programme_starts_from_home(fixture_db):
+    path, _ = fixture_db
+    async with started(path) as (app, pilot):
+        await press(pilot, "end", "enter", "enter")  # DM, then its project DM1
+        assert isinstance(app.screen, ProjectScreen) and "DM" in crumb(app)
+        await jump_to_digital_by_default(pilot)
+        await press(pilot, "escape", "escape")
+        assert isinstance(app.screen, HomeScreen)
+        assert len(app.screen_stack) == 1
+
+
+async def test_escape_from_a_project_reached_by_keys_goes_to_the_programme_it_came_from(fixture_db):
+    path, _ = fixture_db
+    async with started(path) as (app, pilot):
+        await press(pilot, "enter", "down", "enter")  # CCO, then GAME_09
+        assert isinstance(app.screen, ProjectScreen)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ProgrammeScreen)
+        assert len(app.screen_stack) == 2
