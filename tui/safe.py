@@ -2,7 +2,8 @@
 
 Every record value reaches the screen through plain() or literal(). Markup is never parsed from
 data (a name "[/]" shows as typed), and characters that would act on the terminal or reorder the
-line (C0 and C1 controls, ESC, DEL, bidi overrides and isolates, line and paragraph separators)
+line (C0 and C1 controls, ESC, DEL, bidi overrides and isolates, line and paragraph separators;
+not the direction marks LRM, RLM and ALM, which the store keeps)
 are shown visibly instead: a control picture (ESC as U+241B), or U+FFFD where Unicode has none.
 Each character maps to exactly one, so a Text's styled spans stay where they were.
 """
@@ -17,10 +18,10 @@ _TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
 _TABLE[0x7F] = "\u2421"
 _TABLE[ord("\t")] = " "
 _TABLE.update({code: _SHOWN for code in range(0x80, 0xA0)})  # C1, including the 8-bit CSI (0x9B)
-# Bidi controls reorder the rest of the line (a name could show as something it is not).
-_TABLE.update(
-    {code: _SHOWN for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-)
+# Bidi overrides and isolates reorder the rest of the line (a name could show as something it is
+# not). The marks LRM, RLM and ALM (U+200E, U+200F, U+061C) only say which way a neutral character
+# runs: Arabic and Hebrew typists use them, the store keeps them, and they are shown as typed.
+_TABLE.update({code: _SHOWN for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 _TABLE[0x2028] = " "  # line separator
 _TABLE[0x2029] = " "  # paragraph separator
 _ONE_LINE = {**_TABLE, ord("\n"): " ", ord("\r"): " "}

@@ -215,7 +215,8 @@ def notices(app) -> list[str]:
     return shown
 
 
-CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# Not the direction marks LRM, RLM and ALM: names keep them, and they are shown as typed.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def raw_controls(app) -> list[str]:

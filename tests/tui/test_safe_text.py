@@ -52,6 +52,9 @@ def set_value(app, key: str, value: str) -> None:
     ("abc\u202edef", "abc\ufffddef"),
     ("iso\u2067late\u2069", "iso\ufffdlate\ufffd"),
     ("line\u2028para\u2029end", "line para end"),
+    # The direction marks the store keeps for Arabic and Hebrew names are shown as typed.
+    ("\u05e9\u05dc\u05d5\u05dd\u200f (2)", "\u05e9\u05dc\u05d5\u05dd\u200f (2)"),
+    ("a\u200eb\u061cc", "a\u200eb\u061cc"),
     ("two\nlines\r\n", "two lines  "),
     ("tab\there", "tab here"),
     (None, ""),
