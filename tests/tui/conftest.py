@@ -50,17 +50,17 @@ def build(path: Path) -> dict:
                             lead="Rob Elliott", stage="Concept")
         m = {}
         m["case"] = s.add_milestone(project_id=crm.id, name="Business case approved", due_text="Q4 2013",
-                                    due="2013-12-31", actual="2013-12-15", status="Complete")
+                                    baseline="2013-12-31", actual="2013-12-15", status="Complete")
         m["crm"] = s.add_milestone(project_id=crm.id, name="Procure new CRM", due_text="June 2014",
-                                   due="2014-06-30", forecast="2014-08-31", status="Amber")
+                                   baseline="2014-06-30", forecast="2014-08-31", status="Amber")
         m["live"] = s.add_milestone(project_id=crm.id, name="Go live phase 1", due_text="Q1 2014",
-                                    due="2014-03-01", status="Red")
+                                    baseline="2014-03-01", status="Red")
         m["staff"] = s.add_milestone(project_id=crm.id, name="Staff consultation", due_text="Jan 2014",
-                                     due="2014-01-31", status="Green")
+                                     baseline="2014-01-31", status="Green")
         s.add_milestone(programme_id=cco.id, name="Programme board sign-off", due_text="April 2014",
-                        due="2014-04-30", status="Not rated")
-        s.add_milestone(project_id=wk1.id, name="Data warehouse live", due_text="Dec 2015", due="2015-12-31",
-                        status="Green")
+                        baseline="2014-04-30", status="Not rated")
+        s.add_milestone(project_id=wk1.id, name="Data warehouse live", due_text="Dec 2015",
+                        baseline="2015-12-31", status="Green")
         k = {}
         k["supplier"] = s.add_risk(project_id=crm.id, reference="R1",
                                    description="Supplier cannot deliver the CRM on time", owner="F Batchelor",
