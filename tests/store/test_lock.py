@@ -72,7 +72,7 @@ def test_every_public_method_holds_the_lock_while_it_uses_the_file(store, tree):
         called.append(method)
         return getattr(store, method)(*args, **kwargs)
 
-    m = call("add_milestone", project_id=j, name="Go live", due="2025-03-31")
+    m = call("add_milestone", project_id=j, name="Go live", baseline="2025-03-31")
     m = call("set_milestone_status", m.id, m.version, "Red", "late")
     m = call("edit_milestone", m.id, m.version, notes="n")
     k = call("add_risk", project_id=j, description="Demand", likelihood=4, impact=5)
@@ -170,7 +170,7 @@ def test_several_threads_may_read_and_write_without_a_lock_of_their_own(db_path,
         try:
             start.wait()
             for n in range(25):
-                m = store.add_milestone(project_id=project_id, name=f"m{n}", due="2025-01-31")
+                m = store.add_milestone(project_id=project_id, name=f"m{n}", baseline="2025-01-31")
                 store.set_milestone_status(m.id, m.version, "Red")
                 store.home_rows()
                 store.milestones(project_id=project_id)

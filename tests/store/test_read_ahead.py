@@ -17,7 +17,7 @@ def _make(path, programmes: int = 5) -> None:
         for i in range(programmes):
             g = s.add_programme(portfolio_id=f.id, code=f"G{i}", name=f"Programme {i}")
             j = s.add_project(programme_id=g.id, name=f"Project {i}")
-            s.add_milestone(project_id=j.id, name="Late", status="Red", due="2025-01-31")
+            s.add_milestone(project_id=j.id, name="Late", status="Red", baseline="2025-01-31")
             s.add_risk(project_id=j.id, description="High", likelihood=5, impact=4)
             s.add_saving(project_id=j.id, year="2025/26", amount=100 * (i + 1))
 
@@ -168,7 +168,7 @@ def test_the_page_read_in_one_step_is_the_page(tmp_path):
                                     name=f"Programme {name}{i} \"quoted\" ü")
                 j = s.add_project(programme_id=g.id, name="J")
                 s.add_milestone(
-                    project_id=j.id, name="M", status=("Red", "Amber", "Green")[i % 3], due="2025-01-31"
+                    project_id=j.id, name="M", status=("Red", "Amber", "Green")[i % 3], baseline="2025-01-31"
                 )
                 s.add_milestone(programme_id=g.id, name="Own", status="Complete")
                 s.add_risk(programme_id=g.id, description="R", likelihood=5, impact=5)
