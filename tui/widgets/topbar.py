@@ -1,12 +1,116 @@
 """The lines at the top of every screen: the file, its status dates, where you are, read-only."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.text import Text
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
-from tui import fmt, safe
+from store.text import day
+from tui import safe
 from tui.app_typing import OfRagboard
+
+APP = "ragboard"
+GAP = "  │  "  # between the file and the status dates: never run together, at any width
+ELLIPSIS = "…"
+SHORTEST_NAME = 10  # a portfolio's name is cut to no fewer characters (its status date is kept whole)
+
+
+class Dated(NamedTuple):
+    name: str
+    status_date: str  # ISO
+
+
+def short_path(path: str, width: int) -> str:
+    """A file's path in at most width characters: folders go first (from the left, as "…/"), then
+    the file's own name is cut at its end."""
+    if len(path) <= width:
+        return path
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    for start in range(1, len(parts)):
+        tail = ELLIPSIS + "/" + "/".join(parts[start:])
+        if len(tail) <= width:
+            return tail
+    if len(name) <= width:
+        return name
+    return name[: max(width - 1, 0)] + ELLIPSIS if width > 1 else ELLIPSIS[:width]
+
+
+def cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def file_line(path: str, read_only: bool, portfolios: list[Dated], width: int) -> Text:
+    """The top line in width cells: "ragboard PATH  │  status dates: NAME 31 Mar 2014 · NAME ...".
+
+    Where it does not fit, the path is shortened first (down to its file name, then that cut),
+    then "status dates:" goes, then the portfolios' names are cut; their dates stay whole."""
+    path = safe.plain(path)
+    flag = "  (read-only)" if read_only else ""
+    dates = [(safe.plain(p.name), day(p.status_date)) for p in portfolios]
+    label = ("status date: " if len(dates) == 1 else "status dates: ") if dates else ""
+
+    def right(names: list[str], label: str) -> int:
+        return len(label) + sum(len(n) + 1 + len(d) for n, (_, d) in zip(names, dates, strict=True)) \
+            + len(" · ") * max(len(dates) - 1, 0)
+
+    names = [n for n, _ in dates]
+    gap = GAP if dates else ""
+    fixed = len(APP) + 1 + len(flag) + len(gap)
+    room = width - fixed - right(names, label)
+    shortest = min(len(path), len(path.replace("\\", "/").rsplit("/", 1)[-1]), SHORTEST_NAME)
+    if room < shortest and label:
+        label = ""  # the dates say what they are by their place and form
+        room = width - fixed - right(names, label)
+    if room < shortest and dates:
+        # cut the longest names first, one character at a time, down to SHORTEST_NAME
+        need = shortest - room
+        lengths = [len(n) for n in names]
+        while need > 0 and max(lengths) > SHORTEST_NAME:
+            i = lengths.index(max(lengths))
+            lengths[i] -= 1
+            need -= 1
+        names = [cut(n, k) for n, k in zip(names, lengths, strict=True)]
+        room = width - fixed - right(names, label)
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    line.append(APP, style="bold")
+    line.append(" ")
+    line.append(short_path(path, max(room, 1)))
+    if flag:
+        line.append(flag, style="bold")
+    if dates:
+        line.append(gap, style="dim")
+        line.append(label, style="dim")
+        for i, (name, (_, date)) in enumerate(zip(names, dates, strict=True)):
+            if i:
+                line.append(" · ", style="dim")
+            line.append(f"{name} ")
+            line.append(date, style="bold")
+    line.truncate(width, overflow="ellipsis")
+    return line
+
+
+class FileLine(Widget):
+    """The file and the status dates, laid out again for the width it is given."""
+
+    DEFAULT_CSS = "FileLine { height: 1; }"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shown: tuple[str, bool, tuple[Dated, ...]] = ("", False, ())
+
+    def show(self, path: str, read_only: bool, portfolios: list[Dated]) -> None:
+        shown = (path, read_only, tuple(portfolios))
+        if shown != self.shown:  # each update is a redraw: only a change is drawn
+            self.shown = shown
+            self.refresh()
+
+    def render(self) -> Text:
+        path, read_only, portfolios = self.shown
+        return file_line(path, read_only, list(portfolios), self.size.width)
 
 
 class TopBar(OfRagboard, Vertical):
@@ -15,9 +119,10 @@ class TopBar(OfRagboard, Vertical):
     def __init__(self, crumb: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.crumb = crumb
+        self._crumb_shown: str | None = None
 
     def compose(self):
-        yield Static(id="topbar-file")
+        yield FileLine(id="topbar-file")
         yield Static(id="topbar-crumb")
         yield Static(id="read-only-banner")
 
@@ -33,25 +138,11 @@ class TopBar(OfRagboard, Vertical):
             portfolios = app.locked(store.portfolios)
         except Exception:  # noqa: BLE001 - an unreadable file: the top line shows no dates
             portfolios = []
-        line = Text()
-        line.append("ragboard ", style="bold")
-        line.append(safe.plain(store.path))
-        if store.read_only:
-            line.append("  (read-only)", style="bold")
-        if portfolios:
-            line.append("   status dates: ", style="dim")
-            for i, p in enumerate(portfolios):
-                if i:
-                    line.append(" · ", style="dim")
-                line.append(f"{safe.plain(p.name)} ")
-                line.append(fmt.date(p.status_date), style="bold")
-        # Only a line that changed is given its text again (each update is a layout and a redraw).
-        shown = getattr(self, "_shown", None)
-        if shown is None or shown[0] != line:
-            self.query_one("#topbar-file", Static).update(line)
-        if shown is None or shown[1] != self.crumb:
+        self.query_one(FileLine).show(str(store.path), bool(store.read_only),
+                                      [Dated(p.name, p.status_date) for p in portfolios])
+        if self._crumb_shown != self.crumb:  # only a line that changed is given its text again
             self.query_one("#topbar-crumb", Static).update(safe.literal(self.crumb, style="bold"))
-        self._shown = (line, self.crumb)
+            self._crumb_shown = self.crumb
         banner = self.query_one("#read-only-banner", Static)
         banner.display = bool(store.read_only)
         if store.read_only:
