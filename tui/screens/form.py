@@ -1,20 +1,35 @@
-"""A form dialog for one record: a line per field, the store's message beside the field it names."""
+"""A form dialog for one record: a line per field, the store's message beside the field it names.
+
+It fits the screen at any size: the title stays at the top and Save/Cancel at the foot while the
+fields between them scroll, the field with the keys kept in view. Dates are shown as "1 Mar 2014"
+and typed in any style the store reads. A field left as shown keeps the value it was given, so a
+form left unchanged saves nothing, and Escape closes it at once; a changed one asks first.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from store.errors import ValidationError
+from store.text import day
 from tui import safe
 from tui.app_typing import OfRagboard
 from tui.screens.base import KeepsStyles
 from tui.widgets.safe_input import SafeInput
+
+# What the line under the fields says while a field without help of its own has the keys.
+KEYS_HINT = "Tab and shift+tab move between fields · ctrl+s saves · Esc cancels"
+WARN_DELAY = 0.5  # seconds after the last key typed before the store is asked for warnings
+
+Preview = Callable[[dict[str, str]], list[str]]
 
 
 class Conflict(Exception):
@@ -34,17 +49,35 @@ class Field:
     label: str  # the store's name for the field: its ValidationError.field
     options: tuple[str, ...] = ()
     multiline: bool = False
-    placeholder: str = ""
+    placeholder: str = ""  # a hint, never a value: drawn dim and italic, an example starts "e.g."
+    date: bool = False  # shown as "1 Mar 2014"; typed as 2014-03-01, 01/03/2014 or 1 Mar 2014
+    kind: str = ""  # the record kind it belongs to: what the store's warnings are asked about
+    help: str = ""  # said under the fields while this field has the keys
+
+
+def subject(title: str) -> str:
+    """What a form's title names, for a question about it: "Edit risk R1" -> "risk R1"."""
+    if title.startswith("Edit "):
+        return title[len("Edit "):]
+    if title.startswith("New "):
+        return "the new " + title[len("New "):]
+    return "the " + title[:1].lower() + title[1:] if title else "this form"
 
 
 class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
     """Edit or add a record. submit(values) makes ONE store call and returns the saved record;
-    a ValidationError it raises is shown beside its field and the form stays open."""
+    a ValidationError it raises is shown beside its field and the form stays open.
+
+    submit may carry a preview (values -> the store's warnings about them, see tui/forms.py): the
+    form shows them under the fields as the user leaves a field or pauses typing. They never
+    stop a save."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),
     ]
+    # Under 36 rows the fields close up (no blank line between them) and the buttons take one line.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012 - Textual declares it per instance
 
     def __init__(self, title: str, fields: list[Field], values: dict[str, str],
                  submit: Callable[[dict[str, str]], Any], note: str = "") -> None:
@@ -52,13 +85,15 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
         self.fields = fields
         self.title_text, self.values, self.submit, self.note = title, values, submit, note
         self.saving = False  # a save is on its way to the file
+        self.clashed = False  # a conflict is shown: Escape leaves the other person's values, unasked
+        self._warned: dict[str, str] | None = None  # the values the warnings shown are about
+        self._warn_timer: Timer | None = None
 
     def compose(self):
         with Vertical(id="dialog", classes="form"):
-            yield Label(safe.literal(self.title_text), id="dialog-title")
-            yield Static(
-                safe.literal(self.note, multiline=True), id="form-note"
-            )  # hidden while there is no note
+            with Vertical(id="form-head"):  # docked at the top
+                yield Label(safe.literal(self.title_text), id="dialog-title")
+                yield Static(safe.literal(self.note, multiline=True), id="form-note")  # hidden without one
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
                     with Horizontal(classes="form-row"):
@@ -82,13 +117,23 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
                             )
                         else:
                             yield SafeInput(
-                                value, placeholder=f.placeholder, id=f"field-{f.key}", classes="form-input"
+                                self.shown(f, value), placeholder=f.placeholder, id=f"field-{f.key}",
+                                classes="form-input"
                             )
                     yield Static("", id=f"error-{f.key}", classes="form-error")
-            yield Static("", id="form-message", classes="form-error")
-            with Horizontal(id="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
+            # Docked at the foot, after the fields in the focus order: Tab from the last field is Save.
+            with Vertical(id="form-foot"):
+                yield Static("", id="form-warnings")
+                yield Static("", id="form-message", classes="form-error")
+                yield Static(KEYS_HINT, id="form-hint")
+                with Horizontal(id="dialog-buttons"):
+                    yield Button("Save (ctrl+s)", variant="primary", id="save")
+                    yield Button("Cancel (esc)", id="cancel")
+
+    @staticmethod
+    def shown(f: Field, value: str) -> str:
+        """A value as its field shows it: a date in words ("1 Mar 2014"), the rest as given."""
+        return day(value) if f.date and value else value
 
     @staticmethod
     def layout_of(fields: list[Field], values: dict[str, str]) -> tuple:
@@ -117,20 +162,26 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
             elif isinstance(widget, TextArea):
                 widget.load_text(safe.plain(value, multiline=True))
             elif isinstance(widget, Input):
-                widget.value = value
+                widget.value = self.shown(f, value)
                 widget.cursor_position = len(widget.value)
         self.query_one("#form-fields", VerticalScroll).scroll_home(animate=False)
         self._start()
 
     def _start(self) -> None:
         """No messages shown, and the keys in the first field, its text selected (typing replaces it)."""
+        self.clashed = False
+        self._warned = None
         self.query_one("#form-note").display = bool(self.note)
+        self.query_one("#form-warnings").display = False
         for error in self.query(".form-error"):
             error.display = False
         first = self.query(".form-input").first()
         first.focus()
         if isinstance(first, Input) and first.select_on_focus:
             first.select_all()  # a kept form's field may have the focus already: no Focus event selects it
+        self._say_help(first)
+        if self.preview is not None:
+            self.call_after_refresh(self.warn)  # what the record holds may already deserve a warning
 
     def collect(self) -> dict[str, str]:
         out = {}
@@ -140,22 +191,89 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
                 value = widget.value
                 out[f.key] = "" if value is Select.NULL or value is None else str(value)
             elif isinstance(widget, TextArea):
-                out[f.key] = self._as_given(f.key, widget.text, multiline=True)
+                out[f.key] = self._as_given(f, widget.text, multiline=True)
             elif isinstance(widget, Input):
-                out[f.key] = self._as_given(f.key, widget.value)
+                out[f.key] = self._as_given(f, widget.value)
         return out
 
-    def _as_given(self, key: str, typed: str, multiline: bool = False) -> str:
-        """A field left as shown keeps the value it was given: one whose control characters were
-        shown as pictures is not changed by a save of another field."""
-        given = self.values.get(key, "")
-        return given if typed != given and typed == safe.plain(given, multiline=multiline) else typed
+    def _as_given(self, f: Field, typed: str, multiline: bool = False) -> str:
+        """A field left as shown keeps the value it was given: a date shown in words, or one whose
+        control characters were shown as pictures, is not changed by a save of another field."""
+        given = self.values.get(f.key, "")
+        if typed != given and typed == safe.plain(self.shown(f, given), multiline=multiline):
+            return given
+        return typed
+
+    def changed(self) -> list[Field]:
+        """The fields whose value differs from the one the form was given."""
+        values = self.collect()
+        return [f for f in self.fields if values[f.key] != self.values.get(f.key, "")]
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Pasted control characters become visible pictures (tui/safe.py), as in a one-line field."""
         area = event.text_area
         if safe.plain(area.text, multiline=True) != area.text:
             area.load_text(safe.plain(area.text, multiline=True))
+        self._warn_soon()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._warn_soon()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.warn()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._say_help(event.widget)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.has_class("form-input"):
+            self.warn()
+
+    def _say_help(self, widget: object) -> None:
+        key = getattr(widget, "id", None) or ""
+        found = next((f for f in self.fields if f"field-{f.key}" == key), None)
+        self.query_one("#form-hint", Static).update(found.help if found is not None and found.help
+                                                    else KEYS_HINT)
+
+    # -- warnings: the store's view of the values as typed ----------------------------------------
+
+    @property
+    def preview(self) -> Preview | None:
+        return getattr(self.submit, "preview", None)
+
+    def _warn_soon(self) -> None:
+        if self.preview is None or not self.is_mounted:
+            return
+        if self._warn_timer is not None:
+            self._warn_timer.stop()
+        self._warn_timer = self.set_timer(WARN_DELAY, self.warn)
+
+    def warn(self) -> None:
+        """Ask the store what it would warn about in the values as typed, and show it under the
+        fields. Advisory: a busy or unreadable file, or a value it cannot read yet, shows nothing
+        new (the save says what is wrong)."""
+        preview = self.preview
+        if preview is None or not self.is_mounted:
+            return
+        values = self.collect()
+        if values == self._warned:
+            return
+        lock = self.app.store_lock
+        if not lock.acquire(blocking=False):  # a write is on its way: ask again shortly
+            self._warn_soon()
+            return
+        try:
+            found = preview(values)
+        except Exception:  # noqa: BLE001 - a warning is advice: no answer is no warning
+            found = []
+        finally:
+            lock.release()
+        self._warned = values
+        line = self.query_one("#form-warnings", Static)
+        line.update(safe.literal("\n".join(f"Warning: {w}" for w in found), multiline=True))
+        line.display = bool(found)
+
+    # -- saving and leaving -------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -168,10 +286,30 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
             self.action_cancel()
 
     def action_cancel(self) -> None:
+        """Close; a form with changes asks first (and keeps them if the answer is no). After a
+        conflict Escape is the offered way to leave the other person's values: it asks nothing."""
         if self.saving:
             self.notify("Saving: the form closes once the file has answered.", title="Waiting")
             return
-        self.dismiss(None)
+        changed = self.changed()
+        if not changed or self.clashed:
+            self.dismiss(None)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        names = [f.label for f in changed]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        question = ConfirmScreen(
+            f"Discard your changes to {subject(self.title_text)}?",
+            f"You changed {listed}. y discards them; n goes back to the form as you left it.",
+            yes="Discard",
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.is_current:
+                self.dismiss(None)
+
+        self.app.push_screen(question, answered)
 
     def show_error(self, field: str, message: str) -> None:
         for error in self.query(".form-error"):
@@ -196,12 +334,14 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
                 self._put(f, conflict.refreshed[f.key])
             if f.key in conflict.theirs:
                 target = self.query_one(f"#error-{f.key}", Static)
-                target.update(safe.literal(f"Now {conflict.theirs[f.key] or '(blank)'}: ctrl+s keeps yours"))
+                theirs = self.shown(f, conflict.theirs[f.key])
+                target.update(safe.literal(f"Now {theirs or '(blank)'}: ctrl+s keeps yours"))
                 target.display = True
                 first = first or f
         message = self.query_one("#form-message", Static)
         message.update(safe.literal(conflict.message, multiline=True))
         message.display = True
+        self.clashed = True
         if first is not None:
             self.query_one(f"#field-{first.key}").focus()
 
@@ -213,7 +353,7 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
         elif isinstance(widget, TextArea):
             widget.load_text(value)
         elif isinstance(widget, Input):
-            widget.value = value
+            widget.value = self.shown(f, value)
 
     def action_save(self) -> None:
         """Save through the app's write (at once, or in a thread when the file is busy): the form
