@@ -71,7 +71,8 @@ def notes(app) -> str:
 
 # -- milestone status ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
+# c asks for the date the milestone was done, in a form (tests/tui/test_keys.py), not a reason line.
+@pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green")])
 async def test_set_status_with_reason(fixture_db, key, status):
     path, ids = fixture_db
     async with started(path, notifications=True) as (app, pilot):
@@ -96,7 +97,7 @@ async def test_set_status_with_reason(fixture_db, key, status):
             assert last.who == "tester"
 
 
-@pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")])
+@pytest.mark.parametrize("key,status", [("r", "Red"), ("a", "Amber"), ("g", "Green")])
 async def test_set_status_without_reason(fixture_db, key, status):
     path, ids = fixture_db
     async with started(path) as (_app, pilot):
@@ -573,7 +574,7 @@ async def test_help_lists_the_screen_keys(fixture_db):
         await open_project(pilot)
         await press(pilot, "question_mark")
         text = " ".join(f"{key} {does}" for key, does in app.screen.rows)
-        for words in ("Complete", "Undo", "Redo", "Filter", "Back", "Close"):
+        for words in ("Complete", "Undo", "Redo", "Filter", "Back", "Delete"):  # x deletes a milestone
             assert words in text
         await press(pilot, "escape")
         assert isinstance(app.screen, ProjectScreen)

@@ -12,6 +12,7 @@ from textual.widgets import Label, Static
 from tui import fmt, safe
 from tui.app_typing import OfRagboard
 from tui.screens.base import KeepsStyles
+from tui.widgets.keybar import keys_in_view
 
 MOVES = [
     ("up / k, down / j", "Move the selection"),
@@ -44,26 +45,21 @@ class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
             yield Static("Escape closes.", classes="dialog-hint")
 
     def _table(self) -> Table:
+        """Every key that acts on the screen underneath, as it is now (its tab, its focus), each
+        with what it does there: the moves, then the screen's own keys, then the app's."""
         table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2))
         table.add_column("Key")
         table.add_column("Does")
-        seen: set[tuple[str, str]] = set()
-        self.rows: list[tuple[str, str]] = list(MOVES)
-        ours = [
-            a.binding
-            for a in self.under.active_bindings.values()
-            if a.binding.id and not a.binding.id.startswith(("list.", "records."))
-        ]
-        ours.sort(key=lambda b: (b.id or "").startswith("app."))  # this screen's keys first, then the app's
-        for binding in ours:
-            if not binding.description:
-                continue
-            display = binding.key_display or self.app.get_key_display(binding)
-            entry = (display, binding.description)
-            if entry in seen:
-                continue
-            seen.add(entry)
-            self.rows.append((display, binding.tooltip or binding.description))
+        describe = getattr(self.under, "describe_key", None)
+        keys = keys_in_view(self.under)
+        # The moves are listed in MOVES; Enter too, unless the screen says what it does where it is.
+        opens = [key for key in keys if key.binding.key == "enter"
+                 and describe is not None and describe(key.binding) is not None]
+        moves = [(key, does) for key, does in MOVES if key != "enter" or not opens]
+        moves[2:2] = [(key.displays, key.words.does) for key in opens[:1]]
+        ours = [key for key in keys if not (key.binding.id or "").startswith(("list.", "records."))]
+        ours.sort(key=lambda key: (key.binding.id or "").startswith("app."))  # the screen's keys first
+        self.rows: list[tuple[str, str]] = moves + [(key.displays, key.words.does) for key in ours]
         for key, does in self.rows:
             table.add_row(safe.literal(key), safe.literal(does))
         return table

@@ -1,21 +1,28 @@
 """What the programme and project screens share: a header, tabs of lists, and the edit keys.
 
-The keys act on the list in the active tab: r/a/g/c set a milestone's status (or a project's
-RAG on the Projects tab), e edits, n adds, x closes a risk or deletes a milestone or saving.
-Every confirmed edit is one store call; the row changes in place, then the screen refreshes
-its roll-ups in a worker.
+The keys act on the list in the active tab: r/a/g set a milestone's status (or a project's
+RAG on the Projects tab), c marks a milestone Complete on a date (or returns a project's RAG to
+the derived one), e edits, n adds, x closes a risk or deletes a milestone or saving, t switches
+the risks' heat map. A key that does nothing in the tab in view is not listed and does nothing;
+each listed key is named for what it does there. Enter on a change in the History tab shows it
+in full, where u undoes it. Every confirmed edit is one store call; the row changes in place,
+then the screen refreshes its roll-ups in a worker.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
+from store.text import day
 from tui import fmt, forms, safe
 from tui.screens.base import RagScreen, status_bindings
 from tui.screens.tab_lists import TabLists
+from tui.widgets.heatmap import HeatMap
+from tui.widgets.keybar import KeyWords
 from tui.widgets.panels import HistoryPanel, MilestonePanel, Panel, ProjectsPanel, RiskPanel, SavingPanel
 from tui.widgets.tab_bar import TabBar
 from tui.widgets.virtual_list import VirtualList
@@ -29,10 +36,48 @@ ITEM_TABS = [
 ]
 
 
+# Where each of the screen's actions acts: the kinds of list (Panel.kind) it does something in. In
+# any other tab its key is not listed and does nothing (check_action).
+ACTS_IN = {
+    "set_status": frozenset({"project", "milestone"}),
+    "edit": frozenset({"project", "milestone", "risk", "saving"}),
+    "new": frozenset({"project", "milestone", "risk", "saving"}),
+    "close_item": frozenset({"milestone", "risk", "saving"}),
+    "toggle_heatmap": frozenset({"risk"}),
+}
+
+
 def tab_bindings(tabs: list[tuple[str, str, type[Panel]]]) -> list[BindingType]:
     return [Binding(str(i + 1), f"tab({i})", title, show=False, id=f"owner.tab{i + 1}",
                     tooltip=f"Show the {title} tab")
             for i, (_, title, _) in enumerate(tabs)]
+
+
+def ask_completion(app: Any, milestone: Any, status_date: str | None, then: Callable[[Any], None]) -> None:
+    """c on a milestone: ask for the date it was done (its actual date if it has one, else the
+    portfolio's status date) and an optional reason, then save status Complete and that date as
+    one change; then(saved milestone) once written. Escape saves nothing."""
+    from store import ValidationError, field_label
+    from tui.screens.form import Field
+
+    label = field_label("milestone", "actual")
+    fields = [Field("actual", label, placeholder="the date it was done: 1 Mar 2014 or 01/03/2014"),
+              Field("reason", "Reason", placeholder="optional: why, in a line")]
+    values = {"actual": day(milestone.actual or status_date), "reason": ""}
+
+    def submit(values: dict[str, str]) -> Any:
+        if not values["actual"].strip():
+            raise ValidationError(label, "cannot be blank: enter the date it was done, such as 1 Mar 2014.")
+        return app.locked(app.store.edit_milestone, milestone.id, milestone.version, values["reason"].strip(),
+                          base={"status": milestone.status, "actual": milestone.actual},
+                          status="Complete", actual=values["actual"])
+
+    def done(saved: Any) -> None:
+        if saved is not None and saved is not True:
+            then(saved)
+
+    app.open_form(f"Complete '{fmt.one_line(milestone.name, 50)}'", fields, values, submit, done,
+                  note="Marks it Complete (Blue) on the date it was done. Enter saves, Escape cancels.")
 
 
 class OwnerScreen(RagScreen):
@@ -45,6 +90,10 @@ class OwnerScreen(RagScreen):
         Binding("n", "new", "New", id="owner.new", tooltip="Add a new item to the list in view"),
         Binding("x", "close_item", "Close", id="owner.close",
                 tooltip="Close the selected risk, or delete the selected milestone or saving (asks first)"),
+        # Ahead of the risk list's own t, so the footer's word for it follows each press (priority:
+        # a key typed into the '/' or reason line still goes there, as those lines take t as text).
+        Binding("t", "toggle_heatmap", "Residual", id="owner.heat_map", priority=True,
+                tooltip="Switch the heat map between inherent and residual scores"),
         Binding("tab", "next_tab(1)", "Next tab", show=False, id="owner.next_tab"),
         Binding("shift+tab", "next_tab(-1)", "Previous tab", show=False, id="owner.previous_tab"),
     ]
@@ -285,6 +334,7 @@ class OwnerScreen(RagScreen):
         for other in self.query(Panel):
             other.display = other is panel
         self.query_one(TabBar).show_active(self._tab_index(tab_id))
+        self.refresh_bindings()  # the keys that act, and what they do, follow the tab
         return panel
 
     def action_tab(self, index: int) -> None:
@@ -315,7 +365,9 @@ class OwnerScreen(RagScreen):
             return
         if isinstance(panel, HistoryPanel):
             if panel.selected is not None:
-                self.app.offer_undo(panel.selected)
+                from tui.screens.change_detail import ChangeDetailScreen
+
+                self.app.push_screen(ChangeDetailScreen(panel.selected))
         elif isinstance(panel, ProjectsPanel):
             self.app.open_owner("project", panel.selected.project.id)
         else:
@@ -405,6 +457,68 @@ class OwnerScreen(RagScreen):
         self.lists.refetched(tab_id, data)
         self._fill_tab(tab_id)
 
+    # -- keys -------------------------------------------------------------------------------
+
+    def _tab_kind(self) -> str:
+        """The kind of list in the tab in view (its class's, so no list is built to ask)."""
+        return self._panel_class(self.active_tab).kind
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key acts only in the tabs where its action does something (ACTS_IN); elsewhere it is
+        neither listed nor acted on."""
+        acts_in = ACTS_IN.get(action)
+        return acts_in is None or self._tab_kind() in acts_in
+
+    def describe_key(self, binding: Binding) -> KeyWords | None:
+        """What a key does in the tab in view, for the footer and help (None: as bound)."""
+        kind = self._tab_kind()
+        noun = self._panel_class(self.active_tab).noun
+        name = binding.id or ""
+        if name in ("owner.red", "owner.amber", "owner.green"):
+            status = name.removeprefix("owner.").capitalize()
+            if kind == "project":
+                return KeyWords(status, f"Set the selected project's RAG to {status} by hand, "
+                                        "with an optional reason")
+            return KeyWords(status, f"Set the selected milestone to {status}, with an optional reason")
+        if name == "owner.complete":
+            if kind == "project":
+                return KeyWords("Derive RAG", "Return the selected project's RAG to the one derived "
+                                              "from its milestones, with an optional reason")
+            return KeyWords("Complete", "Mark the selected milestone Complete: asks for its actual date "
+                                        "and an optional reason")
+        if name == "owner.edit":
+            return KeyWords("Edit", f"Edit the selected {noun} in a form")
+        if name == "owner.new":
+            return KeyWords("New", f"Add a {noun} to this list")
+        if name == "owner.close":
+            if kind == "risk":
+                return KeyWords("Close risk", "Close the selected risk (asks first)")
+            return KeyWords("Delete", f"Delete the selected {noun} (asks first; u undoes it)")
+        if name == "owner.heat_map":
+            shows = "Inherent" if self._heat_map_residual() else "Residual"
+            return KeyWords(shows, f"Show the heat map's {shows.lower()} scores")
+        if binding.key == "enter" and name.startswith(("records.", "list.")):
+            if kind == "history":
+                return KeyWords("Details", "Show the selected change in full; u there undoes it")
+            if kind == "project":
+                return KeyWords("Open", "Open the selected project")
+            return KeyWords("Edit", f"Edit the selected {noun} in a form", shown=False)  # e, listed
+        return None
+
+    def _heat_map_residual(self) -> bool:
+        """True while the risks tab's heat map shows residual scores (False before it is built)."""
+        panel = self._panels.get("risks")
+        if panel is None or not panel.is_mounted:
+            return False
+        maps = panel.query(HeatMap)
+        return bool(maps) and maps.first().residual
+
+    def action_toggle_heatmap(self) -> None:
+        panel = self.active_panel()
+        if isinstance(panel, RiskPanel) and panel.is_mounted:
+            panel.query_one(HeatMap).toggle()
+            self.refresh_bindings()  # t now shows the other scores: its word says so
+
     # -- actions ----------------------------------------------------------------------------
 
     def _selected(self, panel: Panel, doing: str):
@@ -419,20 +533,25 @@ class OwnerScreen(RagScreen):
             self._set_project_rag(panel, None if status == "Complete" else status)
             return
         if not isinstance(panel, MilestonePanel):
-            self.notify(
-                "r, a, g and c set a milestone's status: switch to the Milestones tab first.",
-                title="Nothing to set",
-            )
-            return
+            return  # (check_action keeps r, a, g and c to the tabs where they act)
         milestone = self._selected(panel, "set")
         if milestone is None or not self.app.writable("set a milestone's status"):
             return
-
+        if status == "Complete":
+            status_date = self.portfolio.status_date if self.portfolio is not None else None
+            ask_completion(self.app, milestone, status_date,
+                           lambda saved: self._milestone_saved(panel, saved))
+            return
         self.set_with_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}",
                              self.app.store.set_milestone_status, milestone, status,
-                             {"status": milestone.status},
-                             lambda saved: self.saved(panel, saved,
-                                                      f"{fmt.one_line(saved.name, 50)}: {saved.status}."))
+                             {"status": milestone.status}, lambda saved: self._milestone_saved(panel, saved))
+
+    def _milestone_saved(self, panel: Panel, saved) -> None:
+        """A milestone's new status shown in its row and said."""
+        message = f"{fmt.one_line(saved.name, 50)}: {saved.status}"
+        if saved.status == "Complete" and saved.actual:
+            message += f" on {day(saved.actual)}"
+        self.saved(panel, saved, message + ".")
 
     def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
         row = self._selected(panel, "set")
@@ -456,8 +575,7 @@ class OwnerScreen(RagScreen):
     def action_edit(self) -> None:
         panel = self.active_panel()
         if isinstance(panel, HistoryPanel):
-            self.notify("History cannot be edited; press Enter on a change to undo it.")
-            return
+            return  # (check_action: e is not a key of the History tab)
         record = self._selected(panel, "edit")
         if record is None or not self.app.writable(f"edit the {panel.noun}"):
             return
@@ -481,8 +599,7 @@ class OwnerScreen(RagScreen):
     def action_new(self) -> None:
         panel = self.active_panel()
         if isinstance(panel, HistoryPanel):
-            self.notify("History is written by ragboard itself; switch to a list to add an item.")
-            return
+            return  # (check_action: n is not a key of the History tab)
         if not self.app.writable(f"add a {panel.noun}"):
             return
         kind = panel.kind
@@ -516,11 +633,7 @@ class OwnerScreen(RagScreen):
     def action_close_item(self) -> None:
         panel = self.active_panel()
         if isinstance(panel, (HistoryPanel, ProjectsPanel)):
-            self.notify(
-                "x closes a risk or deletes a milestone or saving; "
-                "to close a project, edit it and set its stage to Closed."
-            )
-            return
+            return  # (check_action: x is not a key of these tabs; a project closes by its stage)
         record = self._selected(panel, "close")
         if record is None or not self.app.writable(f"close or delete the {panel.noun}"):
             return

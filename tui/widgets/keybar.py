@@ -1,18 +1,116 @@
-"""The footer: the keys of the screen and the focused list, drawn as one line of text.
+"""The footer: the keys that act in the screen (and the tab) in view, drawn as one line of text.
 
 One widget rather than one per key, so a screen opens and focus moves without rebuilding
-a row of widgets each time.
+a row of widgets each time. A key whose action does nothing where the user is is not listed:
+screens say so through Textual's check_action, and call refresh_bindings when that changes. A
+screen may also name a key for what it does there (describe_key): c is "Complete" on a
+milestone, "Derive RAG" on a project.
+
+At 80 columns not every key fits: the screen's own keys come first, then the ones every screen
+has, and a key that does not fit is left out whole, never cut; `? Help` (which lists them all)
+is always shown.
 """
 from __future__ import annotations
 
 import contextlib
+from typing import Any, NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
+
+# Keys every screen has, shown after the screen's own, the most used first.
+LATER = ("screen.filter", "app.undo", "screen.back", "app.quit", "app.redo")
+HELP = "app.help"
+GAP = "  "
+KEY_STYLE = "bold #ffa62b"
+
+
+class KeyWords(NamedTuple):
+    """What a key does where it is pressed: its footer word, help's line, and whether the footer
+    shows it (help lists every key that acts)."""
+
+    label: str
+    does: str
+    shown: bool = True
+
+
+class Key(NamedTuple):
+    display: str  # as the user presses it: "?", "esc", "⏎"
+    binding: Binding
+    words: KeyWords
+    also: tuple[str, ...] = ()  # other keys that do the same: "f1" beside "?"
+
+    @property
+    def displays(self) -> str:
+        """Every key that does it, for help: "? / f1"."""
+        return " / ".join((self.display, *self.also))
+
+
+def keys_in_view(screen: Any) -> list[Key]:
+    """Every key that acts on screen now, with what it does there, in the order Textual finds them
+    (the focused widget's, the screen's, the app's). Keys bound to the same thing are one entry,
+    under the key the footer shows (q rather than ctrl+q)."""
+    describe = getattr(screen, "describe_key", None)
+    app = screen.app
+    found: dict[tuple[str, str], Key] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not active.enabled:
+            continue
+        words = describe(binding) if describe is not None else None
+        if words is None:
+            if not binding.description:
+                continue
+            words = KeyWords(binding.description, binding.tooltip or binding.description, binding.show)
+        display = binding.key_display or app.get_key_display(binding)
+        entry = (binding.action, words.label)
+        same = found.get(entry)
+        if same is None:
+            found[entry] = Key(display, binding, words)
+        elif words.shown and not same.words.shown:  # the key the footer shows leads
+            found[entry] = Key(display, binding, words, (same.display, *same.also))
+        else:
+            found[entry] = same._replace(also=(*same.also, display))
+    return list(found.values())
+
+
+def footer_line(keys: list[Key], width: int, palette: bool) -> Text:
+    """The footer: the shown keys, the screen's own first, as many whole ones as fit in width
+    beside `? Help`."""
+    shown = [key for key in keys if key.words.shown]
+    helps = [key for key in shown if key.binding.id == HELP]
+    rest = [key for key in shown if key.binding.id != HELP]
+    later = {name: rank for rank, name in enumerate(LATER)}
+    # Stable: the screen's own keys keep their order, the common ones follow in LATER's.
+    rest.sort(key=lambda key: later.get(key.binding.id or "", -1))
+    pieces = [(key.display, key.words.label) for key in rest]
+    if palette:
+        pieces.append(("^p", "palette"))
+    end = [(key.display, key.words.label) for key in helps[:1]]
+    room = width - sum(cell_len(f"{k} {label}") for k, label in end)
+    text = Text(no_wrap=True, overflow="crop")
+    used = 0
+    for key, label in pieces:
+        size = cell_len(f"{key} {label}{GAP}")
+        if used + size > room:
+            break  # never a key cut in half: the rest are in help
+        _append(text, key, label)
+        used += size
+    for key, label in end:
+        _append(text, key, label)
+    text.rstrip()
+    return text
+
+
+def _append(text: Text, key: str, label: str) -> None:
+    text.append(key, style=KEY_STYLE)
+    text.append(f" {label}{GAP}")
 
 
 class KeyBar(Static):
-    """Shows every binding marked show=True that is active now, then the palette key."""
+    """Shows the keys that act now (see keys_in_view), as many as fit, then `? Help`."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -31,6 +129,9 @@ class KeyBar(Static):
         with contextlib.suppress(Exception):  # the screen may be gone already: nothing to stop
             self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self._draw()
+
     def _bindings_changed(self, screen) -> None:
         if self.is_attached and screen is self.screen:
             self.call_after_refresh(self._draw)
@@ -39,25 +140,11 @@ class KeyBar(Static):
         if not self.is_attached:
             return  # the screen closed before this redraw came round
         try:
-            bindings = self.screen.active_bindings.values()
+            keys = keys_in_view(self.screen)
         except Exception:  # noqa: BLE001 - the screen is closing: nothing to draw
             return
-        text = Text(no_wrap=True, overflow="ellipsis")
-        seen: set[tuple[str, str]] = set()
-        key_style = "bold #ffa62b"
-        for active in bindings:
-            binding = active.binding
-            if not binding.show or not binding.description or not active.enabled:
-                continue
-            entry = (binding.action, binding.description)
-            if entry in seen:
-                continue
-            seen.add(entry)
-            text.append(binding.key_display or self.app.get_key_display(binding), style=key_style)
-            text.append(f" {binding.description}  ")
-        if self.app.ENABLE_COMMAND_PALETTE:
-            text.append("^p", style=key_style)
-            text.append(" palette")
+        width = self.size.width or self.app.size.width
+        text = footer_line(keys, width, self.app.ENABLE_COMMAND_PALETTE)
         if text != getattr(self, "_drawn", None):  # unchanged keys: no layout, no redraw
             self._drawn = text
             self.update(text)
