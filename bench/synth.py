@@ -2,8 +2,8 @@
 
 Deterministic: the same N and seed give the same file, record for record. The shape follows the
 demo papers: UK council portfolios of programmes, about 25 projects to a programme, and for each
-project 20 milestones (due dates as printed, "Q4 2015" or "June 2016", with the parsed date), 10
-risks scored 1-5 and 5 savings by financial year. Statuses are spread so that every screen has
+project 20 milestones (due dates as printed, "Q4 2015" or "June 2016", the parsed date their
+baseline), 10 risks scored 1-5 and 5 savings by financial year. Statuses are spread so that every screen has
 something to show: Red, Amber, Green, Complete and Not rated milestones, some overdue against the
 portfolio's status date, some slipped against their baseline, high-scoring and closed risks.
 """
@@ -134,7 +134,7 @@ def _pick(rng: random.Random, weighted) -> str:
 def _milestone(rng: random.Random, name: str, status_date: dt.date, health: str) -> dict:
     due_text, due = _due(rng, status_date)
     past = due < status_date.isoformat()
-    item = {"name": name, "due_text": due_text, "due": due, "notes": ""}
+    item = {"name": name, "due_text": due_text, "baseline": due, "notes": ""}
     if past and rng.random() < 0.6:
         item["status"] = "Complete"
         if rng.random() < 0.5:

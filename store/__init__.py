@@ -12,6 +12,7 @@ from store.errors import (
     ValidationError,
 )
 from store.fields import field_label
+from store.queries import HOME_SORTS, MILESTONE_FILTERS, MILESTONE_SORTS, QUICK_FILTERS
 from store.records import (
     Change,
     Hit,
@@ -23,6 +24,7 @@ from store.records import (
     ProjectSummary,
     Risk,
     Saving,
+    SavingsYear,
     UndoResult,
 )
 from store.store import Store, open_store
@@ -37,7 +39,11 @@ from store.validate import (
 )
 
 __all__ = [
+    "HOME_SORTS",
+    "MILESTONE_FILTERS",
+    "MILESTONE_SORTS",
     "MILESTONE_STATUSES",
+    "QUICK_FILTERS",
     "RAGS",
     "RISK_STATUSES",
     "SAVING_BANDS",
@@ -60,6 +66,7 @@ __all__ = [
     "ReadOnlyError",
     "Risk",
     "Saving",
+    "SavingsYear",
     "Store",
     "StoreError",
     "UndoResult",

@@ -14,6 +14,12 @@ _CHILDREN = {"portfolio": ("programme",), "programme": ("milestone", "risk", "sa
 
 
 def _values(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    if kind == "milestone" and "due" in record:
+        # Older inputs give the paper's date as due: it is the baseline now (schema step 5).
+        record = dict(record)
+        due = record.pop("due")
+        if record.get("baseline") in (None, ""):
+            record["baseline"] = due
     values = {k: record[k] for k in fields.editable(kind) if k in record}
     out = clean(kind, values, new=True)
     if "source" in record:
@@ -28,8 +34,6 @@ def _values(kind: str, record: dict[str, Any]) -> dict[str, Any]:
         described = f"{out.get('description', '')}\n\nNotes: {record['notes']}"
         out["description"] = v.text(fields.field_label(kind, "description"), described,
                                     multiline=True)
-    if kind == "milestone" and out.get("due") and not out.get("baseline"):
-        out["baseline"] = out["due"]  # the paper's date is the plan slippage is measured from
     return out
 
 

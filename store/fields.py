@@ -7,7 +7,9 @@ From those declarations come the schema's tables (store/schema.py), the columns 
 history's field names (field_label). Fields declared without a Spec are derived by the queries.
 
 Adding a field to a record kind is one line in its record, with ``step=`` the next schema step:
-the step that adds its column to older files is built from it.
+the step that adds its column to older files is built from it. Dropping one moves its line from
+the record to DROPPED below, with the step that drops it: the steps before still create it, as
+released, and its label still names it in the history older changes wrote.
 """
 
 import functools
@@ -41,6 +43,7 @@ class Spec(NamedTuple):
     hint: str = ""  # what a form's empty input suggests
     form: bool = True  # shown in the record's edit form (when the user sets it)
     step: int = 1  # the schema step that added the column
+    dropped: int = 0  # the schema step that dropped the column (0: it is still there)
 
     def declaration(self, name: str) -> tuple[str, str]:
         """The column's SQL after its name, and its CHECK (or ""): the schema lays them out."""
@@ -137,6 +140,23 @@ def threshold(label: str, default: int, *, step: int) -> Spec:
     return Spec(label, "INTEGER", not_null=True, default=default, form=False, step=step)
 
 
+# -- fields no record has any more --------------------------------------------------------------
+
+class Dropped(NamedTuple):
+    """A column a later step dropped, as it was declared, and where it stood in its table."""
+
+    kind: str
+    name: str
+    after: str  # the field it followed in its record: its place in the table that step 1 made
+    spec: Spec  # its declaration, with dropped= the step that dropped it
+
+
+DROPPED = (
+    # Step 5: the due date was the plan a milestone is measured against: it is the baseline now.
+    Dropped("milestone", "due", "due_text", date("Due date", hint="30/06/2025")._replace(dropped=5)),
+)
+
+
 # -- what is built from the spec ---------------------------------------------------------------
 
 @functools.cache
@@ -149,6 +169,21 @@ def specs(kind: str) -> dict[str, Spec]:
         spec = next((a for a in get_args(annotation)[1:] if isinstance(a, Spec)), None)
         if spec is not None:
             out[name] = spec
+    return out
+
+
+def ever(kind: str) -> dict[str, Spec]:
+    """Every column a record kind's table has had, in its record's order, dropped ones included:
+    what the schema's steps are built from (a dropped field's Spec says the step that dropped it)."""
+    out: dict[str, Spec] = {}
+    current = specs(kind)
+    gone = [d for d in DROPPED if d.kind == kind]
+    for name in ("", *current):
+        if name:
+            out[name] = current[name]
+        for d in gone:
+            if d.after == name:
+                out[d.name] = d.spec
     return out
 
 
@@ -171,7 +206,7 @@ def required(kind: str) -> tuple[str, ...]:
 
 def field_label(kind: str, field: str) -> str:
     """The name the user knows a field by ("Reason" for rag_reason); the field itself if not a stored one."""
-    spec = specs(kind).get(field) if kind in KINDS else None
+    spec = ever(kind).get(field) if kind in KINDS else None
     return spec.label if spec is not None else field
 
 

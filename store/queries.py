@@ -68,22 +68,17 @@ def _names(columns: Columns) -> list[str]:
 
 # -- what each record's query selects ------------------------------------------------------------
 
-# A project's (alias j) roll-up rank: its hand RAG, else its worst open milestone.
-_PROJECT_DERIVED = (f"(SELECT MAX({rules.rank_of('m.status')}) FROM milestone m "
-                    f"WHERE m.project_id = j.id AND m.{rules.OPEN_RAG})")
-_PROJECT_ROLLED = f"COALESCE({rules.rank_of('j.rag')}, {_PROJECT_DERIVED})"
-# A programme's (alias p): the worst of its projects' roll-ups and its own open milestones.
-_PROGRAMME_DERIVED = (f"MAX(COALESCE((SELECT MAX({_PROJECT_ROLLED}) FROM project j "
-                      "WHERE j.programme_id = p.id), 0), "
-                      f"COALESCE((SELECT MAX({rules.rank_of('m.status')}) FROM milestone m "
-                      f"WHERE m.programme_id = p.id AND m.{rules.OPEN_RAG}), 0))")
+_PROGRAMME_DERIVED_RAG = rules.rag_of_rank(rules.PROGRAMME_DERIVED)
+_PROJECT_DERIVED_RAG = rules.rag_of_rank(rules.PROJECT_DERIVED)
 
 _PORTFOLIO = _stored("portfolio", "f")
 _PROGRAMME = [*_stored("programme", "p"),
-              ("rolled_rag", f"COALESCE(p.rag, {rules.rag_of_rank(_PROGRAMME_DERIVED)})"),
+              ("rolled_rag", rules.rolled("p.rag", _PROGRAMME_DERIVED_RAG)),
+              ("derived_rag", _PROGRAMME_DERIVED_RAG),
               ("rag_is_derived", "p.rag IS NULL")]
 _PROJECT = [*_stored("project", "j"),
-            ("rolled_rag", f"COALESCE(j.rag, {rules.rag_of_rank(_PROJECT_DERIVED)})"),
+            ("rolled_rag", rules.rolled("j.rag", _PROJECT_DERIVED_RAG)),
+            ("derived_rag", _PROJECT_DERIVED_RAG),
             ("rag_is_derived", "j.rag IS NULL")]
 _SAVING = _stored("saving", "s")
 _CHANGE = [(name, f"c.{name}") for name in r.Change._fields]
@@ -94,7 +89,7 @@ _CHANGE_GROUP = [("id", "g.id"), ("at", "g.at"), ("who", "g.who"), ("label", "g.
 
 def _milestone(status_date: str) -> Columns:
     """A milestone (alias m), overdue against status_date (an SQL expression or parameter)."""
-    return [*_stored("milestone", "m"),
+    return [*_stored("milestone", "m"), ("expected", rules.EXPECTED),
             ("slippage_days", rules.SLIPPAGE), ("overdue", rules.overdue(status_date))]
 
 
@@ -225,11 +220,22 @@ class Reader:
         column = "project_id" if project_id is not None else "programme_id"
         return [_make_saving(row) for row in self.conn.execute(_SAVINGS_SQL[column], (owner,))]
 
-    def programme_count(self, text: str | None = None) -> int:
-        """How many programmes the home screen lists (those matching text, when given)."""
-        where, args = _programme_filter(text)
+    def savings_by_year(self, *, project_id: int | None = None,
+                        programme_id: int | None = None) -> list[r.SavingsYear]:
+        """Gross, cost and net savings by financial year, years ascending; a programme's include
+        its projects' (the savings_by_year view's rows)."""
+        owner = project_id if project_id is not None else programme_id
+        if isinstance(owner, int) and not _fits_int64(owner):
+            return []
+        column = "project_id" if project_id is not None else "programme_id"
+        return [r.SavingsYear._make(row) for row in self.conn.execute(_SAVINGS_BY_YEAR_SQL[column],
+                                                                      {"owner": owner})]
+
+    def programme_count(self, text: str | None = None, *, only: str | None = None) -> int:
+        """How many programmes the home screen lists (those matching text and only, when given)."""
+        where, args = _programme_filter(text, only)
         count: int = self.conn.execute(
-            f"SELECT count(*) FROM programme p JOIN portfolio f ON f.id = p.portfolio_id WHERE {where}",
+            f"SELECT count(*) FROM programme p JOIN {_PORTFOLIO_FY} f ON f.id = p.portfolio_id WHERE {where}",
             args).fetchone()[0]
         return count
 
@@ -238,15 +244,21 @@ class Reader:
         counts = dict(self.conn.execute("SELECT portfolio_id, count(*) FROM programme GROUP BY portfolio_id"))
         return [(p, counts.get(p.id, 0)) for p in self.portfolios()]
 
-    def home_rows(self, offset: int = 0, limit: int = 200,
-                  text: str | None = None) -> list[r.ProgrammeSummary]:
-        """A page of the home screen: programmes by portfolio, each with its figures.
+    def home_rows(self, offset: int = 0, limit: int = 200, text: str | None = None, *,
+                  sort: str | None = None, descending: bool = False,
+                  only: str | None = None) -> list[r.ProgrammeSummary]:
+        """A page of the home screen: programmes, each with its figures.
 
-        Only the programmes on the page are aggregated, so a page costs the same at any size.
-        text keeps the programmes whose code, name, SRO or portfolio holds it.
+        sort is one of HOME_SORTS (None: by portfolio, then the programmes' own order); ties keep
+        that order. Text sorts A to Z, figures smallest first, "rag" worst first (Red, Amber, Green,
+        not rated) and "savings" by net savings; descending reverses the sort, never the ties. only
+        is one of QUICK_FILTERS. text keeps the programmes whose portfolio, code, name, SRO or RAG
+        word (as home shows it: "Not rated" for none) holds it. Only the programmes on the page are
+        aggregated in full: a page in the usual order costs the same at any size.
         """
-        sql, args = _home_query(text)
-        return [_make_summary(row) for row in self.conn.execute(sql, (*args, limit, offset))]
+        prefix, final, args = _home_query(text, sort, descending, only)
+        return [_make_summary(row) for row in self.conn.execute(
+            f"{prefix} {final}", {**args, "limit": limit, "offset": offset})]
 
     def home_rows_in_one_step(self, offset: int = 0, limit: int = 200) -> list[r.ProgrammeSummary]:
         """home_rows(offset, limit), read in one step of SQLite, as one JSON value.
@@ -255,11 +267,11 @@ class Reader:
         and takes it back only when the busy thread next yields it (up to a switch interval, or a
         whole module's compile), so a page read row by row there takes many times its own cost.
         """
-        sql, args = _home_query(None)
+        prefix, final, args = _home_query(None, None, False, None)
         names = ", ".join(_HOME_NAMES)
         value = self.conn.execute(
-            f"WITH page({names}) AS ({sql}) SELECT json_group_array(json_array({names})) FROM page",
-            (*args, limit, offset)).fetchone()[0]
+            f"{prefix}, home({names}) AS ({final}) SELECT json_group_array(json_array({names})) FROM home",
+            {**args, "limit": limit, "offset": offset}).fetchone()[0]
         rows = json.loads(value)
         # An aggregate takes its rows in an order of SQLite's choosing: put them in the page's order
         # (portfolio, position, id) again.
@@ -322,66 +334,196 @@ class Reader:
                     ORDER BY j.name LIMIT :n""", {"q": like, "n": limit})]
         return hits[:limit]
 
-    def search_milestones(self, text: str = "", limit: int = 200,
-                          offset: int = 0) -> list[tuple[r.Milestone, str]]:
-        """A page of the milestones across every portfolio whose name or notes hold the text
-        (all of them when text is blank), each with the project or programme it sits in."""
-        like = f"%{_escape_like((text or '').strip())}%"
-        return [(_make_found_milestone(row), row[_OWNER_NAME])
-                for row in self.conn.execute(_FOUND_MILESTONES_SQL, {"q": like, "n": limit, "o": offset})]
+    def search_milestones(self, text: str = "", limit: int = 200, offset: int = 0, *,
+                          sort: str | None = None, descending: bool = False,
+                          only: str | None = None) -> list[tuple[r.Milestone, str]]:
+        """A page of the milestones across every portfolio, each with the name of the project or
+        programme it sits in.
 
-    def milestone_count(self, text: str = "") -> int:
-        """How many milestones search_milestones would page through for this text."""
-        like = f"%{_escape_like((text or '').strip())}%"
-        count: int = self.conn.execute(
-            "SELECT count(*) FROM milestone m "
-            "WHERE m.name LIKE :q ESCAPE '\\' OR m.notes LIKE :q ESCAPE '\\'",
-            {"q": like}).fetchone()[0]
+        text keeps those it matches in any column the list shows: the owner's name, the name, the
+        due date as printed, the status, the expected date (ISO, or as printed: "1 Mar 2014"), and
+        the word "overdue" for overdue ones; and the notes. sort is one of MILESTONE_SORTS (None: the
+        order they were added); text sorts A to Z, "date" (the expected date) earliest first with
+        undated ones last, "status" worst first (Red, Amber, Green, Complete, Not rated) and
+        "overdue" overdue ones first; descending reverses the sort, never the ties (the order they
+        were added). only is one of MILESTONE_FILTERS.
+        """
+        prefix, final, args = _milestone_query(text, sort, descending, only)
+        return [(_make_found_milestone(row), row[_OWNER_NAME]) for row in self.conn.execute(
+            f"{prefix} {final}", {**args, "n": limit, "o": offset})]
+
+    def milestone_count(self, text: str = "", *, only: str | None = None) -> int:
+        """How many milestones search_milestones would page through for this text and only."""
+        join, where, args = _milestone_filter(text, only, joined=False)
+        count: int = self.conn.execute(f"SELECT count(*) FROM milestone m {join} WHERE {where}",
+                                       args).fetchone()[0]
         return count
+
+
+def _order(key: str | None, descending: bool, ties: Sequence[str], *, nulls_last: bool = False) -> str:
+    """An ORDER BY list: the key (if any) in the direction asked, then the ties in their usual order."""
+    terms = list(ties)
+    if key is not None:
+        terms.insert(0, f"{key}{' DESC' if descending else ''}{' NULLS LAST' if nulls_last else ''}")
+    return ", ".join(terms)
+
+
+def _pick(columns: Columns, names: Iterable[str | tuple[str, str]]) -> Columns:
+    """Some of a query's columns, in the order given; (new name, name) renames one."""
+    by_name = dict(columns)
+    out = []
+    for name in names:
+        new, old = name if isinstance(name, tuple) else (name, name)
+        out.append((new, by_name[old]))
+    return out
+
+
+def _might_match(text: str, words: Iterable[str]) -> bool:
+    """Whether text could be found in one of these fixed words (LIKE ignores ASCII case): a term
+    matching them is added to a filter only then, so an ordinary filter costs no more."""
+    folded = text.casefold()
+    return any(folded in word.casefold() for word in words)
 
 
 # -- the milestone list across portfolios ------------------------------------------------------
 
-_FOUND_MILESTONE = [*_MILESTONE_ALONE, ("owner_name", "COALESCE(j.name, p.name)")]
+MILESTONE_SORTS = ("owner", "name", "date", "status", "overdue")
+MILESTONE_FILTERS = ("red", "amber", "overdue")
+
+_OWNER_NAME_SQL = "COALESCE(j.name, p.name)"
+_FOUND_MILESTONE = [*_MILESTONE_ALONE, ("owner_name", _OWNER_NAME_SQL)]
+_FOUND = dict(_FOUND_MILESTONE)
 _make_found_milestone = builder(r.Milestone, _names(_FOUND_MILESTONE), flags=("overdue",))
 _OWNER_NAME = _names(_FOUND_MILESTONE).index("owner_name")
-_FOUND_MILESTONES_SQL = f"""
-    SELECT {_select(_FOUND_MILESTONE)}
-    FROM milestone m {_item_portfolio('m')}
-    WHERE m.name LIKE :q ESCAPE '\\' OR m.notes LIKE :q ESCAPE '\\'
-    ORDER BY m.id LIMIT :n OFFSET :o"""
+_STATUS_ORDER = ("Red", "Amber", "Green", "Complete", "Not rated")
+# Each sort's key (an SQL expression on m, j, p and f), whether it needs the owner joined, and
+# whether milestones without one go last.
+_MILESTONE_KEYS: dict[str, tuple[str, bool, bool]] = {
+    "owner": (f"{_OWNER_NAME_SQL} COLLATE NOCASE", True, False),
+    "name": ("m.name COLLATE NOCASE", False, False),
+    "date": (_FOUND["expected"], False, True),
+    "status": ("CASE m.status " + " ".join(f"WHEN '{w}' THEN {i}" for i, w in enumerate(_STATUS_ORDER))
+               + " END", False, False),
+    "overdue": (f"NOT {_FOUND['overdue']}", True, False),
+}
+_MILESTONE_ONLY = {"red": ("m.status = 'Red'", False), "amber": ("m.status = 'Amber'", False),
+                   "overdue": (_FOUND["overdue"], True)}
+_LIKE = "LIKE :q ESCAPE '\\'"
+
+
+def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tuple[str, str, dict[str, Any]]:
+    """The join to the owner (when needed, or when joined already says it is there: ""), the WHERE
+    and its arguments."""
+    if only is not None and only not in _MILESTONE_ONLY:
+        raise ValueError(f"no milestone filter {only!r}: one of {MILESTONE_FILTERS}")
+    text = (text or "").strip()
+    terms, args, needs = [], {}, False
+    if text:
+        args["q"] = f"%{_escape_like(text)}%"
+        shown = [_OWNER_NAME_SQL, "m.name", "m.due_text", "m.status", _FOUND["expected"],
+                 rules.shown_date(_FOUND["expected"]), "m.notes"]
+        if _might_match(text, ("overdue",)):
+            shown.append(f"CASE WHEN {_FOUND['overdue']} THEN 'overdue' END")
+        terms.append("(" + " OR ".join(f"{column} {_LIKE}" for column in shown) + ")")
+        needs = True
+    if only is not None:
+        condition, joins = _MILESTONE_ONLY[only]
+        terms.append(condition)
+        needs = needs or joins
+    join = _item_portfolio("m") if needs and not joined else ""
+    return join, " AND ".join(terms) or "1", args
+
+
+def _milestone_query(text: str | None, sort: str | None, descending: bool,
+                     only: str | None) -> tuple[str, str, dict[str, Any]]:
+    """The page's WITH clause (LIMIT :n OFFSET :o), the SELECT that reads it, and their arguments."""
+    if sort is not None and sort not in _MILESTONE_KEYS:
+        raise ValueError(f"no milestone sort {sort!r}: one of {MILESTONE_SORTS}")
+    key, joins, nulls_last = _MILESTONE_KEYS[sort] if sort is not None else (None, False, False)
+    join, where, args = _milestone_filter(text, only, joined=False)
+    if joins and not join:
+        join = _item_portfolio("m")
+    keyed = f", {key} AS k" if key else ""
+    prefix = (f"WITH page AS MATERIALIZED (SELECT m.id AS mid{keyed} FROM milestone m {join} WHERE {where} "
+              f"ORDER BY {_order(key, descending, ['m.id'], nulls_last=nulls_last)} LIMIT :n OFFSET :o)")
+    page_key = None if key is None else "page.k" + (" COLLATE NOCASE" if "NOCASE" in key else "")
+    final = (f"SELECT {_select(_FOUND_MILESTONE)} FROM page JOIN milestone m ON m.id = page.mid "
+             f"{_item_portfolio('m')} "
+             f"ORDER BY {_order(page_key, descending, ['m.id'], nulls_last=nulls_last)}")
+    return prefix, final, args
 
 
 # -- a programme's project list ----------------------------------------------------------------
 
-# A project's (alias j) next milestone: the pending one due first, as "name<US>date<US>due text".
-_NEXT = (f"(SELECT m.name || char(31) || COALESCE({rules.LATEST}, '') || char(31) || m.due_text "
-         f"FROM milestone m WHERE m.project_id = j.id AND {rules.PENDING} "
-         f"ORDER BY {rules.LATEST} IS NULL, {rules.LATEST}, m.position, m.id LIMIT 1)")
-_PROJECT_ROW = [
-    ("next_milestone", _NEXT),
-    ("open_risks", "(SELECT count(*) FROM risk k WHERE k.project_id = j.id AND k.status = 'Open')"),
-    ("savings", (f"(SELECT COALESCE(sum(amount), 0) FROM saving s WHERE s.project_id = j.id "
-                 f"AND s.year = {rules.financial_year(':status_date')} AND s.{rules.NON_COST})")),
-]
+def _next(what: str) -> str:
+    """A project's (alias j) next milestone, as what (an expression on m): the pending one
+    expected first, undated ones last."""
+    return (f"(SELECT {what} FROM milestone m WHERE m.project_id = j.id AND {rules.PENDING} "
+            f"ORDER BY {rules.LATEST} IS NULL, {rules.LATEST}, m.position, m.id LIMIT 1)")
+
+
+def _in_year(aggregate: str, year: str) -> str:
+    """A project's (alias j) savings aggregate in a financial year (an SQL expression)."""
+    return f"(SELECT {aggregate} FROM saving s WHERE s.project_id = j.id AND s.year = {year})"
+
+
+def _project_figures(status_date: str) -> Columns:
+    """A project's (alias j) figures, against a status date (an SQL expression or parameter)."""
+    year = rules.financial_year(status_date)
+    gross, cost = _in_year(rules.gross("s"), year), _in_year(rules.cost("s"), year)
+    return [
+        ("open_risks", "(SELECT count(*) FROM risk k WHERE k.project_id = j.id AND k.status = 'Open')"),
+        ("savings_gross", gross), ("savings_cost", cost), ("savings_net", rules.net(gross, cost)),
+        ("financial_year", year),
+    ]
+
+
+# The next milestone packed as "name<US>date<US>due text": one subquery for the three.
+_PROJECT_ROW = [("next_milestone", _next(f"m.name || char(31) || COALESCE({rules.LATEST}, '') "
+                                         "|| char(31) || m.due_text")),
+                *_project_figures(":status_date")]
 _PROJECT_ROW_NAMES = _names([*_PROJECT, *_PROJECT_ROW])
 _PROJECT_ROWS_SQL = (f"SELECT {_select([*_PROJECT, *_PROJECT_ROW])} FROM project j "
                      "WHERE j.programme_id = :programme ORDER BY j.position, j.id")
 _make_project_in_row = builder(r.Project, _PROJECT_ROW_NAMES, flags=("rag_is_derived",))
-_pick_project_row = itemgetter(*(_PROJECT_ROW_NAMES.index(name)
-                                  for name in ("next_milestone", "open_risks", "savings")))
+_pick_project_row = itemgetter(*(_PROJECT_ROW_NAMES.index(name) for name in (
+    "next_milestone", "open_risks", "savings_gross", "savings_cost", "savings_net", "financial_year")))
 
 
 def _make_project_row(row: Row) -> r.ProjectSummary:
-    nxt, risks, savings = _pick_project_row(row)
+    nxt, risks, *savings = _pick_project_row(row)
     name = due = None
     if nxt:
         name, date, due_text = nxt.split("\x1f")
         due = date or due_text or None
-    return r.ProjectSummary(_make_project_in_row(row), name, due, risks, savings)
+    return r.ProjectSummary(_make_project_in_row(row), name, due, risks, *savings)
+
+
+# -- savings by year -----------------------------------------------------------------------------
+
+_SAVINGS_YEAR = [("year", "s.year"), ("gross", rules.gross("s")), ("cost", rules.cost("s")),
+                 ("net", rules.net(rules.gross("s"), rules.cost("s")))]
+_SAVINGS_BY_YEAR_SQL = {
+    "project_id": f"SELECT {_select(_SAVINGS_YEAR)} FROM saving s WHERE s.project_id = :owner "
+                  "GROUP BY s.year ORDER BY s.year",
+    "programme_id": (f"SELECT {_select(_SAVINGS_YEAR)} FROM "
+                     "(SELECT year, kind, amount FROM saving WHERE programme_id = :owner "
+                     "UNION ALL SELECT s.year, s.kind, s.amount FROM project j JOIN saving s "
+                     "ON s.project_id = j.id WHERE j.programme_id = :owner) s "
+                     "GROUP BY s.year ORDER BY s.year"),
+}
 
 
 # -- the home screen ---------------------------------------------------------------------------
+
+HOME_SORTS = ("portfolio", "code", "name", "sro", "rag", "projects", "red", "overdue", "high_risks",
+              "savings")
+QUICK_FILTERS = ("red", "amber", "overdue", "high_risks")
+RAG_WORDS = ("Red", "Amber", "Green", "Not rated")  # as home shows a programme's RAG
+
+# Each portfolio (alias f) with the financial year of its status date.
+_PORTFOLIO_FY = f"(SELECT *, {rules.financial_year('status_date')} AS fy FROM portfolio)"
+
 
 def _both_owners(table: str, alias: str, condition: str, aggregate: str = "count(*)") -> str:
     """An aggregate over a programme's (alias p) own items and its projects' items."""
@@ -391,45 +533,116 @@ def _both_owners(table: str, alias: str, condition: str, aggregate: str = "count
     return f"COALESCE(({own}), 0) + COALESCE(({projects}), 0)"
 
 
-_HOME = [
-    *_PROGRAMME,
+def _any_of_both_owners(table: str, alias: str, condition: str) -> str:
+    """Whether a programme (alias p) or one of its projects has an item meeting condition."""
+    own = f"SELECT 1 FROM {table} {alias} WHERE {alias}.programme_id = p.id AND {condition}"
+    projects = (f"SELECT 1 FROM project j JOIN {table} {alias} ON {alias}.project_id = j.id "
+                f"WHERE j.programme_id = p.id AND {condition}")
+    return f"(EXISTS ({own}) OR EXISTS ({projects}))"
+
+
+_RED_MILESTONE = "m.status = 'Red'"
+_OVERDUE = rules.overdue("f.status_date")
+_HIGH_RISK = rules.high_risk("f.red_min")
+_IN_YEAR = "s.year = f.fy"
+# A programme (alias p, its portfolio f) and its figures but those worked out from them: its
+# derived RAG once (never again for the RAG shown), its savings gross and cost once (never again
+# for the net).
+_HOME_FIGURES = [
+    *_stored("programme", "p"),
+    ("derived_rag", _PROGRAMME_DERIVED_RAG),
+    ("rag_is_derived", "p.rag IS NULL"),
     ("portfolio_name", "f.name"),
     ("projects", "(SELECT count(*) FROM project j WHERE j.programme_id = p.id)"),
-    ("red_milestones", _both_owners("milestone", "m", "m.status = 'Red'")),
-    ("overdue_milestones", _both_owners("milestone", "m", rules.overdue("f.status_date"))),
-    ("high_risks", _both_owners("risk", "k", rules.high_risk("f.red_min"))),
-    ("savings", _both_owners("saving", "s", f"s.year = f.fy AND s.{rules.NON_COST}", "sum(s.amount)")),
+    ("red_milestones", _both_owners("milestone", "m", _RED_MILESTONE)),
+    ("overdue_milestones", _both_owners("milestone", "m", _OVERDUE)),
+    ("high_risks", _both_owners("risk", "k", _HIGH_RISK)),
+    ("savings_gross", _both_owners("saving", "s", _IN_YEAR, rules.gross("s"))),
+    ("savings_cost", _both_owners("saving", "s", _IN_YEAR, rules.cost("s"))),
     ("financial_year", "f.fy"),
+]
+# What a home row holds, read from the figures by name.
+_HOME = [
+    *[(name, name) for name in fields.stored("programme")],
+    ("rolled_rag", rules.rolled("rag", "derived_rag")),
+    ("derived_rag", "derived_rag"),
+    ("rag_is_derived", "rag_is_derived"),
+    *[(name, name) for name in ("portfolio_name", "projects", "red_milestones", "overdue_milestones",
+                                "high_risks", "savings_gross", "savings_cost")],
+    ("savings_net", rules.net("savings_gross", "savings_cost")),
+    ("financial_year", "financial_year"),
 ]
 _HOME_NAMES = _names(_HOME)
 _HOME_SELECT = _select(_HOME)
 _make_home_programme = builder(r.Programme, _HOME_NAMES, flags=("rag_is_derived",))
 _pick_home_figures = itemgetter(*(_HOME_NAMES.index(name) for name in r.ProgrammeSummary._fields[1:]))
 _HOME_ORDER = itemgetter(*(_HOME_NAMES.index(name) for name in ("portfolio_id", "position", "id")))
+_FIGURE = dict(_HOME_FIGURES)
+_PROGRAMME_ROLLED = rules.rolled("p.rag", _PROGRAMME_DERIVED_RAG)
+# Each sort's key: an SQL expression on a programme (alias p) and its portfolio (alias f).
+_HOME_KEYS = {
+    "portfolio": "f.name COLLATE NOCASE",
+    "code": "p.code COLLATE NOCASE",
+    "name": "p.name COLLATE NOCASE",
+    "sro": "p.sro COLLATE NOCASE",
+    "rag": f"-COALESCE({rules.rank_of(_PROGRAMME_ROLLED)}, 0)",  # worst first
+    "projects": _FIGURE["projects"],
+    "red": _FIGURE["red_milestones"],
+    "overdue": _FIGURE["overdue_milestones"],
+    "high_risks": _FIGURE["high_risks"],
+    "savings": rules.net(_FIGURE["savings_gross"], _FIGURE["savings_cost"]),
+}
+_HOME_ONLY = {
+    "red": f"{_PROGRAMME_ROLLED} = 'Red'",
+    "amber": f"{_PROGRAMME_ROLLED} = 'Amber'",
+    "overdue": _any_of_both_owners("milestone", "m", _OVERDUE),
+    "high_risks": _any_of_both_owners("risk", "k", _HIGH_RISK),
+}
+_HOME_TIES = ("p.portfolio_id", "p.position", "p.id")
 
 
 def _make_summary(row: Row) -> r.ProgrammeSummary:
     return r.ProgrammeSummary(_make_home_programme(row), *_pick_home_figures(row))
 
 
-def _home_query(text: str | None) -> tuple[str, tuple[str, ...]]:
-    """The home screen's query (LIMIT ? OFFSET ? last) and its arguments but those two."""
-    where, args = _programme_filter(text)
-    return f"""
-        SELECT {_HOME_SELECT}
-        FROM programme p JOIN (SELECT *, {rules.financial_year('status_date')} AS fy FROM portfolio) f
-          ON f.id = p.portfolio_id
-        WHERE {where}
-        ORDER BY f.id, p.position, p.id LIMIT ? OFFSET ?""", args
+def _home_query(text: str | None, sort: str | None, descending: bool,
+                only: str | None) -> tuple[str, str, dict[str, Any]]:
+    """The home screen's WITH clause (LIMIT :limit OFFSET :offset), the SELECT that reads it, and
+    their arguments but those two.
+
+    The page's programmes are chosen first (by their sort key alone), then only they are aggregated.
+    """
+    if sort is not None and sort not in _HOME_KEYS:
+        raise ValueError(f"no home sort {sort!r}: one of {HOME_SORTS}")
+    where, args = _programme_filter(text, only)
+    key = _HOME_KEYS[sort] if sort is not None else None
+    keyed = f", {key} AS k" if key else ""
+    page = (f"page AS MATERIALIZED (SELECT p.id AS pid{keyed} "
+            f"FROM programme p JOIN {_PORTFOLIO_FY} f ON f.id = p.portfolio_id WHERE {where} "
+            f"ORDER BY {_order(key, descending, _HOME_TIES)} LIMIT :limit OFFSET :offset)")
+    figures = (f"figures AS MATERIALIZED (SELECT {_select(_HOME_FIGURES)}{', page.k AS k' if key else ''} "
+               f"FROM page JOIN programme p ON p.id = page.pid "
+               f"JOIN {_PORTFOLIO_FY} f ON f.id = p.portfolio_id)")
+    page_key = None if key is None else "k" + (" COLLATE NOCASE" if "NOCASE" in key else "")
+    final = (f"SELECT {_HOME_SELECT} FROM figures "
+             f"ORDER BY {_order(page_key, descending, ('portfolio_id', 'position', 'id'))}")
+    return f"WITH {page}, {figures}", final, args
 
 
-def _programme_filter(text: str | None) -> tuple[str, tuple[str, ...]]:
-    if not text or not text.strip():
-        return "1", ()
-    like = f"%{_escape_like(text.strip())}%"
-    clause = ("(p.code LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\' OR p.sro LIKE ? ESCAPE '\\' "
-              "OR f.name LIKE ? ESCAPE '\\')")
-    return clause, (like,) * 4
+def _programme_filter(text: str | None, only: str | None = None) -> tuple[str, dict[str, Any]]:
+    """The WHERE (on p and f) keeping the programmes home lists for text and only, and its arguments."""
+    if only is not None and only not in _HOME_ONLY:
+        raise ValueError(f"no home filter {only!r}: one of {QUICK_FILTERS}")
+    terms, args = [], {}
+    if text and text.strip():
+        args["q"] = f"%{_escape_like(text.strip())}%"
+        shown = ["f.name", "p.code", "p.name", "p.sro"]
+        if _might_match(text.strip(), RAG_WORDS):
+            shown.append(f"COALESCE({_PROGRAMME_ROLLED}, 'Not rated')")
+        terms.append("(" + " OR ".join(f"{column} {_LIKE}" for column in shown) + ")")
+    if only is not None:
+        terms.append(_HOME_ONLY[only])
+    return " AND ".join(terms) or "1", args
 
 
 def _escape_like(text: str) -> str:
@@ -452,3 +665,98 @@ def _make_change(row: Row) -> r.Change:
 
 def _decode(value: Any) -> Any:
     return None if value is None else json.loads(value)
+
+
+# -- the views in the file -----------------------------------------------------------------------
+# Built from the columns above, so a view and the read behind a screen are one definition. Each view
+# names its columns: a field added to a record later does not change a view already released.
+
+def _view(name: str, outer: Columns, source: str) -> str:
+    lines = ",\n    ".join(sql if sql == column else f"{sql} AS {column}" for column, sql in outer)
+    return f"CREATE VIEW {name} AS\nSELECT\n    {lines}\n{source};"
+
+
+def views() -> str:
+    """The CREATE VIEW statements of schema step 5 (see store/schema.py: released, they never change)."""
+    programme_inner = _pick(_HOME_FIGURES, [
+        "id", "portfolio_id", "position", "portfolio_name", "code", "name", "sro", "rag", "derived_rag",
+        "projects", "red_milestones", "overdue_milestones", "high_risks", "financial_year",
+        "savings_gross", "savings_cost"])
+    home = dict(_HOME)
+    programme_summary = _view("programme_summary", [
+        ("id", "id"), ("portfolio_id", "portfolio_id"), ("position", "position"),
+        ("portfolio", "portfolio_name"), ("code", "code"), ("name", "name"), ("sro", "sro"),
+        ("rag", "rag"), ("derived_rag", "derived_rag"), ("rolled_rag", home["rolled_rag"]),
+        *[(n, n) for n in ("projects", "red_milestones", "overdue_milestones", "high_risks", "financial_year",
+                           "savings_gross", "savings_cost")],
+        ("savings_net", home["savings_net"]),
+    ], f"FROM (\n    SELECT {_select(programme_inner)}\n"
+       f"    FROM programme p JOIN {_PORTFOLIO_FY} f ON f.id = p.portfolio_id\n)")
+
+    project = dict([*_PROJECT, *_project_figures("f.status_date")])
+    def count(table: str, alias: str, condition: str) -> str:  # a project's (alias j) items
+        return f"(SELECT count(*) FROM {table} {alias} WHERE {alias}.project_id = j.id AND {condition})"
+
+    project_inner = [
+        ("id", "j.id"), ("programme_id", "j.programme_id"), ("portfolio_id", "f.id"),
+        ("position", "j.position"),
+        ("portfolio", "f.name"), ("programme_code", "p.code"), ("reference", "j.reference"),
+        ("name", "j.name"), ("stage", "j.stage"), ("lead", "j.lead"), ("rag", "j.rag"),
+        ("derived_rag", project["derived_rag"]),
+        ("red_milestones", count("milestone", "m", _RED_MILESTONE)),
+        ("overdue_milestones", count("milestone", "m", _OVERDUE)),
+        ("high_risks", count("risk", "k", _HIGH_RISK)),
+        ("open_risks", project["open_risks"]),
+        ("next_milestone", _next("m.name")),
+        ("next_date", _next(f"COALESCE({rules.LATEST}, NULLIF(m.due_text, ''))")),
+        ("financial_year", project["financial_year"]),
+        ("savings_gross", _in_year(rules.gross("s"), project["financial_year"])),
+        ("savings_cost", _in_year(rules.cost("s"), project["financial_year"])),
+    ]
+    project_summary = _view("project_summary", [
+        *[(n, n) for n in ("id", "programme_id", "portfolio_id", "position", "portfolio", "programme_code",
+                           "reference", "name", "stage", "lead", "rag", "derived_rag")],
+        ("rolled_rag", rules.rolled("rag", "derived_rag")),
+        *[(n, n) for n in ("red_milestones", "overdue_milestones", "high_risks", "open_risks",
+                           "next_milestone", "next_date", "financial_year", "savings_gross", "savings_cost")],
+        ("savings_net", rules.net("savings_gross", "savings_cost")),
+    ], f"FROM (\n    SELECT {_select(project_inner)}\n"
+       "    FROM project j JOIN programme p ON p.id = j.programme_id\n"
+       f"    JOIN {_PORTFOLIO_FY} f ON f.id = p.portfolio_id\n)")
+
+    found = dict(_FOUND_MILESTONE)
+    milestone_status = _view("milestone_status", [
+        ("id", "m.id"), ("portfolio_id", "f.id"), ("project_id", "m.project_id"),
+        ("programme_id", "m.programme_id"), ("in_programme_id", "p.id"),
+        ("owner", found["owner_name"]), ("project", "j.name"), ("programme", "p.name"),
+        *[(n, found[n]) for n in ("name", "due_text", "baseline", "forecast", "actual", "expected",
+                                  "status")],
+        ("overdue", f"COALESCE({found['overdue']}, 0)"),  # 0 or 1, never NULL (a milestone with no date)
+        *[(n, found[n]) for n in ("slippage_days", "position")],
+    ], f"FROM milestone m {_item_portfolio('m')}")
+
+    risk = dict(_RISK_ALONE)
+    risk_scored = _view("risk_scored", [
+        ("id", "k.id"), ("portfolio_id", "f.id"), ("project_id", "k.project_id"),
+        ("programme_id", "k.programme_id"), ("in_programme_id", "p.id"),
+        ("owner_item", _OWNER_NAME_SQL),
+        *[(n, risk[n]) for n in ("reference", "description", "owner", "status", "likelihood", "impact",
+                                 "score", "rag", "residual_likelihood", "residual_impact", "residual_score",
+                                 "residual_rag")],
+        ("high", f"COALESCE({_HIGH_RISK}, 0)"), ("position", "k.position"),  # 0 or 1, never NULL (unscored)
+    ], f"FROM risk k {_item_portfolio('k')}")
+
+    # A row for each project and year, and one for each programme and year (project_id NULL) with
+    # its own savings and its projects': what Store.savings_by_year returns for each.
+    by_project = [("programme_id", "j.programme_id"), ("project_id", "s.project_id"), *_SAVINGS_YEAR]
+    by_programme = [("programme_id", "s.programme_id"), ("project_id", "NULL"), *_SAVINGS_YEAR]
+    savings_by_year = _view("savings_by_year", by_project,
+                            "FROM saving s JOIN project j ON j.id = s.project_id\n"
+                            "GROUP BY s.project_id, s.year\n"
+                            f"UNION ALL\nSELECT {_select(by_programme)}\n"
+                            "FROM (SELECT programme_id, year, kind, amount FROM saving "
+                            "WHERE programme_id IS NOT NULL\n"
+                            "      UNION ALL SELECT j.programme_id, s.year, s.kind, s.amount\n"
+                            "      FROM project j JOIN saving s ON s.project_id = j.id) s\n"
+                            "GROUP BY s.programme_id, s.year")
+    return "\n".join((programme_summary, project_summary, milestone_status, risk_scored, savings_by_year))

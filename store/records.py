@@ -40,8 +40,9 @@ class Programme(NamedTuple):
     source: Annotated[str | None, f.SOURCE]
     source_line: Annotated[str | None, f.SOURCE_LINE]
     version: Annotated[int, f.VERSION]
-    rolled_rag: str | None = None  # the hand RAG, else the worst of its projects and milestones
-    rag_is_derived: bool = True
+    rolled_rag: str | None = None  # the hand RAG, else derived_rag
+    derived_rag: str | None = None  # the worst of its projects' rolled RAGs and its own open milestones
+    rag_is_derived: bool = True  # no hand RAG: rolled_rag is derived_rag
 
 
 class Project(NamedTuple):
@@ -58,7 +59,8 @@ class Project(NamedTuple):
     source: Annotated[str | None, f.SOURCE]
     source_line: Annotated[str | None, f.SOURCE_LINE]
     version: Annotated[int, f.VERSION]
-    rolled_rag: str | None = None
+    rolled_rag: str | None = None  # the hand RAG, else derived_rag
+    derived_rag: str | None = None  # the worst of its open milestones, whatever the hand RAG
     rag_is_derived: bool = True
 
 
@@ -68,7 +70,8 @@ class Milestone(NamedTuple):
     programme_id: Annotated[int | None, f.owner("programme", required=False)]
     name: Annotated[str, f.text("Name", required=True)]
     due_text: Annotated[str, f.text("Due (as written)", hint="as the paper prints it: Q4 2014, June 2016")]
-    due: Annotated[str | None, f.date("Due date", hint=_DATE_HINT)]
+    # The approved (planned) date: what slippage is measured from. (Until schema step 5 a separate
+    # due date held the paper's date; step 5 made it the baseline: see fields.DROPPED.)
     baseline: Annotated[str | None, f.date("Baseline", hint=_DATE_HINT)]
     forecast: Annotated[str | None, f.date("Forecast", hint=_DATE_HINT)]
     actual: Annotated[str | None, f.date("Actual", hint=f"{_DATE_HINT} once done")]
@@ -78,6 +81,7 @@ class Milestone(NamedTuple):
     source: Annotated[str | None, f.SOURCE]
     source_line: Annotated[str | None, f.SOURCE_LINE]
     version: Annotated[int, f.VERSION]
+    expected: str | None = None  # when it happened, else when now expected: actual, forecast, baseline
     slippage_days: int | None = None  # forecast (or actual) minus baseline
     overdue: bool = False  # against the portfolio's status date
 
@@ -152,8 +156,11 @@ class ProgrammeSummary(NamedTuple):
     red_milestones: int
     overdue_milestones: int
     high_risks: int  # open risks in their portfolio's Red band (score >= red_min)
-    savings: int  # this financial year: saved, earned or avoided
-    financial_year: str
+    # financial_year's savings of the programme and its projects (its savings_by_year row)
+    savings_gross: int  # saved, earned or avoided
+    savings_cost: int  # spent
+    savings_net: int  # gross - cost
+    financial_year: str  # that of the portfolio's status date
 
 
 class ProjectSummary(NamedTuple):
@@ -162,7 +169,18 @@ class ProjectSummary(NamedTuple):
     next_milestone: str | None
     next_due: str | None
     open_risks: int
-    savings: int
+    savings_gross: int = 0  # financial_year's, as ProgrammeSummary's
+    savings_cost: int = 0
+    savings_net: int = 0
+    financial_year: str = ""
+
+
+class SavingsYear(NamedTuple):
+    """A project's or programme's savings in one financial year (a programme's include its projects')."""
+    year: str  # 2016/17
+    gross: int  # saved, earned or avoided: every kind but cost
+    cost: int
+    net: int  # gross - cost
 
 
 class Hit(NamedTuple):

@@ -15,14 +15,18 @@ from store.rag import BY_RANK, RANK
 
 # A milestone (alias m) still to be done: not Complete and no actual date.
 PENDING = "m.status <> 'Complete' AND m.actual IS NULL"
-# The date a milestone is now expected: its forecast, else its baseline, else its due date.
-LATEST = "COALESCE(m.forecast, m.baseline, m.due)"
+# The date a milestone still to be done is now expected: its forecast, else its baseline (the plan).
+LATEST = "COALESCE(m.forecast, m.baseline)"
+# The date a milestone happened, else the date it is now expected: what its list shows and sorts by.
+EXPECTED = "COALESCE(m.actual, m.forecast, m.baseline)"
 # Days a milestone has slipped: its actual (or forecast) date minus its baseline; NULL without both.
 SLIPPAGE = "CAST(julianday(COALESCE(m.actual, m.forecast)) - julianday(m.baseline) AS INTEGER)"
 # Milestone statuses that count towards a roll-up (Complete and Not rated do not).
 OPEN_RAG = "status IN ('Red', 'Amber', 'Green')"
-# Savings that count as gross: saved, earned or avoided (not a cost).
+# Savings that count as gross: saved, earned or avoided (every kind but cost).
 NON_COST = "kind IN ('saving', 'income', 'cost avoidance')"
+# Savings that count as cost: net = gross - cost.
+COST = "kind = 'cost'"
 
 
 def overdue(status_date: str) -> str:
@@ -60,6 +64,55 @@ def rank_of(rag: str) -> str:
 def rag_of_rank(rank: str) -> str:
     """The RAG of a roll-up rank (an SQL expression); NULL for 0 or none."""
     return f"CASE {rank} " + " ".join(f"WHEN {n} THEN '{word}'" for n, word in BY_RANK.items()) + " END"
+
+
+# -- the roll-up --------------------------------------------------------------------------------
+
+# A project's (alias j) derived rank: its worst open milestone, whatever its hand RAG (NULL: none).
+PROJECT_DERIVED = (f"(SELECT MAX({rank_of('m.status')}) FROM milestone m "
+                   f"WHERE m.project_id = j.id AND m.{OPEN_RAG})")
+# A project's rolled rank: its hand RAG, else its derived one.
+PROJECT_ROLLED = f"COALESCE({rank_of('j.rag')}, {PROJECT_DERIVED})"
+# A programme's (alias p) derived rank: the worst of its projects' rolled ranks and its own open
+# milestones (0: none of them rated).
+PROGRAMME_DERIVED = (f"MAX(COALESCE((SELECT MAX({PROJECT_ROLLED}) FROM project j "
+                     "WHERE j.programme_id = p.id), 0), "
+                     f"COALESCE((SELECT MAX({rank_of('m.status')}) FROM milestone m "
+                     f"WHERE m.programme_id = p.id AND m.{OPEN_RAG}), 0))")
+
+
+# -- savings ------------------------------------------------------------------------------------
+
+def gross(alias: str) -> str:
+    """Aggregate: the gross savings among rows of saving (alias): saved, earned or avoided."""
+    return f"COALESCE(sum(CASE WHEN {alias}.{NON_COST} THEN {alias}.amount END), 0)"
+
+
+def cost(alias: str) -> str:
+    """Aggregate: the costs among rows of saving (alias)."""
+    return f"COALESCE(sum(CASE WHEN {alias}.{COST} THEN {alias}.amount END), 0)"
+
+
+def net(gross_sql: str, cost_sql: str) -> str:
+    """Net savings: gross less cost (SQL expressions)."""
+    return f"(({gross_sql}) - ({cost_sql}))"
+
+
+# -- as the screens print them ----------------------------------------------------------------
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def shown_date(date: str) -> str:
+    """An ISO date (an SQL expression) as the screens print it: '1 Mar 2014' (no leading zero)."""
+    months = " ".join(f"WHEN '{n:02d}' THEN '{name}'" for n, name in enumerate(_MONTHS, start=1))
+    return (f"(CAST(substr({date}, 9, 2) AS INTEGER) || ' ' || CASE substr({date}, 6, 2) {months} END "
+            f"|| ' ' || substr({date}, 1, 4))")
+
+
+def rolled(hand_rag: str, derived_rag: str) -> str:
+    """The RAG a screen shows: the one set by hand, else the derived one (both SQL expressions)."""
+    return f"COALESCE({hand_rag}, {derived_rag})"
 
 
 def financial_year(date: str) -> str:

@@ -3,16 +3,24 @@
 PRAGMA user_version holds the last step applied; PRAGMA application_id marks the file as ours.
 
 The record tables' columns come from the field spec (store/records.py, store/fields.py): step 1
-creates each table with the fields of step 1, and a later step adds the fields that name it
-(ALTER TABLE ... ADD COLUMN). Indexes, table checks and the change log are written here. A step,
-once released, never changes: older files have run it (tests/store/released_schema/ holds each
-as released, and tests/store/test_schema.py checks the steps built here against them).
+creates each table with the fields of step 1, a later step adds the fields that name it (ALTER
+TABLE ... ADD COLUMN) and drops those fields.DROPPED says it drops. Indexes, table checks and the
+change log are written here. A step, once released, never changes: older files have run it
+(tests/store/released_schema/ holds each as released, and tests/store/test_schema.py checks the
+steps built here against them).
+
+The views (step 5) are built from the very expressions the store's reads use (store/rules.py and
+the column lists in store/queries.py), so the file's views and the screens agree. Being part of a
+released step, they are frozen as released: a later change to a rule, or to a column list a view
+takes from, changes step 5 as built here, which test_schema refuses. Such a change needs a new step
+that drops the views and creates them again (DROP VIEW ...; then queries.views()), and step 5 keeps
+the SQL it was released with (written out here from released_schema/step5.sql.txt).
 """
 from __future__ import annotations
 
 import sqlite3
 
-from store import fields
+from store import fields, queries
 
 APPLICATION_ID = 0x52616762  # "Ragb"
 _LINE = 110  # a column longer than this puts its CHECK on a line of its own
@@ -79,7 +87,18 @@ CREATE TRIGGER change_is_append_only_d BEFORE DELETE ON change
     BEGIN SELECT RAISE(ABORT, 'the change log cannot be altered'); END;
 """
 
-# What a step does besides adding the columns the spec gives it.
+# What a step does before dropping the columns the spec says it drops.
+_BEFORE: dict[int, str] = {
+    # Step 5: one milestone date model. The due date was the plan a milestone is measured against:
+    # it becomes the baseline where none was given, and the indexes naming it lose it.
+    5: """
+UPDATE milestone SET baseline = due WHERE baseline IS NULL AND due IS NOT NULL;
+DROP INDEX milestone_by_project;
+DROP INDEX milestone_by_programme;
+""",
+}
+
+# What a step does besides adding and dropping the columns the spec gives it.
 _MORE: dict[int, str] = {
     # Step 2: each portfolio may set its own risk-matrix thresholds (green_max, red_min).
     2: "",
@@ -116,6 +135,12 @@ CREATE INDEX change_by_portfolio ON change(portfolio_id);
         "WHERE programme_id IS NOT NULL;\n"
         "CREATE INDEX saving_by_programme ON saving(programme_id, year, kind, amount) "
         "WHERE programme_id IS NOT NULL;\n"),
+    # Step 5: the milestone indexes of step 4 without the due date; and views of the figures the
+    # screens show, for people who open the file in sqlite3 or Datasette.
+    5: ("\n"
+        "CREATE INDEX milestone_by_project ON milestone(project_id, status, actual, forecast, baseline);\n"
+        "CREATE INDEX milestone_by_programme ON milestone(programme_id, status, actual, forecast, baseline)\n"
+        "    WHERE programme_id IS NOT NULL;\n" + queries.views()),
 }
 
 
@@ -123,7 +148,7 @@ def create_table(kind: str) -> str:
     """The CREATE TABLE of a record kind, with the columns of step 1, one to a line."""
     lines: list[str] = []
     provenance: list[str] = []
-    for name, spec in fields.specs(kind).items():
+    for name, spec in fields.ever(kind).items():
         if spec.step != 1:
             continue
         declaration, check = spec.declaration(name)
@@ -146,7 +171,7 @@ def _added_columns(step: int) -> str:
     """The ALTER TABLE statements adding the fields the spec gives this step."""
     out = []
     for kind in fields.KINDS:
-        for name, spec in fields.specs(kind).items():
+        for name, spec in fields.ever(kind).items():
             if spec.step == step:
                 declaration, check = spec.declaration(name)
                 column = " ".join(filter(None, (declaration, check)))
@@ -154,12 +179,21 @@ def _added_columns(step: int) -> str:
     return "\n".join(out)
 
 
+def _dropped_columns(step: int) -> str:
+    """The ALTER TABLE statements dropping the fields the spec says this step drops."""
+    return "\n".join(f"ALTER TABLE {kind} DROP COLUMN {name};"
+                     for kind in fields.KINDS for name, spec in fields.ever(kind).items()
+                     if spec.dropped == step)
+
+
 def _steps() -> dict[int, str]:
     first = "".join(f"\n{create_table(kind)}{_INDEXES_1.get(kind, '')}" for kind in fields.KINDS)
     steps = {1: first + "\n" + _CHANGE_LOG.lstrip("\n")}
-    last = max([*_MORE, *(spec.step for kind in fields.KINDS for spec in fields.specs(kind).values())])
+    last = max([*_MORE, *_BEFORE, *(max(spec.step, spec.dropped) for kind in fields.KINDS
+                                    for spec in fields.ever(kind).values())])
     for step in range(2, last + 1):
-        parts = (_added_columns(step), _MORE.get(step, "").strip("\n"))
+        parts = (_added_columns(step), _BEFORE.get(step, "").strip("\n"), _dropped_columns(step),
+                 _MORE.get(step, "").strip("\n"))
         steps[step] = "\n" + "\n".join(filter(None, parts)) + "\n"
     return steps
 

@@ -147,17 +147,22 @@ class Store:
 
     # -- the first page, read ahead --------------------------------------------------------------
 
-    def home_rows(self, offset: int = 0, limit: int = 200,
-                  text: str | None = None) -> list[r.ProgrammeSummary]:
+    def home_rows(self, offset: int = 0, limit: int = 200, text: str | None = None, *,
+                  sort: str | None = None, descending: bool = False,
+                  only: str | None = None) -> list[r.ProgrammeSummary]:
+        """A page of the home screen (see Reader.home_rows: sort in HOME_SORTS, only in QUICK_FILTERS)."""
         with self.lock:
-            rows = self._take_ahead(offset, limit, text)
-            return rows if rows is not None else self._reader.home_rows(offset, limit, text)
+            narrowed = bool(text and text.strip()) or sort is not None or only is not None
+            rows = self._take_ahead(offset, limit, narrowed)
+            return rows if rows is not None else self._reader.home_rows(
+                offset, limit, text, sort=sort, descending=descending, only=only)
 
-    def _take_ahead(self, offset: int, limit: int, text: str | None) -> list[r.ProgrammeSummary] | None:
-        """The rows read ahead, if they answer this request and still describe the file; once only."""
+    def _take_ahead(self, offset: int, limit: int, narrowed: bool) -> list[r.ProgrammeSummary] | None:
+        """The rows read ahead, if they answer this request and still describe the file; once only.
+        They are the usual order's first page: a request narrowed or sorted is read afresh."""
         ahead, version = self._ahead, self._ahead_version
         self._ahead = self._ahead_version = None
-        if ahead is None or version is None or (text and text.strip()):
+        if ahead is None or version is None or narrowed:
             return None
         page, rows = ahead
         if offset + limit > page and len(rows) == page:  # asks beyond what was read
@@ -219,9 +224,16 @@ class Store:
         with self.lock:
             return self._reader.savings(project_id=project_id, programme_id=programme_id)
 
-    def programme_count(self, text: str | None = None) -> int:
+    def programme_count(self, text: str | None = None, *, only: str | None = None) -> int:
         with self.lock:
-            return self._reader.programme_count(text)
+            return self._reader.programme_count(text, only=only)
+
+    def savings_by_year(self, *, project_id: int | None = None,
+                        programme_id: int | None = None) -> list[r.SavingsYear]:
+        """Gross, cost and net savings by financial year, years ascending (a programme's include its
+        projects')."""
+        with self.lock:
+            return self._reader.savings_by_year(project_id=project_id, programme_id=programme_id)
 
     def portfolio_programme_counts(self) -> list[tuple[r.Portfolio, int]]:
         with self.lock:
@@ -259,14 +271,18 @@ class Store:
         with self.lock:
             return self._reader.search(text, limit)
 
-    def search_milestones(self, text: str = "", limit: int = 200,
-                          offset: int = 0) -> list[tuple[r.Milestone, str]]:
+    def search_milestones(self, text: str = "", limit: int = 200, offset: int = 0, *,
+                          sort: str | None = None, descending: bool = False,
+                          only: str | None = None) -> list[tuple[r.Milestone, str]]:
+        """A page of every milestone (see Reader.search_milestones: sort in MILESTONE_SORTS, only in
+        MILESTONE_FILTERS)."""
         with self.lock:
-            return self._reader.search_milestones(text, limit, offset)
+            return self._reader.search_milestones(text, limit, offset, sort=sort, descending=descending,
+                                                  only=only)
 
-    def milestone_count(self, text: str = "") -> int:
+    def milestone_count(self, text: str = "", *, only: str | None = None) -> int:
         with self.lock:
-            return self._reader.milestone_count(text)
+            return self._reader.milestone_count(text, only=only)
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -331,6 +347,19 @@ class Store:
         with self.lock:
             return self._writer.add_portfolio(**values)
 
+    def add_portfolio_with_programme(self, portfolio: dict[str, Any],
+                                     programme: dict[str, Any]) -> tuple[r.Portfolio, r.Programme]:
+        """A new portfolio and its first programme in one change: either refused, and nothing is
+        written. The portfolio's fields are named "Portfolio name", "Organisation", "Status date"."""
+        with self.lock:
+            return self._writer.add_portfolio_with_programme(portfolio, programme)
+
+    def edit_portfolio(self, portfolio_id: int, version: int, reason: str = "", *,
+                       base: dict[str, Any] | None = None, **values: Any) -> r.Portfolio:
+        """Change a portfolio's name, organisation, status_date, green_max or red_min."""
+        with self.lock:
+            return self._writer.edit_portfolio(portfolio_id, version, reason, base=base, **values)
+
     def add_programme(self, *, portfolio_id: int, **values: Any) -> r.Programme:
         with self.lock:
             return self._writer.add_programme(portfolio_id=portfolio_id, **values)
@@ -370,6 +399,14 @@ class Store:
         """A portfolio's own matrix: scores up to green_max are Green, from red_min Red."""
         with self.lock:
             return self._writer.set_risk_thresholds(portfolio_id, version, green_max, red_min)
+
+    def preview_warnings(self, kind: str, values: dict[str, Any], *, item_id: int | None = None,
+                         project_id: int | None = None, programme_id: int | None = None) -> list[str]:
+        """The warnings a milestone or risk would have if saved with these form values (over item_id,
+        or new in project_id or programme_id); nothing is written, [] if the values do not pass."""
+        with self.lock:
+            return self._writer.preview_warnings(kind, values, item_id=item_id, project_id=project_id,
+                                                 programme_id=programme_id)
 
     def can_undo(self) -> str | None:
         with self.lock:

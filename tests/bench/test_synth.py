@@ -37,7 +37,7 @@ def test_synth_builds_the_promised_portfolio(tmp_path):
         project = store.project_rows(programme.id)[0].project
         assert project.reference.startswith(programme.code)
         milestones = store.milestones(project_id=project.id)
-        assert len(milestones) == 20 and all(m.due_text and m.due for m in milestones)
+        assert len(milestones) == 20 and all(m.due_text and m.baseline for m in milestones)
         assert len(store.risks(project_id=project.id)) == 10
         assert [s.year for s in store.savings(project_id=project.id)] == sorted(
             s.year for s in store.savings(project_id=project.id))

@@ -33,7 +33,7 @@ def test_milestones_across_portfolios_page_and_filter(store):
     (h54,) = _portfolio(store, "Haringey", ["H54"])
     project = store.add_project(programme_id=h54.id, name="Phase 3")
     for i in range(5):
-        store.add_milestone(programme_id=cco.id, name=f"Review {i}", due="2025-01-31")
+        store.add_milestone(programme_id=cco.id, name=f"Review {i}", baseline="2025-01-31")
     store.add_milestone(project_id=project.id, name="Gateway 2", notes="review by board")
     assert store.milestone_count() == 6
     assert store.milestone_count("review") == 6  # name or notes
@@ -54,11 +54,11 @@ def test_home_savings_year_follows_each_portfolios_status_date(store):
         f = store.add_portfolio(name=f"P {status_date}", status_date=status_date)
         g = store.add_programme(portfolio_id=f.id, code="G", name="G")
         store.add_saving(programme_id=g.id, year=year, amount=100, kind="saving")
-        store.add_saving(programme_id=g.id, year=year, amount=40, kind="cost")  # costs are not savings
+        store.add_saving(programme_id=g.id, year=year, amount=40, kind="cost")  # a cost: net = gross - cost
         store.add_saving(programme_id=g.id, year="2030/31", amount=999, kind="saving")
     rows = store.home_rows()
-    assert [(r.financial_year, r.savings) for r in rows] == [
-        ("2024/25", 100),
-        ("2025/26", 100),
-        ("1999/00", 100),
+    assert [(r.financial_year, r.savings_gross, r.savings_cost, r.savings_net) for r in rows] == [
+        ("2024/25", 100, 40, 60),
+        ("2025/26", 100, 40, 60),
+        ("1999/00", 100, 40, 60),
     ]

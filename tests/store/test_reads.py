@@ -59,13 +59,12 @@ def test_portfolio_thresholds_change_the_rag(store, tree):
 
 
 def test_slippage_in_days(store, tree):
-    m = store.add_milestone(project_id=tree.project.id, name="Go live", due="2025-03-31")
-    assert m.baseline == "2025-03-31"  # the first date given is the baseline
-    assert m.slippage_days is None
+    m = store.add_milestone(project_id=tree.project.id, name="Go live", baseline="2025-03-31")
+    assert (m.baseline, m.expected, m.slippage_days) == ("2025-03-31", "2025-03-31", None)
     m = store.edit_milestone(m.id, m.version, forecast="2025-05-15")
-    assert m.slippage_days == 45
+    assert (m.slippage_days, m.expected) == (45, "2025-05-15")
     m = store.edit_milestone(m.id, m.version, actual="2025-03-21")
-    assert m.slippage_days == -10  # actual wins over forecast
+    assert (m.slippage_days, m.expected) == (-10, "2025-03-21")  # actual wins over forecast
     m = store.edit_milestone(m.id, m.version, baseline="2024-12-31", actual=None, forecast="2025-01-01")
     assert m.slippage_days == 1
 
@@ -73,12 +72,12 @@ def test_slippage_in_days(store, tree):
 def test_overdue_uses_the_status_date_not_the_clock(store, tree):
     # Status date is 30 Jun 2025; these dates are all long past on the wall clock.
     j = tree.project.id
-    before = store.add_milestone(project_id=j, name="before", due="2025-06-29")
-    on_day = store.add_milestone(project_id=j, name="on the day", due="2025-06-30")
-    after = store.add_milestone(project_id=j, name="after", due="2025-07-01")
-    done = store.add_milestone(project_id=j, name="done", due="2025-01-01", status="Complete")
-    actual = store.add_milestone(project_id=j, name="has actual", due="2025-01-01", actual="2025-02-01")
-    moved = store.add_milestone(project_id=j, name="forecast moved", due="2025-01-01", forecast="2025-08-01")
+    before = store.add_milestone(project_id=j, name="before", baseline="2025-06-29")
+    on_day = store.add_milestone(project_id=j, name="on the day", baseline="2025-06-30")
+    after = store.add_milestone(project_id=j, name="after", baseline="2025-07-01")
+    done = store.add_milestone(project_id=j, name="done", baseline="2025-01-01", status="Complete")
+    actual = store.add_milestone(project_id=j, name="has actual", baseline="2025-01-01", actual="2025-02-01")
+    moved = store.add_milestone(project_id=j, name="forecast moved", baseline="2025-01-01", forecast="2025-08-01")
     undated = store.add_milestone(project_id=j, name="no date", due_text="Q4 2014")
     got = {m.name: m.overdue for m in store.milestones(project_id=j)}
     assert got == {"before": True, "on the day": False, "after": False, "done": False, "has actual": False,
@@ -148,10 +147,10 @@ def test_programme_rollup_from_projects_and_its_own_milestones(store, tree):
 def test_home_figures(store, tree):
     j, k, g = tree.project.id, tree.other_project.id, tree.programme.id
     # red milestones: project and programme level; overdue: before 30 Jun 2025 and not done
-    store.add_milestone(project_id=j, name="r1", status="Red", due="2025-09-01")
-    store.add_milestone(programme_id=g, name="r2", status="Red", due="2025-06-01")  # red and overdue
-    store.add_milestone(project_id=k, name="late", status="Amber", due="2025-05-01")
-    store.add_milestone(project_id=k, name="done", status="Complete", due="2025-05-01")
+    store.add_milestone(project_id=j, name="r1", status="Red", baseline="2025-09-01")
+    store.add_milestone(programme_id=g, name="r2", status="Red", baseline="2025-06-01")  # red and overdue
+    store.add_milestone(project_id=k, name="late", status="Amber", baseline="2025-05-01")
+    store.add_milestone(project_id=k, name="done", status="Complete", baseline="2025-05-01")
     # high risks: open, in the portfolio's Red band (the default matrix: 20 or more)
     store.add_risk(project_id=j, description="a", likelihood=3, impact=5)  # 15: Amber
     store.add_risk(programme_id=g, description="b", likelihood=5, impact=5)  # 25: Red
@@ -169,7 +168,8 @@ def test_home_figures(store, tree):
     (row,) = store.home_rows()
     assert row.programme.id == g and row.portfolio_name == "Transformation"
     assert (row.projects, row.red_milestones, row.overdue_milestones, row.high_risks) == (2, 2, 2, 1)
-    assert (row.savings, row.financial_year) == (175_000, "2025/26")
+    assert (row.savings_gross, row.savings_cost, row.savings_net, row.financial_year) == (
+        175_000, 999, 174_001, "2025/26")
     # the portfolio's own matrix moves the Red band, and the count with it
     f = store.set_risk_thresholds(tree.portfolio.id, tree.portfolio.version, 6, 15)
     (row,) = store.home_rows()
@@ -177,7 +177,8 @@ def test_home_figures(store, tree):
     # the financial year follows the status date: 31 Mar 2025 is in 2024/25
     store.set_status_date(f.id, f.version, "31 Mar 2025")
     (row,) = store.home_rows()
-    assert (row.financial_year, row.savings, row.overdue_milestones) == ("2024/25", 7_000, 0)
+    assert (row.financial_year, row.savings_gross, row.savings_net, row.overdue_milestones) == (
+        "2024/25", 7_000, 7_000, 0)
 
 
 def test_home_rows_order_and_paging(store, tree):
@@ -193,9 +194,9 @@ def test_home_rows_order_and_paging(store, tree):
 
 def test_project_rows(store, tree):
     j = tree.project.id
-    store.add_milestone(project_id=j, name="later", due="2025-12-01")
-    store.add_milestone(project_id=j, name="sooner", due="2025-08-01")
-    store.add_milestone(project_id=j, name="done", due="2025-01-01", status="Complete")
+    store.add_milestone(project_id=j, name="later", baseline="2025-12-01")
+    store.add_milestone(project_id=j, name="sooner", baseline="2025-08-01")
+    store.add_milestone(project_id=j, name="done", baseline="2025-01-01", status="Complete")
     store.add_milestone(project_id=j, name="undated", due_text="Spring 2026")
     store.add_risk(project_id=j, description="open one")
     closed = store.add_risk(project_id=j, description="closed one")
@@ -206,10 +207,11 @@ def test_project_rows(store, tree):
     rows = store.project_rows(tree.programme.id)
     assert [r.project.id for r in rows] == [j, tree.other_project.id]
     first, second = rows
-    assert (first.next_milestone, first.next_due, first.open_risks, first.savings) == ("sooner",
-        "2025-08-01", 1, 10)
-    assert (second.next_milestone, second.next_due, second.open_risks, second.savings) == ("only",
-        "Spring 2026", 0, 0)
+    assert (first.next_milestone, first.next_due, first.open_risks) == ("sooner", "2025-08-01", 1)
+    assert (first.savings_gross, first.savings_cost, first.savings_net, first.financial_year) == (
+        10, 5, 5, "2025/26")
+    assert (second.next_milestone, second.next_due, second.open_risks) == ("only", "Spring 2026", 0)
+    assert (second.savings_gross, second.savings_cost, second.savings_net) == (0, 0, 0)
     assert [p.id for p in store.projects(tree.programme.id)] == [j, tree.other_project.id]
 
 
@@ -278,7 +280,7 @@ def test_search(store, tree):
 
 
 def test_search_milestones(store, tree):
-    store.add_milestone(project_id=tree.project.id, name="Go live", due="2025-01-01")
+    store.add_milestone(project_id=tree.project.id, name="Go live", baseline="2025-01-01")
     store.add_milestone(programme_id=tree.programme.id, name="Board", notes="go-live review")
     store.add_milestone(project_id=tree.other_project.id, name="Panel")
     found = store.search_milestones("go")

@@ -25,6 +25,7 @@ RELEASED_DIGESTS = {  # sha256 of each step's file as text (UTF-8, newlines as \
     2: "70737193b7cb92874a632733db757809796b3f75f81a456a45d4b6b70031d136",
     3: "1c17fdc1d3b71343efa845dc8dff3d4eb5ef56b606700a7337d2f8b4ac6a3710",
     4: "9519ccf07f9d15a1d689116dc966851ab1431efa5df106e01c25af936050cc93",
+    5: "cb6476373e6f48af63e8b3c1842ef0aebebb254a673aeff0b555ec03260fe869",
 }
 RELEASED_STEPS = {step: (RELEASED / f"step{step}.sql.txt").read_text(encoding="utf-8")
                   for step in RELEASED_DIGESTS}
@@ -113,7 +114,8 @@ def test_a_field_added_to_the_spec_brings_its_own_step(monkeypatch):
     ("programme", "rag_reason", "Reason"),
     ("project", "rag", "RAG"),
     ("milestone", "due_text", "Due (as written)"),
-    ("milestone", "due", "Due date"),
+    ("milestone", "due", "Due date"),  # dropped at step 5: older changes in the history still name it
+    ("milestone", "baseline", "Baseline"),
     ("risk", "residual_likelihood", "Residual likelihood"),
     ("risk", "rating_text", "Rating as printed"),
     ("saving", "year", "Financial year"),
@@ -135,9 +137,9 @@ def test_validation_messages_name_the_field_as_its_label(store, tree):
 
     m = store.add_milestone(project_id=tree.project.id, name="Go live")
     with pytest.raises(ValidationError) as e:
-        store.edit_milestone(m.id, m.version, due="31/02/2025")
-    assert e.value.field == "Due date"
-    assert field_label("milestone", "due") == "Due date"
+        store.edit_milestone(m.id, m.version, baseline="31/02/2025")
+    assert e.value.field == "Baseline"
+    assert field_label("milestone", "baseline") == "Baseline"
     with pytest.raises(ValidationError) as e:
         store.set_risk_thresholds(tree.portfolio.id, tree.portfolio.version, 10, 9)
     assert e.value.field == field_label("portfolio", "red_min")
