@@ -7,6 +7,7 @@ made from those names turns each row into its record.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
@@ -385,6 +386,16 @@ def _might_match(text: str, words: Iterable[str]) -> bool:
     return any(folded in word.casefold() for word in words)
 
 
+# Every shape of a date as ISO or as printed ("1 Mar 2014"), its digits written 0.
+_DATE_SHAPES = ("0000-00-00", *(f"{day} {month} 0000" for day in ("0", "00") for month in rules.MONTHS))
+
+
+def _might_be_in_a_date(text: str) -> bool:
+    """Whether text could be found in a date written either way: the date terms (worked out for
+    every row) are added to a filter only then."""
+    return _might_match(re.sub("[0-9]", "0", text), _DATE_SHAPES)
+
+
 # -- the milestone list across portfolios ------------------------------------------------------
 
 MILESTONE_SORTS = ("owner", "name", "date", "status", "overdue")
@@ -420,12 +431,17 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tu
     terms, args, needs = [], {}, False
     if text:
         args["q"] = f"%{_escape_like(text)}%"
-        shown = [_OWNER_NAME_SQL, "m.name", "m.due_text", "m.status", _FOUND["expected"],
-                 rules.shown_date(_FOUND["expected"]), "m.notes"]
+        shown = ["m.name", "m.due_text", "m.status", "m.notes"]
+        if _might_be_in_a_date(text):
+            shown += [_FOUND["expected"], rules.shown_date(_FOUND["expected"])]
         if _might_match(text, ("overdue",)):
             shown.append(f"CASE WHEN {_FOUND['overdue']} THEN 'overdue' END")
-        terms.append("(" + " OR ".join(f"{column} {_LIKE}" for column in shown) + ")")
-        needs = True
+            needs = True
+        # The owner's name (COALESCE(j.name, p.name)), as the owners whose names match: each list
+        # is made once, so only a milestone's own columns are read for every milestone.
+        owner = (f"m.project_id IN (SELECT j.id FROM project j WHERE j.name {_LIKE}) "
+                 f"OR m.programme_id IN (SELECT p.id FROM programme p WHERE p.name {_LIKE})")
+        terms.append("(" + " OR ".join([*(f"{column} {_LIKE}" for column in shown), owner]) + ")")
     if only is not None:
         condition, joins = _MILESTONE_ONLY[only]
         terms.append(condition)
