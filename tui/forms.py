@@ -14,7 +14,7 @@ from tui.screens.form import Conflict, Field, Preview
 
 _EXAMPLE_DATE = "2025-06-30"  # a date's example where the store's hint gives none
 _TYPED_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")  # 30/06/2025 in a hint
-_RANGE = re.compile(r"\d+-\d+\b")  # "1-5": what a field takes, not an example of it
+_RANGE = re.compile(r"(\d+)-(\d+)\b")  # "1-5": what a field takes, not an example of it
 
 
 def is_date(spec: Spec) -> bool:
@@ -36,25 +36,28 @@ def placeholder(hint: str, *, date: bool = False) -> str:
         words = (hint[:found.start()] + hint[found.end():]) if found else hint
         about = " ".join(words.replace(":", " ").split())
         return f"{about}, e.g. {day(example)}" if about else f"e.g. {day(example)}"
-    if not hint or hint.startswith("e.g.") or _RANGE.match(hint):
+    if not hint or hint.startswith("e.g."):
         return hint
+    if found := _RANGE.match(hint):  # what the field takes, not an example: "1 to 5"
+        return f"{found[1]} to {found[2]}{hint[found.end():]}"
     about, colon, example = hint.rpartition(": ")
     return f"{about}, e.g. {example}" if colon else f"e.g. {hint}"
 
 
-def date_help(hint: str) -> str:
+def date_help(hint: str, *, required: bool = False) -> str:
     """What a date field takes, said while it has the keys: every style the store reads."""
     found = _TYPED_DATE.search(hint)
     iso = f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else _EXAMPLE_DATE
     year, month, date = iso.split("-")
-    return f"A date, as {day(iso)}, {date}/{month}/{year} or {iso}; blank if not known."
+    styles = f"A date, as {day(iso)}, {date}/{month}/{year} or {iso}"
+    return f"{styles}." if required else f"{styles}; blank if not known."
 
 
 def field_of(kind: str, name: str, spec: Spec) -> Field:
     date = is_date(spec)
     return Field(name, spec.label, options=spec.options, multiline=spec.multiline,
                  placeholder=placeholder(spec.hint, date=date), date=date, kind=kind,
-                 help=date_help(spec.hint) if date else "")
+                 help=date_help(spec.hint, required=spec.required) if date else "")
 
 
 def _form(kind: str) -> list[Field]:
