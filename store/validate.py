@@ -1,6 +1,7 @@
 """Checks on values a user gives, returning the clean value or raising ValidationError."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -8,11 +9,12 @@ import unicodedata
 
 from store.errors import ValidationError
 from store.rules import financial_year_of  # found here by the store's callers; the rule lives in store.rules
+from store.text import shorten
 
 __all__ = [
-    "AMOUNT_LIMIT", "MILESTONE_STATUSES", "NAME_MAX", "RAGS", "RISK_STATUSES", "SAVING_BANDS", "SAVING_KINDS",
-    "STAGES", "TEXT_MAX", "amount", "choice", "financial_year", "financial_year_of", "has_visible_character",
-    "parse_date", "rating", "text",
+    "AMOUNT_LIMIT", "DATE_STYLES", "MILESTONE_STATUSES", "NAME_MAX", "RAGS", "RISK_STATUSES", "SAVING_BANDS",
+    "SAVING_KINDS", "STAGES", "TEXT_MAX", "amount", "choice", "financial_year", "financial_year_of",
+    "has_visible_character", "parse_date", "rating", "text",
 ]
 
 NAME_MAX = 200
@@ -26,12 +28,22 @@ SAVING_KINDS = ("saving", "income", "cost avoidance", "cost")
 SAVING_BANDS = ("Green Delivered", "Green On Target", "Amber", "Red", "Not rated")
 STAGES = ("Concept", "Outline Business Case", "Full Business Case", "Delivery", "Closed")
 
+# English month names, whatever the machine's locale (calendar's and strftime's follow it).
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
-_MONTHS.update({m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], start=1)})
+_MONTHS.update({m.lower(): i for i, m in enumerate(_MONTH_NAMES, start=1)})
 _MONTHS["sept"] = 9
+# The ways a date may be typed, each with an example: what a message about a date offers.
+DATE_STYLES = "30/06/2025 (or 30/6/2025), 30 Jun 2025 (or 30 June 2025) or 2025-06-30"
+# How much of a value the user typed a message repeats: enough to recognise it, on one line.
+_ECHO = 40
+
+
+def _echo(value: object) -> str:
+    """A value the user gave, as a message repeats it: as typed, on one line, cut at a word."""
+    return shorten(str(value), _ECHO) or "That"
 
 
 # Bidi embeddings, overrides and isolates reorder the text that follows them, so a name can
@@ -112,7 +124,7 @@ def choice(field: str, value: object, allowed: tuple[str, ...], *, blank_ok: boo
         for option in allowed:
             if option.lower() == value.strip().lower():
                 return option
-    raise ValidationError(field, f"{value!r} is not one of: {', '.join(allowed)}.")
+    raise ValidationError(field, f"{_echo(value)} is not one of: {', '.join(allowed)}.")
 
 
 def rating(field: str, value: object, *, blank_ok: bool = False) -> int | None:
@@ -133,33 +145,48 @@ def rating(field: str, value: object, *, blank_ok: bool = False) -> int | None:
 
 
 def parse_date(field: str, value: object, *, blank_ok: bool = True) -> str | None:
-    """A date as UK users type it (2025-06-30, 30/06/2025, 30 Jun 2025), returned as ISO."""
+    """A date as UK users type it, returned as ISO: day/month/year (30/06/2025, 30/6/2025, also with
+    dots), day month year (30 Jun 2025, 30 June 2025, 30th june 2025: any case) or ISO (2025-06-30)."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None or (isinstance(value, str) and not value.strip()):
         if blank_ok:
             return None
-        raise ValidationError(field, "cannot be blank; enter a date such as 30/06/2025.")
+        raise ValidationError(field, f"cannot be blank; enter a date as {DATE_STYLES}.")
     if not isinstance(value, str):
-        raise ValidationError(field, "must be a date such as 30/06/2025.")
+        raise ValidationError(field, f"must be a date, written {DATE_STYLES}.")
     raw = value.strip()
     parts = None
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw):
         parts = int(m[1]), int(m[2]), int(m[3])
     elif m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", raw):
         parts = int(m[3]), int(m[2]), int(m[1])
-    elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})", raw):
+    elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})", raw, re.IGNORECASE):
         month = _MONTHS.get(m[2].lower())
         if month is None:
-            raise ValidationError(field, f"{m[2]!r} is not a month; enter a date such as 30 Jun 2025.")
+            raise ValidationError(field, f"{_echo(m[2])} is not a month; write it as Jun or June, "
+                                         "as in 30 Jun 2025.")
         parts = int(m[3]), month, int(m[1])
+    elif m := re.fullmatch(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{2})", raw):
+        raise ValidationError(field, f"{_echo(raw)} has a two-digit year; write the year in full, "
+                                     f"as in {m[1]}{m[2]}{m[3]}{m[2]}20{m[4]}.")
     if parts is None:
-        raise ValidationError(field, f"{raw!r} is not a date; "
-                                     "enter it as 30/06/2025, 30 Jun 2025 or 2025-06-30.")
+        raise ValidationError(field, f"{_echo(raw)} is not a date; write it as {DATE_STYLES}.")
     try:
         return dt.date(*parts).isoformat()
     except ValueError:
-        raise ValidationError(field, f"{raw!r} is not a real date.") from None
+        raise ValidationError(field, f"{_echo(raw)} is not a real date: {_why_not(*parts)}.") from None
+
+
+def _why_not(year: int, month: int, day: int) -> str:
+    """What makes a year, month and day that passed the pattern no date at all."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year < 1:
+        return "there is no year 0"
+    if day < 1:
+        return "days of the month start at 1"
+    return f"{_MONTH_NAMES[month - 1]} {year} has {calendar.monthrange(year, month)[1]} days"
 
 
 # Pounds as people type them: an optional minus and pound sign (either order), then digits,
@@ -178,9 +205,10 @@ def amount(field: str, value: object) -> int:
             if re.fullmatch(r"-?\s*£?\s*-?\s*[\d, ]*\.\d+", raw) and re.search(r"\.\d*[1-9]", raw):
                 raise ValidationError(field, "must be whole pounds, with no pence.")
             if "," in raw:
-                raise ValidationError(field, f"{raw!r} is not an amount: commas go only between thousands, "
-                                             "as in 1,250,000.")
-            raise ValidationError(field, f"{raw!r} is not an amount; enter whole pounds, such as 250000.")
+                raise ValidationError(field, f"{_echo(raw)} is not an amount: commas go only between "
+                                             "thousands, as in 1,250,000.")
+            raise ValidationError(field, f"{_echo(raw)} is not an amount; enter whole pounds, "
+                                         "such as 250000.")
         if m[4] and m[4].strip(".0"):
             raise ValidationError(field, "must be whole pounds, with no pence.")
         digits = m[3].replace(",", "").replace(" ", "")
@@ -204,10 +232,12 @@ def financial_year(field: str, value: object) -> str:
     """A UK financial year written 2016/17: consecutive years."""
     raw = value.strip() if isinstance(value, str) else ""
     m = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2})", raw)
+    if not m and raw:
+        raise ValidationError(field, f"{_echo(raw)} is not a financial year; write it like 2016/17.")
     if not m:
         raise ValidationError(field, "must be a financial year written like 2016/17.")
     start, end = int(m[1]), int(m[2])
     if (start + 1) % 100 != end:
-        raise ValidationError(field, f"{raw!r} is not a financial year: the second year must follow "
+        raise ValidationError(field, f"{_echo(raw)} is not a financial year: the second year must follow "
                                      f"the first, as in {start}/{(start + 1) % 100:02d}.")
     return f"{start}/{end:02d}"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from store.errors import (
     ValidationError,
 )
 from store.queries import Reader
+from store.text import day, shorten
 
 _PROVENANCE = ("source", "source_line")
 _NOUN = {"portfolio": "Portfolio", "programme": "Programme", "project": "Project",
@@ -29,6 +31,14 @@ _NOUN = {"portfolio": "Portfolio", "programme": "Programme", "project": "Project
 # The record tables ragboard writes: the only names a write (or an undo) may put into SQL.
 KINDS = fields.KINDS
 INT64 = (-2**63, 2**63 - 1)
+# How much of a record's name a change label or a message shows: it is read in a one-line notice.
+SHOWN = 50
+# The key a user knows each record by, unique where it is kept: (field, the column of the record
+# that holds it, that record's kind); a portfolio's name is unique in the whole file.
+UNIQUE = {"portfolio": ("name", None, None), "programme": ("code", "portfolio_id", "portfolio"),
+          "project": ("reference", "programme_id", "programme")}
+# How add_portfolio_with_programme names a portfolio's fields beside the programme's own.
+PORTFOLIO_FIELDS = {"Name": "Portfolio name"}
 
 
 def columns(kind: str) -> dict[str, tuple[str, bool]]:
@@ -66,7 +76,7 @@ def clean(kind: str, values: dict[str, Any], *, new: bool) -> dict[str, Any]:
             continue
         cleaner = spec[key].clean if key in spec else None
         if cleaner is None:
-            raise StoreError(f"{kind} has no field {key!r}")
+            raise StoreError(f"a {kind} has no field {key}; nothing was written.")
         out[key] = cleaner(value)
     if new:
         for key in fields.required(kind):
@@ -103,9 +113,10 @@ def _check_pairs(values: dict[str, Any]) -> None:
 
 
 def _label(kind: str, row: dict[str, Any]) -> str:
+    """What the change log calls a record (its item_label): its name, as typed."""
     label: str
     if kind == "risk":
-        label = row.get("reference") or (row.get("description") or "")[:60]
+        label = row.get("reference") or shorten(row.get("description") or "", 60)
     elif kind == "saving":
         label = f"{row.get('year')} {row.get('kind') or 'saving'}"  # a new saving's kind may be the default
     elif kind == "programme":
@@ -113,6 +124,40 @@ def _label(kind: str, row: dict[str, Any]) -> str:
     else:
         label = row.get("name") or ""
     return label
+
+
+def shown(kind: str, row: dict[str, Any]) -> str:
+    """A record's name as a change label or a message shows it: as typed, on one line, cut at a word."""
+    return shorten(_label(kind, row), SHOWN)
+
+
+def quoted(text: str) -> str:
+    """A name in the middle of a sentence: in plain double quotes, as typed, cut at a word."""
+    return f'"{shorten(text, SHOWN)}"'
+
+
+def _key(value: object) -> str:
+    """A unique key as it is compared: ignoring case and the spaces around it."""
+    return value.strip().casefold() if isinstance(value, str) else ""
+
+
+def _taken(kind: str, value: str, holder: str) -> str:
+    """The message for a key another record holds."""
+    if kind == "portfolio":
+        return f"{shorten(value, SHOWN)} is already the name of another portfolio."
+    where = UNIQUE[kind][2]
+    return f"{shorten(value, SHOWN)} is already used by {quoted(holder)} in this {where}."
+
+
+def _whole_number(label: str, value: object) -> int:
+    """A risk-matrix limit as a form gives it (6 or "6"); check_thresholds checks its range."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}", value.strip()):
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(label, "must be a whole number from 1 to 25.")
+    return value
 
 
 class Writer:
@@ -214,7 +259,7 @@ class Writer:
                   changed: dict[str, Any] | None = None) -> ConflictError:
         """The error for a record changed since the caller read it, carrying it as it is now."""
         last = self.reader.last_change(kind, item_id)
-        item = f"{_NOUN[kind]} {_label(kind, row)!r}"
+        item = f"{_NOUN[kind]} {quoted(_label(kind, row))}"
         who, when = (last.who, _when(last)) if last else (None, None)
         text = None
         if theirs:
@@ -264,26 +309,56 @@ class Writer:
         return portfolio, row["programme_id"], None
 
     def _update(self, kind: str, item_id: int, version: int, values: dict[str, Any], reason: str,
-                base: dict[str, Any] | None, did: str, then: str = "") -> None:
+                base: dict[str, Any] | None, label: str, *, cleaned: bool = False) -> None:
         """Write values over a record read at version, as one change labelled the way a user reads
-        it: what was done, the record's label, and what follows ("Set 'Go live' to Red").
+        it: label, with {name} standing for the record's name as typed ("Set '{name}' to Red").
 
         base (the record's stored values as the caller read it) lets a write over a record changed
-        since go through when it touches no field the other person changed (see _merge)."""
+        since go through when it touches no field the other person changed (see _merge).
+        cleaned: values are already validated (edit_portfolio's thresholds have no cleaner)."""
         current = self._current(kind, item_id)
-        label = " ".join(filter(None, (did, repr(_label(kind, current)), then)))
-        values = clean(kind, values, new=False)
+        label = label.format(name=shown(kind, current))
+        if not cleaned:
+            values = clean(kind, values, new=False)
         reason = v.text("Reason", reason, multiline=True)
         with self._transaction(label) as tx:
             row = self._current(kind, item_id, found=True)
             if row["version"] != version:
                 values = self._merge(kind, item_id, row, values, base)
-            if kind == "risk":
-                _check_pairs({**row, **values})
+            self._check_record(kind, row, values)
             tx.update(kind, row, values, reason)
+
+    def _check_record(self, kind: str, row: dict[str, Any], values: dict[str, Any]) -> None:
+        """What one field cannot say of a record about to be written with values over row (under
+        the write lock, so another instance cannot take a key meanwhile): a risk's ratings in pairs,
+        a portfolio's matrix, and a key no other record holds."""
+        after = {**row, **values}
+        if kind == "risk":
+            _check_pairs(after)
+        if kind == "portfolio" and ("green_max" in values or "red_min" in values):
+            check_thresholds(after["green_max"], after["red_min"])
+        if kind in UNIQUE:
+            field = UNIQUE[kind][0]
+            if field in values and _key(values[field]) != _key(row.get(field)):
+                self._check_unique(kind, after)
+
+    def _check_unique(self, kind: str, row: dict[str, Any], label: str | None = None) -> None:
+        """Refuse a record whose key (a programme's code, a project's reference, a portfolio's
+        name) another record already holds where it must be unique; a blank key is no key."""
+        field, scope, _ = UNIQUE[kind]
+        key = _key(row.get(field))
+        if not key:
+            return
+        sql = f"SELECT id, {field}, name FROM {kind}" + (f" WHERE {scope} = ?" if scope else "")
+        for other_id, other_key, other_name in self.conn.execute(sql, (row[scope],) if scope else ()):
+            if other_id != row.get("id") and _key(other_key) == key:
+                raise ValidationError(label or fields.field_label(kind, field),
+                                      _taken(kind, row[field].strip(), other_name))
 
     def _insert(self, kind: str, values: dict[str, Any], *, label: str, reason: str = "") -> int:
         with self._transaction(label) as tx:
+            if kind in UNIQUE:
+                self._check_unique(kind, values)
             return tx.insert(kind, values, reason)
 
     def _reload(self, kind: str, item_id: int) -> Any:
@@ -294,11 +369,9 @@ class Writer:
         """Validate and insert a new record, last in the list of its owner (the one id given); its id."""
         values = clean(kind, values, new=True)
         owner = self._owner(owner_ids)
-        if kind == "milestone" and values.get("due") and not values.get("baseline"):
-            values["baseline"] = values["due"]  # the first date given is the plan to measure against
         values.update(owner, position=self._next_position(kind, owner))
-        named = values["name"] if kind == "programme" else _label(kind, values)  # added by name, not code
-        return self._insert(kind, values, label=f"Added {kind} {named!r}")
+        named = shorten(values["name"], SHOWN) if kind == "programme" else shown(kind, values)  # not by code
+        return self._insert(kind, values, label=f"Added {kind} {named}")
 
     def _owner(self, ids: dict[str, int | None]) -> dict[str, int]:
         """The one owner given ({"project_id": 7}), once it is known to exist."""
@@ -321,13 +394,13 @@ class Writer:
     def set_milestone_status(self, milestone_id: int, version: int, status: str, reason: str = "", *,
                              base: dict[str, Any] | None = None) -> r.Milestone:
         status = clean("milestone", {"status": status}, new=False)["status"]
-        self._update("milestone", milestone_id, version, {"status": status}, reason, base, "Set",
-                     f"to {status}")
+        self._update("milestone", milestone_id, version, {"status": status}, reason, base,
+                     f"Set '{{name}}' to {status}")
         return self.reader.milestone(milestone_id)
 
     def edit_milestone(self, milestone_id: int, version: int, reason: str = "", *,
                        base: dict[str, Any] | None = None, **values: Any) -> r.Milestone:
-        self._update("milestone", milestone_id, version, values, reason, base, "Edited milestone")
+        self._update("milestone", milestone_id, version, values, reason, base, "Edited milestone {name}")
         return self.reader.milestone(milestone_id)
 
     def add_milestone(self, *, project_id: int | None = None, programme_id: int | None = None,
@@ -346,17 +419,17 @@ class Writer:
 
     def edit_risk(self, risk_id: int, version: int, reason: str = "", *, base: dict[str, Any] | None = None,
                   **values: Any) -> r.Risk:
-        self._update("risk", risk_id, version, values, reason, base, "Edited risk")
+        self._update("risk", risk_id, version, values, reason, base, "Edited risk {name}")
         return self.reader.risk(risk_id)
 
     def close_risk(self, risk_id: int, version: int, reason: str = "", *,
                    base: dict[str, Any] | None = None) -> r.Risk:
-        self._update("risk", risk_id, version, {"status": "Closed"}, reason, base, "Closed risk")
+        self._update("risk", risk_id, version, {"status": "Closed"}, reason, base, "Closed risk {name}")
         return self.reader.risk(risk_id)
 
     def reopen_risk(self, risk_id: int, version: int, reason: str = "", *,
                     base: dict[str, Any] | None = None) -> r.Risk:
-        self._update("risk", risk_id, version, {"status": "Open"}, reason, base, "Reopened risk")
+        self._update("risk", risk_id, version, {"status": "Open"}, reason, base, "Reopened risk {name}")
         return self.reader.risk(risk_id)
 
     def delete_risk(self, risk_id: int, version: int, reason: str = "") -> None:
@@ -371,7 +444,7 @@ class Writer:
 
     def edit_saving(self, saving_id: int, version: int, reason: str = "", *,
                     base: dict[str, Any] | None = None, **values: Any) -> r.Saving:
-        self._update("saving", saving_id, version, values, reason, base, "Edited saving")
+        self._update("saving", saving_id, version, values, reason, base, "Edited saving {name}")
         return self.reader.saving(saving_id)
 
     def delete_saving(self, saving_id: int, version: int, reason: str = "") -> None:
@@ -380,7 +453,7 @@ class Writer:
     def _delete(self, kind: str, item_id: int, version: int, reason: str) -> None:
         reason = v.text("Reason", reason, multiline=True)
         current = self._current(kind, item_id)
-        with self._transaction(f"Deleted {kind} {_label(kind, current)!r}") as tx:
+        with self._transaction(f"Deleted {kind} {shown(kind, current)}") as tx:
             row = self._checked_row(kind, item_id, version)
             tx.delete(kind, row, reason)
 
@@ -388,15 +461,53 @@ class Writer:
 
     def add_portfolio(self, **values: Any) -> r.Portfolio:
         values = clean("portfolio", values, new=True)
-        new_id = self._insert("portfolio", values, label=f"Added portfolio {values['name']!r}")
+        new_id = self._insert("portfolio", values, label=f"Added portfolio {shown('portfolio', values)}")
         return self.reader.portfolio(new_id)
+
+    def add_portfolio_with_programme(self, portfolio: dict[str, Any],
+                                     programme: dict[str, Any]) -> tuple[r.Portfolio, r.Programme]:
+        """A new portfolio and its first programme, as one change: both are checked before either is
+        written, so a programme refused leaves no portfolio behind. The portfolio's fields are named
+        as a form holding both shows them ("Portfolio name" beside the programme's "Name")."""
+        portfolio = dict(portfolio)
+        limits = {k: portfolio.pop(k) for k in ("green_max", "red_min") if k in portfolio}
+        try:
+            values = clean("portfolio", portfolio, new=True)
+            for key, value in limits.items():
+                values[key] = _whole_number(fields.field_label("portfolio", key), value)
+            if limits:  # one given alone is checked against the other's default
+                spec = fields.specs("portfolio")
+                check_thresholds(values.get("green_max", spec["green_max"].default),
+                                 values.get("red_min", spec["red_min"].default))
+        except ValidationError as exc:
+            raise ValidationError(PORTFOLIO_FIELDS.get(exc.field, exc.field), exc.message) from None
+        first = clean("programme", dict(programme), new=True)
+        label = (f"Added portfolio {shown('portfolio', values)} and programme "
+                 f"{shorten(first['name'], SHOWN)}")
+        with self._transaction(label) as tx:
+            self._check_unique("portfolio", values, PORTFOLIO_FIELDS["Name"])
+            portfolio_id = tx.insert("portfolio", values)
+            programme_id = tx.insert("programme", {**first, "portfolio_id": portfolio_id, "position": 1})
+        return self.reader.portfolio(portfolio_id), self.reader.programme(programme_id)
+
+    def edit_portfolio(self, portfolio_id: int, version: int, reason: str = "", *,
+                       base: dict[str, Any] | None = None, **values: Any) -> r.Portfolio:
+        """Rename a portfolio, or change its organisation, status date or risk matrix (green_max,
+        red_min: checked together, as they will stand once written)."""
+        limits = {k: values.pop(k) for k in ("green_max", "red_min") if k in values}
+        values = clean("portfolio", values, new=False)
+        for key, value in limits.items():
+            values[key] = _whole_number(fields.field_label("portfolio", key), value)
+        self._update("portfolio", portfolio_id, version, values, reason, base, "Edited portfolio {name}",
+                     cleaned=True)
+        return self.reader.portfolio(portfolio_id)
 
     def add_programme(self, *, portfolio_id: int, **values: Any) -> r.Programme:
         return self.reader.programme(self._add("programme", values, portfolio_id=portfolio_id))
 
     def edit_programme(self, programme_id: int, version: int, reason: str = "", *,
                        base: dict[str, Any] | None = None, **values: Any) -> r.Programme:
-        self._update("programme", programme_id, version, values, reason, base, "Edited programme")
+        self._update("programme", programme_id, version, values, reason, base, "Edited programme {name}")
         return self.reader.programme(programme_id)
 
     def add_project(self, *, programme_id: int, **values: Any) -> r.Project:
@@ -404,7 +515,7 @@ class Writer:
 
     def edit_project(self, project_id: int, version: int, reason: str = "", *,
                      base: dict[str, Any] | None = None, **values: Any) -> r.Project:
-        self._update("project", project_id, version, values, reason, base, "Edited project")
+        self._update("project", project_id, version, values, reason, base, "Edited project {name}")
         return self.reader.project(project_id)
 
     def set_project_rag(self, project_id: int, version: int, rag: str | None, reason: str = "", *,
@@ -420,34 +531,83 @@ class Writer:
 
     def _set_rag(self, kind: str, item_id: int, version: int, rag: str | None, reason: str,
                  base: dict[str, Any] | None) -> None:
+        rag = clean(kind, {"rag": rag}, new=False)["rag"]
         self._update(kind, item_id, version, {"rag": rag, "rag_reason": reason or ""}, reason, base,
-                     f"Set {kind}", f"to {rag or 'derived'}")
+                     f"Set {kind} '{{name}}' to {rag or 'derived'}")
 
     def set_status_date(self, portfolio_id: int, version: int, status_date: object, reason: str = "", *,
                         base: dict[str, Any] | None = None) -> r.Portfolio:
-        values = {"status_date": status_date}
-        self._update("portfolio", portfolio_id, version, values, reason, base, "Moved", "status date")
+        values = clean("portfolio", {"status_date": status_date}, new=False)
+        self._update("portfolio", portfolio_id, version, values, reason, base,
+                     f"Moved the status date of {{name}} to {day(values['status_date'])}", cleaned=True)
         return self.reader.portfolio(portfolio_id)
 
     def set_risk_thresholds(self, portfolio_id: int, version: int, green_max: int,
                             red_min: int) -> r.Portfolio:
         """A portfolio's own matrix: scores up to green_max are Green, from red_min Red."""
         check_thresholds(green_max, red_min)
-        current = self._current("portfolio", portfolio_id)
-        with self._transaction(f"Changed {current['name']!r} risk matrix") as tx:
-            row = self._checked_row("portfolio", portfolio_id, version)
-            tx.update("portfolio", row, {"green_max": green_max, "red_min": red_min}, "")
+        self._update("portfolio", portfolio_id, version, {"green_max": green_max, "red_min": red_min}, "",
+                     None, f"Set the risk matrix of {{name}}: Green up to {green_max}, Red from {red_min}",
+                     cleaned=True)
         return self.reader.portfolio(portfolio_id)
+
+    # -- warnings before a save ----------------------------------------------------------------
+
+    def preview_warnings(self, kind: str, values: dict[str, Any], *, item_id: int | None = None,
+                         project_id: int | None = None, programme_id: int | None = None) -> list[str]:
+        """The warnings (store.warnings) a milestone or risk would have if saved with values: over
+        the record item_id as stored, or as a new one of project_id or programme_id. Nothing is
+        written. [] when the values do not pass validation (the save will say why), when the
+        record or its owner has gone, and for kinds that have no warnings."""
+        from store.warnings import milestone_warnings, risk_warnings
+
+        if kind not in ("milestone", "risk"):
+            columns(kind)  # a kind ragboard does not have is a mistake, not "no warnings"
+            return []
+        try:
+            if item_id is not None:
+                row = {**self._row(kind, item_id), **clean(kind, dict(values), new=False)}
+                owner = {k: row[k] for k in ("project_id", "programme_id") if row[k] is not None}
+            else:
+                owner = self._owner({"project_id": project_id, "programme_id": programme_id})
+                row = {**_defaults(kind), **clean(kind, dict(values), new=True), **owner}
+            if kind == "risk":
+                _check_pairs(row)
+            portfolio = self.reader.portfolio_of(**owner)
+        except (ValidationError, NotFoundError):
+            return []
+        record = _derived(self.conn, kind, row, portfolio)
+        if isinstance(record, r.Milestone):
+            return milestone_warnings(record, portfolio.status_date)
+        return risk_warnings(record)
 
     # -- undo and redo -----------------------------------------------------------------------
 
     def can_undo(self) -> str | None:
+        """The label of the action undo would undo (as the user made it), or None."""
         row = self._undoable()
-        return row[1] if row else None
+        return self._action(row[0], row[1]) if row else None
 
     def can_redo(self) -> str | None:
+        """The label of the action redo would make again, or None."""
         row = self._redoable()
-        return row[1] if row else None
+        return self._action(row[0], row[1]) if row else None
+
+    def _action(self, group_id: int, label: str) -> str:
+        """The label of the action a change group made, undid or redid: an undo and a redo are of
+        the edit at the start of their chain (never "Redo: Undo: ..."), found through reverts."""
+        found = self.conn.execute(
+            "WITH RECURSIVE chain(id, label, kind, reverts, depth) AS ("
+            " SELECT id, label, kind, reverts, 0 FROM change_group WHERE id = ?"
+            " UNION ALL SELECT g.id, g.label, g.kind, g.reverts, c.depth + 1 FROM change_group g"
+            " JOIN chain c ON g.id = c.reverts WHERE c.kind IN ('undo', 'redo') AND c.depth < 100000)"
+            " SELECT label FROM chain WHERE kind NOT IN ('undo', 'redo') LIMIT 1", (group_id,)).fetchone()
+        if found is not None:
+            return str(found[0])
+        # A chain another tool broke: the label less the prefixes an undo or a redo puts before it.
+        while label.startswith(("Undo: ", "Redo: ")):
+            label = label[len("Undo: "):]
+        return label
 
     def _scope(self) -> tuple[str, tuple[int, ...]] | None:
         """Undo and redo work on this writer's own change groups only (never on what another
@@ -502,7 +662,7 @@ class Writer:
             raise ReadOnlyError(str(self.path))
         info = self.reader.change_group_info(group_id)
         if info.kind == "import":
-            raise StoreError(f"{info.label!r} loaded a whole portfolio; a load cannot be undone.")
+            raise StoreError(_LOAD)
         if info.reverted:
             raise self._already_reverted(info.id, info.label)
         result = self._revert((info.id, info.label), "redo" if info.kind == "undo" else "undo")
@@ -518,8 +678,8 @@ class Writer:
         who, at, kind = by
         when = _stamp(at)
         verb = "redone" if kind == "redo" else "undone"
-        return ConflictError(f"{label!r}", who, when,
-                             text=f"{label!r} was already {verb} by {who} at {when}.")
+        action = quoted(self._action(group_id, label))
+        return ConflictError(action, who, when, text=f"{action} was already {verb} by {who} at {when}.")
 
     def _revert(self, target: tuple[int, str] | None, kind: str) -> r.UndoResult | None:
         if target is None:
@@ -527,10 +687,7 @@ class Writer:
                 raise ReadOnlyError(str(self.path))
             return None
         group_id, label = target
-        original = label
-        if kind == "redo":
-            # The undo group's label reads "Undo: X"; redo shows X again.
-            original = label.removeprefix("Undo: ")
+        original = self._action(group_id, label)  # what is undone or redone, as the user did it
         with self._transaction(f"{kind.capitalize()}: {original}", kind, reverts=group_id) as tx:
             # Re-read under the write lock: another instance may have reverted it first.
             still = self.conn.execute("SELECT reverted_by, kind FROM change_group WHERE id = ?",
@@ -538,7 +695,7 @@ class Writer:
             if still[0] is not None:
                 raise self._already_reverted(group_id, label)
             if still[1] == "import":
-                raise StoreError(f"{label!r} loaded a whole portfolio; a load cannot be undone.")
+                raise StoreError(_LOAD)
             changes = _checked_history(self.conn.execute(
                 "SELECT op, item_kind, item_id, field, old, new FROM change "
                 "WHERE group_id = ? ORDER BY id DESC", (group_id,)).fetchall())
@@ -561,8 +718,20 @@ class Writer:
         """
         from store.bulk import load_tree
 
-        with self._transaction(label or f"Loaded portfolio {portfolio.get('name')!r}", "import") as tx:
+        name = portfolio.get("name")
+        label = label or f"Loaded portfolio {shorten(name, SHOWN) if isinstance(name, str) else ''}".rstrip()
+        with self._transaction(label, "import") as tx:
+            self._check_tree(portfolio)
             return load_tree(self.conn, tx, portfolio)
+
+    def _check_tree(self, portfolio: dict[str, Any]) -> None:
+        """A portfolio about to be loaded holds its keys once, as an edit would: each programme's code
+        once in it, each project's reference once in its programme. (Its name may repeat another
+        portfolio's: loading a file twice gives two copies, which the user can tell apart by renaming.)"""
+        _unique_in("programme", portfolio.get("programme") or [])
+        for programme in portfolio.get("programme") or []:
+            if isinstance(programme, dict):
+                _unique_in("project", programme.get("project") or [])
 
 
 class _Tx:
@@ -622,28 +791,79 @@ class _Tx:
                 row = self.writer._row(kind, item_id)
             except NotFoundError:
                 last = self.writer.reader.last_change(kind, item_id)
-                raise ConflictError(f"{_NOUN[kind]} {_label(kind, new)!r}", last.who if last else None,
+                raise ConflictError(f"{_NOUN[kind]} {quoted(_label(kind, new))}", last.who if last else None,
                                     _when(last)) from None
             if _without_version(row) != _without_version(new):
                 # Edited since it was added (by another instance): removing it would lose that.
                 last = self.writer.reader.last_change(kind, item_id)
-                raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None,
+                raise ConflictError(f"{_NOUN[kind]} {quoted(_label(kind, row))}", last.who if last else None,
                                     _when(last))
             self.delete(kind, row, "")
         elif op == "delete":
             columns(kind)
             if self.writer.conn.execute(f"SELECT 1 FROM {kind} WHERE id = ?", (item_id,)).fetchone():
-                raise ConflictError(f"{_NOUN[kind]} {_label(kind, old)!r}", None, None)
+                raise ConflictError(f"{_NOUN[kind]} {quoted(_label(kind, old))}", None, None)
             restored = dict(old)
             restored["version"] = restored.get("version", 1) + 1
+            if kind in UNIQUE:  # its key may have been taken since it went
+                self.writer._check_unique(kind, restored)
             self.insert(kind, restored)
         else:
             row = self.writer._row(kind, item_id)
             if row.get(field) != new:
                 last = self.writer.reader.last_change(kind, item_id)
-                raise ConflictError(f"{_NOUN[kind]} {_label(kind, row)!r}", last.who if last else None,
+                raise ConflictError(f"{_NOUN[kind]} {quoted(_label(kind, row))}", last.who if last else None,
                                     _when(last))
+            if kind in UNIQUE and field == UNIQUE[kind][0] and _key(old) != _key(new):
+                self.writer._check_unique(kind, {**row, field: old})  # taken since, perhaps
             self.update(kind, row, {field: old}, "")
+
+
+_LOAD = "That change loaded a whole portfolio; a load cannot be undone."
+
+
+def _defaults(kind: str) -> dict[str, Any]:
+    """Every stored field of a record kind as a new record has it before any value is given."""
+    return {name: spec.default for name, spec in fields.specs(kind).items()}
+
+
+def _derived(conn: sqlite3.Connection, kind: str, row: dict[str, Any],
+             portfolio: r.Portfolio) -> r.Milestone | r.Risk:
+    """A milestone or risk not (or not yet) stored, as the reader would return it: its derived
+    fields (overdue, expected, score...) worked out by the reader's own expressions, in SQL, over
+    its values given as parameters; no table is touched."""
+    from store import queries as q
+
+    if kind == "milestone":
+        selected = q._milestone(":status_date")
+        make: Callable[[Any], r.Milestone | r.Risk] = q.builder(r.Milestone, q._names(selected),
+                                                                flags=("overdue",))
+    else:
+        selected = q._risk(":green_max", ":red_min")
+        make = q.builder(r.Risk, q._names(selected))
+    stored = fields.stored(kind)
+    alias = selected[0][1].split(".")[0]  # the alias the reader's expressions name the record by
+    given = ", ".join(f":v{i} AS {name}" for i, name in enumerate(stored))
+    args = {f"v{i}": row.get(name) for i, name in enumerate(stored)}
+    args.update(status_date=portfolio.status_date, green_max=portfolio.green_max, red_min=portfolio.red_min)
+    found = conn.execute(f"SELECT {q._select(selected)} FROM (SELECT {given}) {alias}", args).fetchone()
+    return make(found)
+
+
+def _unique_in(kind: str, records: list[Any]) -> None:
+    """Records about to be loaded into one owner (a portfolio's programmes, a programme's
+    projects) hold their keys once each."""
+    field = UNIQUE[kind][0]
+    seen: dict[str, str] = {}
+    for record in records:
+        key = _key(record.get(field)) if isinstance(record, dict) else ""
+        if not key:
+            continue
+        if key in seen:
+            raise ValidationError(fields.field_label(kind, field),
+                                  _taken(kind, record[field].strip(), seen[key]))
+        name = record.get("name")
+        seen[key] = name if isinstance(name, str) else ""
 
 
 def next_id(conn: sqlite3.Connection, kind: str) -> int:

@@ -20,7 +20,8 @@ ACTIONS = {
     "edit_milestone": lambda s, t, x: s.edit_milestone(
         x["m"].id, x["m"].version, name="New", forecast="2025-09-01", notes="a\nb"
     ),
-    "add_milestone": lambda s, t, x: s.add_milestone(project_id=t.project.id, name="Added", due="2025-08-01"),
+    "add_milestone": lambda s, t, x: s.add_milestone(project_id=t.project.id, name="Added",
+                                                     baseline="2025-08-01"),
     "delete_milestone": lambda s, t, x: s.delete_milestone(x["m"].id, x["m"].version),
     "add_risk": lambda s, t, x: s.add_risk(
         programme_id=t.programme.id, description="Added", likelihood=1, impact=2
@@ -41,13 +42,20 @@ ACTIONS = {
     "add_portfolio": lambda s, t, x: s.add_portfolio(name="New", status_date="2025-01-01"),
     "set_status_date": lambda s, t, x: s.set_status_date(t.portfolio.id, t.portfolio.version, "2025-12-31"),
     "set_risk_thresholds": lambda s, t, x: s.set_risk_thresholds(t.portfolio.id, t.portfolio.version, 3, 10),
+    "add_portfolio_with_programme": lambda s, t, x: s.add_portfolio_with_programme(
+        {"name": "New", "organisation": "Council", "status_date": "1/4/2025"}, {"code": "N1", "name": "First"}
+    ),
+    "edit_portfolio": lambda s, t, x: s.edit_portfolio(
+        t.portfolio.id, t.portfolio.version, name="Renamed", organisation="", status_date="31 March 2026",
+        green_max=8, red_min=21
+    ),
 }
 
 
 @pytest.fixture
 def items(store, tree):
     m = store.add_milestone(
-        project_id=tree.project.id, name="Go live", due="2025-07-01", status="Green", notes="keep"
+        project_id=tree.project.id, name="Go live", baseline="2025-07-01", status="Green", notes="keep"
     )
     r = store.add_risk(
         project_id=tree.project.id, reference="R1", description="Demand", likelihood=2, impact=3
@@ -106,7 +114,7 @@ def test_undo_is_logged_with_who_when_and_its_own_group(store, tree, items):
         "SELECT label, kind, reverts FROM change_group WHERE id = ?", (last.group_id,)
     ).fetchone()
     assert group[0] == "Undo: Set 'Go live' to Red" and group[1] == "undo" and group[2] is not None
-    assert store.can_redo() == "Undo: Set 'Go live' to Red"
+    assert store.can_redo() == "Set 'Go live' to Red"  # what redo would do again
 
 
 def test_a_new_edit_clears_redo(store, tree, items):
@@ -201,7 +209,7 @@ def test_undo_never_reverts_another_instances_change(store, tree, items, db_path
     with open_store(db_path, who="bob") as bob:
         bob.set_milestone_status(m.id, m.version, "Red")
         before = dump(db_path)
-        assert store.can_undo() == "Added saving '2025/26 saving'"  # alice's own last change, not bob's
+        assert store.can_undo() == "Added saving 2025/26 saving"  # alice's own last change, not bob's
         store.undo()
         assert store.milestone(m.id).status == "Red"
         assert store.savings(project_id=tree.project.id) == []
@@ -220,7 +228,7 @@ def test_undo_already_done_elsewhere_moves_on_to_the_previous_change(store, tree
         assert bob.undo() is None  # nothing of bob's
         bob.undo_group(group)  # chosen from alice's history
     assert store.milestone(m.id).status == "Green"
-    assert store.can_undo() == "Added saving '2025/26 saving'"
+    assert store.can_undo() == "Added saving 2025/26 saving"
     store.undo()
     assert store.milestone(m.id).status == "Green"  # not undone twice
     assert saving.id not in [s.id for s in store.savings(project_id=tree.project.id)]
@@ -271,13 +279,13 @@ def test_undo_group_reverts_another_persons_change_exactly(store, tree, items, d
         bob.edit_saving(s.id, s.version, amount=7)  # a later change of bob's, to another item
     group = store.history(item=("milestone", m.id))[0].group_id
     result = store.undo_group(group)
-    assert result == UndoResult("Edited milestone 'Go live'", "undo")
+    assert result == UndoResult("Edited milestone Go live", "undo")
     assert state(db_path)["milestone"] == before["milestone"]
     assert store.saving(s.id).amount == 7  # bob's other change is kept
     undo = store.history(item=("milestone", m.id))[0]
     assert undo.who == "alice" and store.change_group_info(undo.group_id).reverts == group
     # it is this instance's change now: redo puts bob's edit back, and undo takes it away again
-    assert store.can_redo() == "Undo: Edited milestone 'Go live'"
+    assert store.can_redo() == "Edited milestone Go live"
     store.redo()
     assert store.milestone(m.id).name == "Renamed"
     store.undo()
@@ -341,3 +349,77 @@ def test_undo_group_on_a_read_only_file(store, tree, items, db_path):
     group = store.history()[0].group_id
     with open_store(db_path, read_only=True) as ro, pytest.raises(ReadOnlyError):
         ro.undo_group(group)
+
+
+# -- what an undo or a redo says it did -------------------------------------------------------
+
+
+def _group_labels(store):
+    return [row[0] for row in store.conn.execute("SELECT label FROM change_group ORDER BY id")]
+
+
+def test_undo_and_redo_name_the_action_however_often_they_alternate(store, tree, items):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    action = "Set 'Go live' to Red"
+    for _ in range(3):
+        assert store.can_undo() == action
+        assert store.undo() == UndoResult(action, "undo")
+        assert store.can_redo() == action
+        assert store.redo() == UndoResult(action, "redo")
+    labels = _group_labels(store)[-6:]
+    assert labels == [f"Undo: {action}", f"Redo: {action}"] * 3  # never "Undo: Redo: ..."
+    assert not any(label.startswith(("Undo: Undo", "Undo: Redo", "Redo: Undo", "Redo: Redo"))
+                   for label in _group_labels(store))
+
+
+def test_undo_names_a_risk_as_typed(store, tree):
+    r = store.add_risk(project_id=tree.project.id, description="Supplier 'Ångström Ltd' fails to deliver")
+    store.edit_risk(r.id, r.version, owner="Kim")
+    result = store.undo()
+    assert result.label == "Edited risk Supplier 'Ångström Ltd' fails to deliver"
+    assert "\\" not in result.label
+
+
+def test_undo_group_of_a_redo_names_the_action(store, tree, items, db_path):
+    m = items["m"]
+    store.set_milestone_status(m.id, m.version, "Red")
+    store.undo()
+    store.redo()
+    redo = store.history(item=("milestone", m.id))[0].group_id
+    assert store.change_group_info(redo).label == "Redo: Set 'Go live' to Red"
+    with open_store(db_path, who="bob") as bob:
+        assert bob.undo_group(redo) == UndoResult("Set 'Go live' to Red", "undo")
+    assert store.milestone(m.id).status == "Green"
+
+
+def test_a_redo_that_would_repeat_a_key_taken_since_is_refused(store, tree, db_path):
+    store.add_programme(portfolio_id=tree.portfolio.id, code="PRG1", name="Mine")
+    store.undo()
+    with open_store(db_path, who="bob") as bob:
+        bob.add_programme(portfolio_id=tree.portfolio.id, code="prg1", name="Bob's")
+    before = dump(db_path)
+    with pytest.raises(StoreError) as e:
+        store.redo()
+    assert str(e.value) == 'Code: PRG1 is already used by "Bob\'s" in this portfolio.'
+    assert dump(db_path) == before
+
+
+def test_an_undo_that_would_repeat_a_key_taken_since_is_refused(store, tree, db_path):
+    g = store.edit_programme(tree.programme.id, tree.programme.version, code="NEW")
+    with open_store(db_path, who="bob") as bob:
+        bob.add_programme(portfolio_id=tree.portfolio.id, code="CCYPS", name="Bob's")
+    before = dump(db_path)
+    with pytest.raises(StoreError) as e:
+        store.undo()
+    assert str(e.value).startswith("Code: CCYPS is already used by")
+    assert dump(db_path) == before and store.programme(g.id).code == "NEW"
+
+
+def test_a_load_cannot_be_undone_and_says_so_plainly(store, db_path):
+    store.import_portfolio({"name": "Loaded's", "status_date": "2025-06-30"})
+    group = store.history()[0].group_id
+    with pytest.raises(StoreError) as e:
+        store.undo_group(group)
+    assert str(e.value) == "That change loaded a whole portfolio; a load cannot be undone."
+    assert store.change_group_info(group).label == "Loaded portfolio Loaded's"

@@ -106,11 +106,12 @@ def impossible_dates(draw):
     ],
 )
 def test_impossible_or_unreadable_dates_refused(store, tree, db_path, text):
-    refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name="m", due=text), "Due date")
+    add = lambda: store.add_milestone(project_id=tree.project.id, name="m", baseline=text)  # noqa: E731
+    refused(db_path, add, "Baseline")
 
 
 @FIXTURES
-@given(text=impossible_dates(), field=st.sampled_from(["due", "baseline", "forecast", "actual"]))
+@given(text=impossible_dates(), field=st.sampled_from(["baseline", "forecast", "actual"]))
 def test_impossible_dates_refused(store, tree, db_path, text, field):
     m = store.milestones(project_id=tree.project.id)
     target = m[0] if m else store.add_milestone(project_id=tree.project.id, name="m")
@@ -130,7 +131,7 @@ def test_impossible_dates_refused(store, tree, db_path, text, field):
     ],
 )
 def test_accepted_date_forms(store, tree, text):
-    assert store.add_milestone(project_id=tree.project.id, name="m", due=text).due == "2025-06-30"
+    assert store.add_milestone(project_id=tree.project.id, name="m", baseline=text).baseline == "2025-06-30"
 
 
 @FIXTURES
@@ -142,8 +143,8 @@ def test_valid_dates_round_trip(store, tree, day, form):
         f"{day.day} {MONTHS[day.month - 1]} {day.year}",
         f"{day.day:02d} {MONTHS[day.month - 1].upper()} {day.year}",
     ][form]
-    m = store.add_milestone(project_id=tree.project.id, name="m", due=text, forecast=text)
-    assert store.milestone(m.id).due == store.milestone(m.id).forecast == day.isoformat()
+    m = store.add_milestone(project_id=tree.project.id, name="m", baseline=text, forecast=text)
+    assert store.milestone(m.id).baseline == store.milestone(m.id).forecast == day.isoformat()
 
 
 def test_status_date_cannot_be_blank(store, tree, db_path):
@@ -626,7 +627,8 @@ def test_financial_year_of(day, year):
     "bad",
     [
         {"risk": [{"description": "d", "likelihood": 6, "impact": 1}]},
-        {"milestone": [{"name": "m", "due": "2025-02-30"}]},
+        {"milestone": [{"name": "m", "due": "2025-02-30"}]},  # an older input's due date: the baseline
+        {"milestone": [{"name": "m", "baseline": "2025-02-30"}]},
         {"saving": [{"year": "2025/27", "amount": 1}]},
         {"saving": [{"year": "2025/26", "amount": 1.5}]},
         {"milestone": [{"name": " "}]},
@@ -640,3 +642,70 @@ def test_bulk_load_refuses_and_writes_nothing(store, tree, db_path, bad):
         "programme": [{"code": "L", "name": "Loaded", "project": [{"name": "ok"}, {"name": "p", **bad}]}],
     }
     refused(db_path, lambda: store.import_portfolio(tree_))
+
+
+# -- dates as users type them, and messages that repeat what they typed ----------------------
+
+
+@pytest.mark.parametrize("text", [
+    "2014-03-01", "01/03/2014", "1/3/2014", "1/03/2014", "1 Mar 2014", "1 March 2014", "1 mar 2014",
+    "1 MARCH 2014", "01 Mar 2014", "1st March 2014", "1ST march 2014", "1 Mar. 2014", " 1.3.2014 ",
+])
+def test_each_accepted_style_is_stored_as_iso(text):
+    assert v.parse_date("Due date", text) == "2014-03-01"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("tomorrow", "tomorrow is not a date; write it as 30/06/2025 (or 30/6/2025), 30 Jun 2025 "
+                 "(or 30 June 2025) or 2025-06-30."),
+    ("31/02/2014", "31/02/2014 is not a real date: February 2014 has 28 days."),
+    ("29 Feb 2023", "29 Feb 2023 is not a real date: February 2023 has 28 days."),
+    ("2014-13-01", "2014-13-01 is not a real date: there is no month 13."),
+    ("0/3/2014", "0/3/2014 is not a real date: days of the month start at 1."),
+    ("1/3/14", "1/3/14 has a two-digit year; write the year in full, as in 1/3/2014."),
+    ("1 Marchly 2014", "Marchly is not a month; write it as Jun or June, as in 30 Jun 2025."),
+    ("", "cannot be blank; enter a date as 30/06/2025 (or 30/6/2025), 30 Jun 2025 (or 30 June 2025) "
+         "or 2025-06-30."),
+])
+def test_a_date_refused_says_why_and_how_to_write_one(text, message):
+    with pytest.raises(ValidationError) as e:
+        v.parse_date("Status date", text, blank_ok=False)
+    assert e.value.message == message
+
+
+@PURE
+@given(st.dates())
+def test_a_date_as_ragboard_shows_it_reads_back_as_the_same_date(date):
+    from store.text import day
+
+    assert v.parse_date("Forecast", day(date.isoformat())) == date.isoformat()
+
+
+@FIXTURES
+@given(date=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_a_status_date_typed_as_shown_is_stored_as_that_date(store, tree, date):
+    from store.text import day
+
+    f = store.portfolio(tree.portfolio.id)
+    assert store.set_status_date(f.id, f.version, day(date.isoformat())).status_date == date.isoformat()
+
+
+TYPED = "O'Brien's \\ \"plan\""
+
+
+@pytest.mark.parametrize(("call", "field"), [
+    (lambda s, t: s.add_milestone(project_id=t.project.id, name="m", forecast=TYPED), "Forecast"),
+    (lambda s, t: s.add_milestone(project_id=t.project.id, name="m", status=TYPED), "Status"),
+    (lambda s, t: s.add_saving(project_id=t.project.id, year=TYPED, amount=1), "Financial year"),
+    (lambda s, t: s.add_saving(project_id=t.project.id, year="2025/26", amount=TYPED), "Amount"),
+])
+def test_a_message_repeats_a_value_as_typed_never_escaped(store, tree, db_path, call, field):
+    err = refused(db_path, lambda: call(store, tree), field)
+    assert err.message.startswith(f"{TYPED} is not ")
+    assert repr(TYPED) not in str(err)
+
+
+def test_a_long_value_is_repeated_cut_at_a_word(store, tree, db_path):
+    typed = "next Tuesday after the programme board has met and agreed the revised plan"
+    err = refused(db_path, lambda: store.add_milestone(project_id=tree.project.id, name="m", actual=typed))
+    assert err.message.startswith("next Tuesday after the programme board… is not a date")

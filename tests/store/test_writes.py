@@ -28,13 +28,13 @@ def test_set_milestone_status(store, tree, db_path):
 
 def test_edit_milestone_several_fields_one_group(store, tree, db_path):
     m = store.add_milestone(
-        project_id=tree.project.id, name="Go live", due_text="June 2025", due="30 Jun 2025"
+        project_id=tree.project.id, name="Go live", due_text="June 2025", baseline="30 Jun 2025"
     )
     got = store.edit_milestone(
         m.id, m.version, reason="Replanned", name="Go-live", forecast="2025-09-30", notes="Line one\nline two"
     )
-    assert (got.name, got.forecast, got.notes, got.due, got.baseline) == ("Go-live", "2025-09-30",
-        "Line one\nline two", "2025-06-30", "2025-06-30")
+    assert (got.name, got.forecast, got.notes, got.baseline) == ("Go-live", "2025-09-30",
+        "Line one\nline two", "2025-06-30")
     assert got.version == m.version + 1  # one write, one version step
     rows = log_rows(db_path)[-3:]
     assert {r[6] for r in rows} == {"name", "forecast", "notes"}
@@ -244,7 +244,8 @@ STALE_WRITES = {"set_milestone_status": ("milestone", lambda s, i, v: s.set_mile
     "edit_programme": ("programme", lambda s, i, v: s.edit_programme(i, v, sro="Bo")),
     "set_programme_rag": ("programme", lambda s, i, v: s.set_programme_rag(i, v, "Red")),
     "set_status_date": ("portfolio", lambda s, i, v: s.set_status_date(i, v, "2025-09-30")),
-    "set_risk_thresholds": ("portfolio", lambda s, i, v: s.set_risk_thresholds(i, v, 5, 15))}
+    "set_risk_thresholds": ("portfolio", lambda s, i, v: s.set_risk_thresholds(i, v, 5, 15)),
+    "edit_portfolio": ("portfolio", lambda s, i, v: s.edit_portfolio(i, v, name="Renamed", red_min=16))}
 OTHER_EDIT = {"milestone": lambda s, x: s.edit_milestone(x.id, x.version, notes="bob was here"),
     "risk": lambda s, x: s.edit_risk(x.id, x.version, mitigation="bob was here"),
     "saving": lambda s, x: s.edit_saving(x.id, x.version, notes="bob was here"),
@@ -357,12 +358,12 @@ def test_import_portfolio_loads_a_tree_as_one_group(store, db_path):
     assert (f.name, f.green_max, f.red_min, f.source, f.source_line) == ("Worcestershire", 4, 12,
         "paper.txt", "3")
     (row,) = store.home_rows()
-    assert (row.programme.code, row.programme.source_line, row.projects, row.savings) == ("W1", "10-12", 1,
-        250000)
+    assert (row.programme.code, row.programme.source_line, row.projects, row.savings_gross) == ("W1", "10-12",
+        1, 250000)
     assert row.programme.rolled_rag == "Amber"
     j = store.project_rows(row.programme.id)[0].project
     (m,) = store.milestones(project_id=j.id)
-    assert (m.due, m.baseline, m.due_text) == ("2018-06-30", "2018-06-30", "June 2018")
+    assert (m.baseline, m.due_text) == ("2018-06-30", "June 2018")  # a due date loaded is the baseline
     assert store.risks(project_id=j.id)[0].rag == "Red"  # 12 under this portfolio's matrix
     groups = store.conn.execute("SELECT kind FROM change_group").fetchall()
     assert groups == [("import",)]
@@ -443,7 +444,7 @@ def test_a_full_disk_is_reported_and_nothing_partial_is_written(store, tree, db_
         with pytest.raises(DiskFullError):
             store.add_risk(project_id=tree.project.id, description="d" * 10_000)
         assert dump(db_path) == before
-        assert store.can_undo() == "Added milestone 'A'"  # the failed saves left nothing to undo
+        assert store.can_undo() == "Added milestone A"  # the failed saves left nothing to undo
     finally:
         store.conn.execute("PRAGMA max_page_count = 1073741823")
     assert (
@@ -482,4 +483,178 @@ def test_a_disk_that_fills_at_commit_is_reported_and_rolled_back(store, tree, db
     assert str(db_path) in str(e.value)
     assert not real.in_transaction
     assert dump(db_path) == before
-    assert store.undo().label == "Added milestone 'A'"
+    assert store.undo().label == "Added milestone A"
+
+
+# -- change labels and messages name records as typed ---------------------------------------
+
+SUPPLIER = "Supplier 'Ångström Ltd' fails to deliver the \\ new case system — costs rise"
+
+
+def _label_of_last(store):
+    return store.conn.execute("SELECT label FROM change_group ORDER BY id DESC LIMIT 1").fetchone()[0]
+
+
+LABELLED = {
+    "add_milestone": (lambda s, t, x: s.add_milestone(project_id=t.project.id, name="Children's \"hub\""),
+                      'Added milestone Children\'s "hub"'),
+    "set_milestone_status": (lambda s, t, x: s.set_milestone_status(x["m"].id, x["m"].version, "Red"),
+                             "Set 'Ångström's go-live' to Red"),
+    "edit_milestone": (lambda s, t, x: s.edit_milestone(x["m"].id, x["m"].version, notes="n"),
+                       "Edited milestone Ångström's go-live"),
+    "delete_milestone": (lambda s, t, x: s.delete_milestone(x["m"].id, x["m"].version),
+                         "Deleted milestone Ångström's go-live"),
+    "add_risk": (lambda s, t, x: s.add_risk(project_id=t.project.id, description=SUPPLIER),
+                 "Added risk Supplier 'Ångström Ltd' fails to deliver the \\…"),
+    "edit_risk": (lambda s, t, x: s.edit_risk(x["r"].id, x["r"].version, owner="Kim"),
+                  "Edited risk Supplier 'Ångström Ltd' fails to deliver the \\…"),
+    "close_risk": (lambda s, t, x: s.close_risk(x["r"].id, x["r"].version),
+                   "Closed risk Supplier 'Ångström Ltd' fails to deliver the \\…"),
+    "edit_saving": (lambda s, t, x: s.edit_saving(x["s"].id, x["s"].version, amount=5),
+                    "Edited saving 2025/26 saving"),
+    "add_programme": (lambda s, t, x: s.add_programme(portfolio_id=t.portfolio.id, code="CS",
+                                                      name="Children's Services"),
+                      "Added programme Children's Services"),
+    "edit_programme": (lambda s, t, x: s.edit_programme(t.programme.id, t.programme.version, sro="Ann"),
+                       "Edited programme CCYPS"),
+    "set_programme_rag": (lambda s, t, x: s.set_programme_rag(t.programme.id, t.programme.version, "amber"),
+                          "Set programme 'CCYPS' to Amber"),
+    "set_project_rag": (lambda s, t, x: s.set_project_rag(t.project.id, t.project.version, "red"),
+                        "Set project 'Early Help' to Red"),
+    "edit_project": (lambda s, t, x: s.edit_project(t.project.id, t.project.version, lead="Bo"),
+                     "Edited project Early Help"),
+    "add_portfolio": (lambda s, t, x: s.add_portfolio(name="People's Portfolio", status_date="2025-06-30"),
+                      "Added portfolio People's Portfolio"),
+    "set_status_date": (lambda s, t, x: s.set_status_date(t.portfolio.id, t.portfolio.version, "31/3/2026"),
+                        "Moved the status date of Transformation to 31 Mar 2026"),
+    "set_risk_thresholds": (lambda s, t, x: s.set_risk_thresholds(t.portfolio.id, t.portfolio.version, 4, 12),
+                            "Set the risk matrix of Transformation: Green up to 4, Red from 12"),
+    "edit_portfolio": (lambda s, t, x: s.edit_portfolio(t.portfolio.id, t.portfolio.version, name="New"),
+                       "Edited portfolio Transformation"),
+}
+
+
+@pytest.mark.parametrize("action", sorted(LABELLED))
+def test_each_change_is_labelled_with_the_record_as_typed(store, tree, action):
+    m = store.add_milestone(project_id=tree.project.id, name="Ångström's go-live", status="Green")
+    r = store.add_risk(project_id=tree.project.id, description=SUPPLIER)
+    s = store.add_saving(project_id=tree.project.id, year="2025/26", amount=100)
+    write, label = LABELLED[action]
+    write(store, tree, {"m": m, "r": r, "s": s})
+    assert _label_of_last(store) == label
+    assert store.can_undo() == label
+    assert store.undo().label == label
+    assert _label_of_last(store) == f"Undo: {label}"
+
+
+def test_a_long_name_is_cut_at_a_word_in_labels_and_kept_whole_in_the_log(store, tree):
+    name = "Redesign of the integrated early help front door and multi-agency safeguarding hub"
+    m = store.add_milestone(project_id=tree.project.id, name=name)
+    assert store.can_undo() == "Added milestone Redesign of the integrated early help front door…"
+    assert store.history(item=("milestone", m.id))[0].item_label == name
+
+
+def test_conflict_messages_name_the_record_in_plain_quotes(store, tree, db_path):
+    m = store.add_milestone(project_id=tree.project.id, name="Ångström's \\ go-live")
+    with open_store(db_path, who="bob") as bob:
+        bob.edit_milestone(m.id, m.version, notes="bob's")
+    with pytest.raises(ConflictError) as e:
+        store.edit_milestone(m.id, m.version, notes="mine")
+    assert str(e.value).startswith('Milestone "Ångström\'s \\ go-live" was changed by bob at ')
+    assert "\\'" not in str(e.value) and "\\\\" not in str(e.value)
+
+
+# -- unique keys ------------------------------------------------------------------------------
+
+
+def test_a_programme_code_is_unique_in_its_portfolio(store, tree, db_path):
+    store.add_programme(portfolio_id=tree.portfolio.id, code="PRG1", name="Children's Services")
+    before = dump(db_path)
+    for code in ("PRG1", " prg1 ", "Prg1"):
+        with pytest.raises(ValidationError) as e:
+            store.add_programme(portfolio_id=tree.portfolio.id, code=code, name="Other")
+        typed = code.strip()
+        assert str(e.value) == f'Code: {typed} is already used by "Children\'s Services" in this portfolio.'
+        assert dump(db_path) == before
+    with pytest.raises(ValidationError) as e:
+        store.edit_programme(tree.programme.id, tree.programme.version, code="prg1 ")
+    assert str(e.value) == 'Code: prg1 is already used by "Children\'s Services" in this portfolio.'
+    assert dump(db_path) == before
+    other = store.add_portfolio(name="Elsewhere", status_date="2025-06-30")
+    assert store.add_programme(portfolio_id=other.id, code="PRG1", name="Same code elsewhere").code == "PRG1"
+
+
+def test_a_programme_keeps_its_own_code_and_may_change_its_case(store, tree):
+    g = store.edit_programme(tree.programme.id, tree.programme.version, code="ccyps", sro="Ann")
+    assert (g.code, g.sro) == ("ccyps", "Ann")
+    g = store.edit_programme(g.id, g.version, name="Renamed")  # its code is not checked against itself
+    assert g.name == "Renamed"
+
+
+def test_a_project_reference_is_unique_in_its_programme_unless_blank(store, tree, db_path):
+    before = dump(db_path)
+    with pytest.raises(ValidationError) as e:
+        store.add_project(programme_id=tree.programme.id, reference="a/r.6.253", name="Copy")
+    assert str(e.value) == 'Reference: a/r.6.253 is already used by "Early Help" in this programme.'
+    with pytest.raises(ValidationError) as e:
+        store.edit_project(tree.other_project.id, tree.other_project.version, reference=" A/R.6.253")
+    assert e.value.field == "Reference"
+    assert dump(db_path) == before
+    a = store.add_project(programme_id=tree.programme.id, name="No reference")
+    b = store.add_project(programme_id=tree.programme.id, reference="  ", name="Nor this")
+    assert a.reference == b.reference == ""
+    elsewhere = store.add_programme(portfolio_id=tree.portfolio.id, code="OTHER", name="Other")
+    assert store.add_project(programme_id=elsewhere.id, reference="A/R.6.253", name="Same ref").reference
+
+
+def test_a_portfolio_name_is_unique(store, tree, db_path):
+    before = dump(db_path)
+    with pytest.raises(ValidationError) as e:
+        store.add_portfolio(name=" transformation ", status_date="2025-06-30")
+    assert str(e.value) == "Name: transformation is already the name of another portfolio."
+    other = store.add_portfolio(name="Other", status_date="2025-06-30")
+    before = dump(db_path)
+    with pytest.raises(ValidationError) as e:
+        store.edit_portfolio(other.id, other.version, name="TRANSFORMATION")
+    assert e.value.field == "Name"
+    assert dump(db_path) == before
+
+
+def test_a_key_taken_in_another_window_is_refused_at_save(store, tree, db_path):
+    """The check is made under the write lock, against the file as it is then."""
+    with open_store(db_path, who="bob") as bob:
+        bob.add_programme(portfolio_id=tree.portfolio.id, code="NEW", name="Bob's")
+    with pytest.raises(ValidationError) as e:
+        store.add_programme(portfolio_id=tree.portfolio.id, code="new", name="Mine")
+    assert "Bob's" in str(e.value)
+
+
+def test_import_portfolio_refuses_keys_held_twice(store, db_path):
+    before = dump(db_path)
+    trees = {
+        "Code": {"name": "A", "status_date": "2025-06-30",
+                 "programme": [{"code": "X1", "name": "One"}, {"code": "x1 ", "name": "Two"}]},
+        "Reference": {"name": "B", "status_date": "2025-06-30", "programme": [
+            {"code": "X1", "name": "One", "project": [{"reference": "R", "name": "P"},
+                                                       {"reference": "r", "name": "Q"}]}]},
+    }
+    for field, tree in trees.items():
+        with pytest.raises(ValidationError) as e:
+            store.import_portfolio(tree)
+        assert e.value.field == field
+        assert dump(db_path) == before
+    with pytest.raises(ValidationError) as e:
+        store.import_portfolio(trees["Code"])
+    assert str(e.value) == 'Code: x1 is already used by "One" in this portfolio.'
+    store.import_portfolio({"name": "C", "status_date": "2025-06-30", "programme": [
+        {"code": "X1", "name": "One", "project": [{"reference": "R", "name": "P"}, {"name": "Q"},
+                                                  {"name": "S"}]},
+        {"code": "X2", "name": "Two", "project": [{"reference": "R", "name": "P"}]}]})
+
+
+def test_a_file_loaded_twice_gives_two_portfolios_the_user_can_tell_apart(store):
+    first = store.import_portfolio({"name": "Bulk", "status_date": "2025-06-30"})
+    second = store.import_portfolio({"name": "Bulk", "status_date": "2025-06-30"})
+    renamed = store.edit_portfolio(second, store.portfolio(second).version, name="Bulk (second copy)")
+    assert [p.name for p in store.portfolios()] == ["Bulk", "Bulk (second copy)"]
+    assert renamed.id != first
