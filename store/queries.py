@@ -415,7 +415,7 @@ _MILESTONE_KEYS: dict[str, tuple[str, bool, bool]] = {
     "date": (_FOUND["expected"], False, True),
     "status": ("CASE m.status " + " ".join(f"WHEN '{w}' THEN {i}" for i, w in enumerate(_STATUS_ORDER))
                + " END", False, False),
-    "overdue": (f"NOT {_FOUND['overdue']}", True, False),
+    "overdue": (f"NOT COALESCE({_FOUND['overdue']}, 0)", True, False),  # overdue first; undated are not
 }
 _MILESTONE_ONLY = {"red": ("m.status = 'Red'", False), "amber": ("m.status = 'Amber'", False),
                    "overdue": (_FOUND["overdue"], True)}
