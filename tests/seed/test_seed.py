@@ -151,3 +151,27 @@ def test_load_demo_into_an_open_store(tmp_path):
         assert store.programme_count() > 0
         # Loading is not an edit: there is nothing to undo.
         assert store.can_undo() is None
+
+
+def test_data_giving_due_dates_as_older_files_did_loads_the_same_figures(tmp_path, demo):
+    """Before schema step 5 the data files gave the paper's date as `due`: read so, it is the
+    baseline, and every milestone's figures are those of the data as it is now."""
+    data = tmp_path / "data"
+    data.mkdir()
+    renamed = 0
+    for path in (SEED_DIR / "data").glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        old = re.sub(r"(?m)^baseline = ", "due = ", text)
+        renamed += old != text
+        (data / path.name).write_text(old, encoding="utf-8")
+    assert renamed
+
+    def figures(store):
+        return sorted((m.name, m.due_text, m.baseline, m.expected, m.overdue, m.slippage_days, m.status)
+                      for m, _owner in store.search_milestones(limit=100_000))
+
+    with open_store(tmp_path / "old.db") as old:
+        load_demo(old, data)
+        assert figures(old) == figures(demo)
+        assert [r[1:] for r in old.home_rows(limit=1000)] == [r[1:] for r in demo.home_rows(limit=1000)]
+    assert any(m.baseline for m, _ in demo.search_milestones(limit=100_000))
