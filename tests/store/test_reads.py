@@ -77,7 +77,8 @@ def test_overdue_uses_the_status_date_not_the_clock(store, tree):
     after = store.add_milestone(project_id=j, name="after", baseline="2025-07-01")
     done = store.add_milestone(project_id=j, name="done", baseline="2025-01-01", status="Complete")
     actual = store.add_milestone(project_id=j, name="has actual", baseline="2025-01-01", actual="2025-02-01")
-    moved = store.add_milestone(project_id=j, name="forecast moved", baseline="2025-01-01", forecast="2025-08-01")
+    moved = store.add_milestone(project_id=j, name="forecast moved", baseline="2025-01-01",
+                                forecast="2025-08-01")
     undated = store.add_milestone(project_id=j, name="no date", due_text="Q4 2014")
     got = {m.name: m.overdue for m in store.milestones(project_id=j)}
     assert got == {"before": True, "on the day": False, "after": False, "done": False, "has actual": False,
