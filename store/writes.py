@@ -460,7 +460,9 @@ class Writer:
     # -- programmes, projects, portfolios ------------------------------------------------------
 
     def add_portfolio(self, **values: Any) -> r.Portfolio:
-        values = clean("portfolio", values, new=True)
+        """A new portfolio; green_max and red_min, when given, set its risk matrix (both checked
+        together, one given alone against the other's default)."""
+        values = _portfolio(values, new=True)
         new_id = self._insert("portfolio", values, label=f"Added portfolio {shown('portfolio', values)}")
         return self.reader.portfolio(new_id)
 
@@ -469,16 +471,8 @@ class Writer:
         """A new portfolio and its first programme, as one change: both are checked before either is
         written, so a programme refused leaves no portfolio behind. The portfolio's fields are named
         as a form holding both shows them ("Portfolio name" beside the programme's "Name")."""
-        portfolio = dict(portfolio)
-        limits = {k: portfolio.pop(k) for k in ("green_max", "red_min") if k in portfolio}
         try:
-            values = clean("portfolio", portfolio, new=True)
-            for key, value in limits.items():
-                values[key] = _whole_number(fields.field_label("portfolio", key), value)
-            if limits:  # one given alone is checked against the other's default
-                spec = fields.specs("portfolio")
-                check_thresholds(values.get("green_max", spec["green_max"].default),
-                                 values.get("red_min", spec["red_min"].default))
+            values = _portfolio(portfolio, new=True)
         except ValidationError as exc:
             raise ValidationError(PORTFOLIO_FIELDS.get(exc.field, exc.field), exc.message) from None
         first = clean("programme", dict(programme), new=True)
@@ -494,10 +488,7 @@ class Writer:
                        base: dict[str, Any] | None = None, **values: Any) -> r.Portfolio:
         """Rename a portfolio, or change its organisation, status date or risk matrix (green_max,
         red_min: checked together, as they will stand once written)."""
-        limits = {k: values.pop(k) for k in ("green_max", "red_min") if k in values}
-        values = clean("portfolio", values, new=False)
-        for key, value in limits.items():
-            values[key] = _whole_number(fields.field_label("portfolio", key), value)
+        values = _portfolio(values, new=False)  # the limits are checked as they will stand, in _update
         self._update("portfolio", portfolio_id, version, values, reason, base, "Edited portfolio {name}",
                      cleaned=True)
         return self.reader.portfolio(portfolio_id)
@@ -820,6 +811,22 @@ class _Tx:
 
 
 _LOAD = "That change loaded a whole portfolio; a load cannot be undone."
+
+
+def _portfolio(values: dict[str, Any], *, new: bool) -> dict[str, Any]:
+    """A portfolio's values validated, its risk limits among them (which no field spec cleans: they
+    are checked as a pair). A new one's limits are checked here, one given alone against the other's
+    default; an edit's in _check_record, against what is stored."""
+    values = dict(values)
+    limits = {k: values.pop(k) for k in ("green_max", "red_min") if k in values}
+    out = clean("portfolio", values, new=new)
+    for key, value in limits.items():
+        out[key] = _whole_number(fields.field_label("portfolio", key), value)
+    if new and limits:
+        spec = fields.specs("portfolio")
+        check_thresholds(out.get("green_max", spec["green_max"].default),
+                         out.get("red_min", spec["red_min"].default))
+    return out
 
 
 def _defaults(kind: str) -> dict[str, Any]:

@@ -182,3 +182,32 @@ def test_merged_limits_are_checked_as_they_would_stand(store, tree, db_path):
         store.edit_portfolio(f.id, f.version, base=base, green_max=12)
     assert e.value.field == "Red from"
     assert dump(db_path) == before
+
+
+# -- a new portfolio's risk matrix -------------------------------------------------------------
+
+
+def test_a_new_portfolio_may_be_given_its_matrix_as_a_form_types_it(store, db_path):
+    f = store.add_portfolio(name="A", status_date="2014-03-31", green_max="4", red_min="15")
+    assert (f.green_max, f.red_min) == (4, 15)
+    f = store.add_portfolio(name="B", status_date="2014-03-31")
+    assert (f.green_max, f.red_min) == (6, 20)
+    f, _ = store.add_portfolio_with_programme({**PORTFOLIO, "red_min": 16}, PROGRAMME)
+    assert (f.green_max, f.red_min) == (6, 16)
+
+
+@pytest.mark.parametrize(("limits", "field"), [
+    ({"green_max": "20"}, "Red from"),  # one alone is checked against the other's default (20)
+    ({"green_max": 10, "red_min": 9}, "Red from"),
+    ({"red_min": ""}, "Red from"),
+    ({"green_max": "²"}, "Green up to"),
+])
+def test_a_new_portfolios_matrix_refused_writes_nothing(store, db_path, limits, field):
+    before = dump(db_path)
+    with pytest.raises(ValidationError) as e:
+        store.add_portfolio(name="A", status_date="2014-03-31", **limits)
+    assert e.value.field == field
+    with pytest.raises(ValidationError) as e:
+        store.add_portfolio_with_programme({**PORTFOLIO, **limits}, PROGRAMME)
+    assert e.value.field == field
+    assert dump(db_path) == before
