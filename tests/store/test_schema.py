@@ -153,3 +153,29 @@ def test_every_field_a_user_sets_has_a_label_a_cleaner_and_a_column():
             if spec.options:
                 assert spec.clean(spec.options[-1].upper()) == spec.options[-1]
         assert fields.required(kind), kind  # every kind has a field it cannot be without
+
+
+def test_a_field_dropped_from_the_spec_brings_its_own_step(monkeypatch):
+    """Dropping a field moves its line from the record to fields.DROPPED, with the step that drops
+    it: that step drops the column, and the steps before it still create it, as released."""
+    real = fields.specs
+    new = schema.SCHEMA_VERSION + 1
+
+    def without_mitigation(kind: str) -> dict[str, Spec]:
+        return {k: v for k, v in real(kind).items() if (kind, k) != ("risk", "mitigation")}
+
+    monkeypatch.setattr(fields, "specs", without_mitigation)
+    monkeypatch.setattr(fields, "DROPPED", (*fields.DROPPED, fields.Dropped(
+        "risk", "mitigation", "residual_impact",
+        fields.text("Mitigation", multiline=True)._replace(dropped=new))))
+    steps = schema._steps()
+    assert sorted(steps) == [*sorted(schema.STEPS), new]
+    assert steps[new].strip() == "ALTER TABLE risk DROP COLUMN mitigation;"
+    assert {k: steps[k] for k in schema.STEPS} == schema.STEPS  # released steps never change
+    assert field_label("risk", "mitigation") == "Mitigation"  # older changes in the history still name it
+
+
+def test_step_5_drops_the_due_date_and_its_label_stays():
+    assert "ALTER TABLE milestone DROP COLUMN due;" in schema.STEPS[5]
+    assert "due" not in fields.specs("milestone") and "due" in fields.ever("milestone")
+    assert list(fields.ever("milestone")).index("due") == list(fields.ever("milestone")).index("due_text") + 1
