@@ -281,9 +281,10 @@ class Reader:
 
     def project_rows(self, programme_id: int) -> list[r.ProjectSummary]:
         """A programme's projects with their next milestone, open risks and savings this year."""
-        status_date = self.portfolio_of(programme_id=programme_id).status_date
+        portfolio = self.portfolio_of(programme_id=programme_id)
         return [_make_project_row(row) for row in self.conn.execute(
-            _PROJECT_ROWS_SQL, {"programme": programme_id, "status_date": status_date})]
+            _PROJECT_ROWS_SQL,
+            {"programme": programme_id, "status_date": portfolio.status_date, "red_min": portfolio.red_min})]
 
     def projects(self, programme_id: int) -> list[r.Project]:
         return [s.project for s in self.project_rows(programme_id)]
@@ -398,6 +399,8 @@ def _might_be_in_a_date(text: str) -> bool:
 
 # -- the milestone list across portfolios ------------------------------------------------------
 
+_RED_MILESTONE = "m.status = 'Red'"  # what the red counts count
+
 MILESTONE_SORTS = ("owner", "name", "date", "status", "overdue")
 MILESTONE_FILTERS = ("red", "amber", "overdue")
 
@@ -483,36 +486,46 @@ def _in_year(aggregate: str, year: str) -> str:
     return f"(SELECT {aggregate} FROM saving s WHERE s.project_id = j.id AND s.year = {year})"
 
 
-def _project_figures(status_date: str) -> Columns:
-    """A project's (alias j) figures, against a status date (an SQL expression or parameter)."""
+def _project_count(table: str, alias: str, condition: str) -> str:
+    """How many of a project's (alias j) items (alias) meet condition."""
+    return f"(SELECT count(*) FROM {table} {alias} WHERE {alias}.project_id = j.id AND {condition})"
+
+
+def _project_figures(status_date: str, red_min: str) -> Columns:
+    """A project's (alias j) figures, against a status date and its portfolio's Red band (SQL
+    expressions or parameters)."""
     year = rules.financial_year(status_date)
     gross, cost = _in_year(rules.gross("s"), year), _in_year(rules.cost("s"), year)
     return [
         ("open_risks", "(SELECT count(*) FROM risk k WHERE k.project_id = j.id AND k.status = 'Open')"),
         ("savings_gross", gross), ("savings_cost", cost), ("savings_net", rules.net(gross, cost)),
         ("financial_year", year),
+        ("red_milestones", _project_count("milestone", "m", _RED_MILESTONE)),
+        ("overdue_milestones", _project_count("milestone", "m", rules.overdue(status_date))),
+        ("high_risks", _project_count("risk", "k", rules.high_risk(red_min))),
     ]
 
 
 # The next milestone packed as "name<US>date<US>due text": one subquery for the three.
 _PROJECT_ROW = [("next_milestone", _next(f"m.name || char(31) || COALESCE({rules.LATEST}, '') "
                                          "|| char(31) || m.due_text")),
-                *_project_figures(":status_date")]
+                *_project_figures(":status_date", ":red_min")]
 _PROJECT_ROW_NAMES = _names([*_PROJECT, *_PROJECT_ROW])
 _PROJECT_ROWS_SQL = (f"SELECT {_select([*_PROJECT, *_PROJECT_ROW])} FROM project j "
                      "WHERE j.programme_id = :programme ORDER BY j.position, j.id")
 _make_project_in_row = builder(r.Project, _PROJECT_ROW_NAMES, flags=("rag_is_derived",))
-_pick_project_row = itemgetter(*(_PROJECT_ROW_NAMES.index(name) for name in (
-    "next_milestone", "open_risks", "savings_gross", "savings_cost", "savings_net", "financial_year")))
+# The packed next milestone, then the figures after next_due, in the record's order.
+_pick_project_row = itemgetter(*(_PROJECT_ROW_NAMES.index(name)
+                                 for name in ("next_milestone", *r.ProjectSummary._fields[3:])))
 
 
 def _make_project_row(row: Row) -> r.ProjectSummary:
-    nxt, risks, *savings = _pick_project_row(row)
+    nxt, *figures = _pick_project_row(row)
     name = due = None
     if nxt:
         name, date, due_text = nxt.split("\x1f")
         due = date or due_text or None
-    return r.ProjectSummary(_make_project_in_row(row), name, due, risks, *savings)
+    return r.ProjectSummary(_make_project_in_row(row), name, due, *figures)
 
 
 # -- savings by year -----------------------------------------------------------------------------
@@ -557,7 +570,6 @@ def _any_of_both_owners(table: str, alias: str, condition: str) -> str:
     return f"(EXISTS ({own}) OR EXISTS ({projects}))"
 
 
-_RED_MILESTONE = "m.status = 'Red'"
 _OVERDUE = rules.overdue("f.status_date")
 _HIGH_RISK = rules.high_risk("f.red_min")
 _IN_YEAR = "s.year = f.fy"
@@ -709,9 +721,7 @@ def views() -> str:
     ], f"FROM (\n    SELECT {_select(programme_inner)}\n"
        f"    FROM programme p JOIN {_PORTFOLIO_FY} f ON f.id = p.portfolio_id\n)")
 
-    project = dict([*_PROJECT, *_project_figures("f.status_date")])
-    def count(table: str, alias: str, condition: str) -> str:  # a project's (alias j) items
-        return f"(SELECT count(*) FROM {table} {alias} WHERE {alias}.project_id = j.id AND {condition})"
+    project = dict([*_PROJECT, *_project_figures("f.status_date", "f.red_min")])
 
     project_inner = [
         ("id", "j.id"), ("programme_id", "j.programme_id"), ("portfolio_id", "f.id"),
@@ -719,15 +729,13 @@ def views() -> str:
         ("portfolio", "f.name"), ("programme_code", "p.code"), ("reference", "j.reference"),
         ("name", "j.name"), ("stage", "j.stage"), ("lead", "j.lead"), ("rag", "j.rag"),
         ("derived_rag", project["derived_rag"]),
-        ("red_milestones", count("milestone", "m", _RED_MILESTONE)),
-        ("overdue_milestones", count("milestone", "m", _OVERDUE)),
-        ("high_risks", count("risk", "k", _HIGH_RISK)),
+        *[(n, project[n]) for n in ("red_milestones", "overdue_milestones", "high_risks")],
         ("open_risks", project["open_risks"]),
         ("next_milestone", _next("m.name")),
         ("next_date", _next(f"COALESCE({rules.LATEST}, NULLIF(m.due_text, ''))")),
         ("financial_year", project["financial_year"]),
-        ("savings_gross", _in_year(rules.gross("s"), project["financial_year"])),
-        ("savings_cost", _in_year(rules.cost("s"), project["financial_year"])),
+        ("savings_gross", project["savings_gross"]),
+        ("savings_cost", project["savings_cost"]),
     ]
     project_summary = _view("project_summary", [
         *[(n, n) for n in ("id", "programme_id", "portfolio_id", "position", "portfolio", "programme_code",

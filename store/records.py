@@ -173,6 +173,9 @@ class ProjectSummary(NamedTuple):
     savings_cost: int = 0
     savings_net: int = 0
     financial_year: str = ""
+    red_milestones: int = 0  # as home counts them for a programme
+    overdue_milestones: int = 0
+    high_risks: int = 0
 
 
 class SavingsYear(NamedTuple):

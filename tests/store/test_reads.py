@@ -213,6 +213,14 @@ def test_project_rows(store, tree):
         10, 5, 5, "2025/26")
     assert (second.next_milestone, second.next_due, second.open_risks) == ("only", "Spring 2026", 0)
     assert (second.savings_gross, second.savings_cost, second.savings_net) == (0, 0, 0)
+    # red and overdue milestones and high risks, as home counts them for a programme
+    assert (first.red_milestones, first.overdue_milestones, first.high_risks) == (0, 0, 0)
+    store.add_milestone(project_id=j, name="late red", status="Red", baseline="2025-05-01")
+    store.add_risk(project_id=j, description="high", likelihood=5, impact=4)
+    first = store.project_rows(tree.programme.id)[0]
+    assert (first.red_milestones, first.overdue_milestones, first.high_risks) == (1, 1, 1)
+    (home,) = store.home_rows()
+    assert (home.red_milestones, home.overdue_milestones, home.high_risks) == (1, 1, 1)
     assert [p.id for p in store.projects(tree.programme.id)] == [j, tree.other_project.id]
 
 

@@ -76,9 +76,13 @@ def test_project_summary_is_each_programmes_project_list(board):
                 row.next_milestone, row.next_due, row.open_risks)
             assert (v["financial_year"], v["savings_gross"], v["savings_cost"], v["savings_net"]) == (
                 row.financial_year, row.savings_gross, row.savings_cost, row.savings_net)
+            assert (v["red_milestones"], v["overdue_milestones"], v["high_risks"]) == (
+                row.red_milestones, row.overdue_milestones, row.high_risks)
             milestones = store.milestones(project_id=j.id)
-            assert v["red_milestones"] == sum(m.status == "Red" for m in milestones)
-            assert v["overdue_milestones"] == sum(m.overdue for m in milestones)
+            assert row.red_milestones == sum(m.status == "Red" for m in milestones)
+            assert row.overdue_milestones == sum(m.overdue for m in milestones)
+            risks = store.risks(project_id=j.id)
+            assert row.high_risks == sum(k.status == "Open" and k.rag == "Red" for k in risks)
     assert seen == len(shown) > 0
 
 
