@@ -1,8 +1,9 @@
 """The rules the store derives values by, each written once, as SQL every query uses.
 
-Nothing here is worked out again in Python: a record's overdue flag, slippage, risk score and
-RAG, a roll-up, the home screen's counts and the financial year all come from these expressions,
-and financial_year_of asks SQLite to apply the same one to a single date. (store.rag.risk_rag,
+Nothing here is worked out again in Python: a record's overdue flag, slippage, expected date,
+risk score and RAG, the derived and rolled RAGs, savings gross, cost and net, the home screen's
+counts and the financial year all come from these expressions (and so do the views in the file,
+schema step 5), and financial_year_of asks SQLite to apply the same one to a single date. (store.rag.risk_rag,
 the matrix for a score on its own, as the heat map draws it, is tested to agree with risk_rag here.)
 """
 from __future__ import annotations
@@ -21,8 +22,6 @@ LATEST = "COALESCE(m.forecast, m.baseline)"
 EXPECTED = "COALESCE(m.actual, m.forecast, m.baseline)"
 # Days a milestone has slipped: its actual (or forecast) date minus its baseline; NULL without both.
 SLIPPAGE = "CAST(julianday(COALESCE(m.actual, m.forecast)) - julianday(m.baseline) AS INTEGER)"
-# Milestone statuses that count towards a roll-up (Complete and Not rated do not).
-OPEN_RAG = "status IN ('Red', 'Amber', 'Green')"
 # Savings that count as gross: saved, earned or avoided (every kind but cost).
 NON_COST = "kind IN ('saving', 'income', 'cost avoidance')"
 # Savings that count as cost: net = gross - cost.
@@ -69,9 +68,9 @@ def rag_of_rank(rank: str) -> str:
 # -- the roll-up --------------------------------------------------------------------------------
 
 def worst_open(condition: str) -> str:
-    """The rank of the worst open (Red, Amber or Green) milestone (alias m) meeting condition; NULL
-    if none is. Asked worst first, each an index seek that stops at the first found: a roll-up
-    reads no more of the milestones than it must."""
+    """The rank of the worst open milestone (alias m) meeting condition: Red, Amber or Green count
+    towards a roll-up, Complete and Not rated do not; NULL if none does. Asked worst first, each an
+    index seek that stops at the first found: a roll-up reads no more milestones than it must."""
     whens = " ".join(f"WHEN EXISTS (SELECT 1 FROM milestone m WHERE {condition} AND m.status = '{word}') "
                      f"THEN {rank}" for word, rank in sorted(RANK.items(), key=lambda item: -item[1]))
     return f"(CASE {whens} END)"
