@@ -5,6 +5,8 @@ import json
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from store import ConflictError, NotFoundError, StoreError, ValidationError, open_store
 from store.errors import DiskFullError
@@ -582,6 +584,20 @@ def test_a_programme_code_is_unique_in_its_portfolio(store, tree, db_path):
     assert dump(db_path) == before
     other = store.add_portfolio(name="Elsewhere", status_date="2025-06-30")
     assert store.add_programme(portfolio_id=other.id, code="PRG1", name="Same code elsewhere").code == "PRG1"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(code=st.text(alphabet="abcßkKÅåİi0/_-", min_size=1, max_size=8),
+       pad=st.sampled_from(["", " ", "  ", "\t"]), shout=st.booleans())
+def test_a_code_differing_only_in_case_or_spaces_is_the_same_code(store, tree, code, pad, shout):
+    typed = code.upper() if shout else code.lower()
+    assume(typed.casefold() == code.casefold())
+    f = store.add_portfolio(name=f"Portfolio {store.portfolio_programme_counts()[-1][0].id + 1}",
+                            status_date="2025-06-30")  # each example has a portfolio of its own
+    store.add_programme(portfolio_id=f.id, code=code, name="First")
+    with pytest.raises(ValidationError) as e:
+        store.add_programme(portfolio_id=f.id, code=f"{pad}{typed}{pad}", name="Second")
+    assert e.value.field == "Code" and '"First"' in e.value.message
 
 
 def test_a_programme_keeps_its_own_code_and_may_change_its_case(store, tree):
