@@ -11,7 +11,7 @@ then the screen refreshes its roll-ups in a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -57,26 +57,35 @@ def ask_completion(app: Any, milestone: Any, status_date: str | None, then: Call
     """c on a milestone: ask for the date it was done (its actual date if it has one, else the
     portfolio's status date) and an optional reason, then save status Complete and that date as
     one change; then(saved milestone) once written. Escape saves nothing."""
-    from store import ValidationError, field_label
+    from store import ValidationError
+    from store.fields import specs
     from tui.screens.form import Field
 
-    label = field_label("milestone", "actual")
-    fields = [Field("actual", label, placeholder="the date it was done: 1 Mar 2014 or 01/03/2014"),
-              Field("reason", "Reason", placeholder="optional: why, in a line")]
-    values = {"actual": day(milestone.actual or status_date), "reason": ""}
+    actual = forms.field_of("milestone", "actual", specs("milestone")["actual"])  # a date: "1 Mar 2014"
+    fields = [actual, Field("reason", "Reason", placeholder="optional, one line")]
+    values = {"actual": milestone.actual or status_date or "", "reason": ""}
 
     def submit(values: dict[str, str]) -> Any:
         if not values["actual"].strip():
-            raise ValidationError(label, "cannot be blank: enter the date it was done, such as 1 Mar 2014.")
+            raise ValidationError(actual.label, "cannot be blank: enter the date it was done.")
+        if milestone.status == "Complete" and values["actual"] == milestone.actual:
+            return None  # as it was: nothing to save
         return app.locked(app.store.edit_milestone, milestone.id, milestone.version, values["reason"].strip(),
                           base={"status": milestone.status, "actual": milestone.actual},
                           status="Complete", actual=values["actual"])
+
+    def preview(values: dict[str, str]) -> list[str]:
+        """The store's warnings as the date is typed (the form asks under the store's lock)."""
+        typed = {"status": "Complete", "actual": values["actual"]}
+        return list(app.store.preview_warnings("milestone", typed, item_id=milestone.id))
+
+    submit.preview = preview  # type: ignore[attr-defined]  # the form's way to show warnings (tui/forms.py)
 
     def done(saved: Any) -> None:
         if saved is not None and saved is not True:
             then(saved)
 
-    app.open_form(f"Complete '{fmt.one_line(milestone.name, 50)}'", fields, values, submit, done,
+    app.open_form(f"Complete milestone {fmt.one_line(milestone.name, 50)}", fields, values, submit, done,
                   note="Marks it Complete (Blue) on the date it was done. Enter saves, Escape cancels.")
 
 
@@ -403,7 +412,8 @@ class OwnerScreen(RagScreen):
 
     # -- after a save -----------------------------------------------------------------------
 
-    def saved(self, panel: Panel, record, message: str) -> None:
+    def saved(self, panel: Panel, record, message: str,
+              severity: Literal["information", "warning"] = "information") -> None:
         """Show the saved record in its row at once, say so, then refresh the roll-ups."""
         if isinstance(panel, ProjectsPanel):
             from tui.widgets.panels import _Keyed
@@ -413,7 +423,7 @@ class OwnerScreen(RagScreen):
                 panel.table.update_record(_Keyed(record.id, old._replace(project=record)))
         else:
             panel.table.update_record(record)
-        self.notify(message, title="Saved")
+        self.notify(message, title="Saved", severity=severity, timeout=8 if severity == "warning" else None)
         self.edited(panel)
 
     def edited(self, panel: Panel) -> None:
@@ -547,11 +557,18 @@ class OwnerScreen(RagScreen):
                              {"status": milestone.status}, lambda saved: self._milestone_saved(panel, saved))
 
     def _milestone_saved(self, panel: Panel, saved) -> None:
-        """A milestone's new status shown in its row and said."""
+        """A milestone's new status shown in its row and said, with what the store finds odd about it
+        now (Green but overdue, done after the status date) as a warning."""
+        from store.warnings import milestone_warnings
+
         message = f"{fmt.one_line(saved.name, 50)}: {saved.status}"
         if saved.status == "Complete" and saved.actual:
             message += f" on {day(saved.actual)}"
-        self.saved(panel, saved, message + ".")
+        message += "."
+        warnings = milestone_warnings(saved, self.portfolio.status_date) if self.portfolio is not None else []
+        if warnings:
+            message += "".join(f"\nWarning: {warning}." for warning in warnings)
+        self.saved(panel, saved, message, "warning" if warnings else "information")
 
     def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
         row = self._selected(panel, "set")

@@ -41,6 +41,7 @@ class Key(NamedTuple):
     binding: Binding
     words: KeyWords
     also: tuple[str, ...] = ()  # other keys that do the same: "f1" beside "?"
+    screens: bool = False  # bound by the screen itself (not by the list in it, nor the app)
 
     @property
     def displays(self) -> str:
@@ -68,9 +69,9 @@ def keys_in_view(screen: Any) -> list[Key]:
         entry = (binding.action, words.label)
         same = found.get(entry)
         if same is None:
-            found[entry] = Key(display, binding, words)
+            found[entry] = Key(display, binding, words, screens=active.node is screen)
         elif words.shown and not same.words.shown:  # the key the footer shows leads
-            found[entry] = Key(display, binding, words, (same.display, *same.also))
+            found[entry] = Key(display, binding, words, (same.display, *same.also), same.screens)
         else:
             found[entry] = same._replace(also=(*same.also, display))
     return list(found.values())
@@ -82,9 +83,7 @@ def footer_line(keys: list[Key], width: int, palette: bool) -> Text:
     shown = [key for key in keys if key.words.shown]
     helps = [key for key in shown if key.binding.id == HELP]
     rest = [key for key in shown if key.binding.id != HELP]
-    later = {name: rank for rank, name in enumerate(LATER)}
-    # Stable: the screen's own keys keep their order, the common ones follow in LATER's.
-    rest.sort(key=lambda key: later.get(key.binding.id or "", -1))
+    rest.sort(key=_rank)  # stable: keys of one rank keep the order Textual found them in
     pieces = [(key.display, key.words.label) for key in rest]
     if palette:
         pieces.append(("^p", "palette"))
@@ -102,6 +101,17 @@ def footer_line(keys: list[Key], width: int, palette: bool) -> Text:
         _append(text, key, label)
     text.rstrip()
     return text
+
+
+def _rank(key: Key) -> int:
+    """Which keys the footer shows first: Enter (what the row opens to), the screen's own keys,
+    the list's (sorting, narrowing), then the keys every screen has, in LATER's order."""
+    name = key.binding.id or ""
+    if name in LATER:
+        return 3 + LATER.index(name)
+    if key.binding.key == "enter":
+        return 0
+    return 1 if key.screens else 2
 
 
 def _append(text: Text, key: str, label: str) -> None:
