@@ -1,14 +1,15 @@
 """How values read on screen: RAG letter and word with colour, money, dates, slippage.
 
 RAG is never colour alone: every cell carries its letter and word, so it reads with NO_COLOR
-and in a snapshot diff.
+and in a snapshot diff. One RAG display everywhere: a derived RAG (rolled up from milestones or
+projects, or a risk's from L x I) carries the derived mark; one set by hand shows the derived
+one beside it, "A Amber (set; derived R)".
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 
+from store import text as words
 from tui.safe import plain
 
 RAG_LETTER = {"Red": "R", "Amber": "A", "Green": "G", "Complete": "C", "Not rated": "-", None: "-"}
@@ -25,7 +26,8 @@ BAND_STYLE = {
     "Red": RAG_STYLE["Red"],
 }
 DERIVED_MARK = "*"
-LEGEND = "* = derived from milestones and projects; no mark = set by hand"
+LEGEND = ("* = derived (from milestones and projects; a risk's from L x I); "
+          "set = set by hand, the derived one beside it")
 
 
 def rag(value: str | None, *, derived: bool = False, width: int = 0) -> Text:
@@ -36,6 +38,24 @@ def rag(value: str | None, *, derived: bool = False, width: int = 0) -> Text:
         label += DERIVED_MARK
     text = Text(f" {label} ".ljust(width) if width else f" {label} ", style=RAG_STYLE.get(value or "", "dim"))
     return text
+
+
+def rolled_rag(record) -> Text:
+    """A programme's or project's RAG: derived, marked so; or set by hand, with the derived one beside
+    it: 'A Amber (set; derived R)'."""
+    if record.rag_is_derived:
+        return rag(record.rolled_rag, derived=True)
+    text = rag(record.rolled_rag)
+    text.append(f"(set; derived {RAG_LETTER.get(record.derived_rag, '-')})", style="dim")
+    return text
+
+
+def rag_words(record) -> str:
+    """rolled_rag in words, for a notice: 'Amber (set by hand; derived Red)' or 'Red (derived)'."""
+    word = record.rolled_rag or "Not rated"
+    if record.rag_is_derived:
+        return f"{word} (derived)"
+    return f"{word} (set by hand; derived {record.derived_rag or 'Not rated'})"
 
 
 def band(value: str | None) -> Text:
@@ -52,14 +72,16 @@ def money(amount: int | None) -> str:
     return f"£{amount:,}"
 
 
+def net_for_year(net: int, year: str) -> Text:
+    """A net savings figure with its financial year: '£1,855,000 2014/15'."""
+    return Text.assemble(money(net), (f" {plain(year)}", "dim"))
+
+
 def date(value: str | None) -> str:
-    """An ISO date as '22 Sep 2017'; anything else as it stands."""
+    """An ISO date as '22 Sep 2017' (the store's one style); anything else as it stands."""
     if not value:
         return ""
-    try:
-        return dt.date.fromisoformat(value).strftime("%d %b %Y").lstrip("0")
-    except ValueError:
-        return plain(value)
+    return plain(words.day(value))
 
 
 def slippage(days: int | None) -> Text:
@@ -77,18 +99,19 @@ def score(likelihood: int | None, impact: int | None, value: int | None, rag_val
     if value is None:
         return Text("not rated", style="dim")
     text = Text(f"{likelihood}x{impact}={value:<2} ")
-    text.append_text(rag(rag_value))
+    text.append_text(rag(rag_value, derived=True))  # worked out from L x I, never set by hand
     return text
 
 
 def one_line(value: str, limit: int = 80) -> str:
-    flat = " ".join(plain(value).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """On one line, cut after the last whole word that fits, with '…'."""
+    return words.shorten(plain(value or ""), limit)
 
 
-def change_value(value) -> str:
+def change_value(value, field: str = "") -> str:
+    """A history value as it reads; a RAG cleared by hand is the derived one again: '(derived)'."""
     if value is None:
-        return "(blank)"
+        return "(derived)" if field == "rag" else "(blank)"
     if isinstance(value, dict):
         if "amount" in value and "year" in value:
             return f"{value['year']} {value.get('kind', '')} {money(value['amount'])}"

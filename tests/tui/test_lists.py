@@ -37,8 +37,8 @@ async def test_programme_lists_draw_rag_colours_and_right_aligned_figures(fixtur
         segments = _segments_of(vlist, "GAME_08")
         assert _style_of(segments, "R Red").bgcolor.triplet.hex == "#b71c1c"
         line = "".join(segment.text for segment in segments)
-        # Risks (5 wide) and Savings FY (10 wide) are right-aligned in their columns.
-        assert "    2 " in line and "  £250,000" in line
+        # Risks (5 wide) and the net savings with their year are right-aligned in their columns.
+        assert "    2 " in line and line.rstrip().endswith("£250,000 2013/14")
 
 
 async def test_tabs_switch_with_number_keys_and_show_only_their_list(fixture_db):

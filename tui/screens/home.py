@@ -1,7 +1,8 @@
 """Home: every programme, grouped by portfolio, with its roll-up and figures.
 
 The list is virtualised: rows are fetched from store.home_rows a page at a time as they scroll
-into view, so a file with thousands of programmes opens as fast as a small one.
+into view, so a file with thousands of programmes opens as fast as a small one. The store sorts
+(s, or a click on a heading) and filters ('/' and the quick filters, f) in SQL.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.widgets import Static
 
 from tui import fmt
 from tui.screens.base import RagScreen, status_bindings
-from tui.widgets.virtual_list import Column, VirtualList
+from tui.widgets.virtual_list import Column, ListQuery, VirtualList
 
 WELCOME = """[b]Welcome to ragboard.[/b]
 
@@ -40,23 +41,23 @@ def _count(value: int, alarm: bool = True) -> Text:
     return Text(str(value), style="bold" if value and alarm else "dim" if not value else "")
 
 
+# Each sortable column names its sort as the store knows it (store HOME_SORTS).
 COLUMNS = [
-    Column("Portfolio", 15, _portfolio_cell, grow=1),
-    Column("Code", 6, lambda r, p: r.programme.code),
-    Column("Programme", 22, lambda r, p: r.programme.name, grow=3),
-    Column("SRO", 13, lambda r, p: r.programme.sro, grow=1),
-    Column("RAG", 13, lambda r, p: fmt.rag(r.programme.rolled_rag, derived=r.programme.rag_is_derived)),
-    Column("Proj", 4, lambda r, p: _count(r.projects, alarm=False), "right"),
-    Column("Red", 3, lambda r, p: _count(r.red_milestones), "right"),
-    Column("Overdue", 7, lambda r, p: _count(r.overdue_milestones), "right"),
-    Column("Risks R", 7, lambda r, p: _count(r.high_risks), "right"),
-    Column(
-        "Savings (FY)",
-        18,
-        lambda r, p: Text.assemble(fmt.money(r.savings), (f" {r.financial_year}", "dim")),
-        "right",
-    ),
+    Column("Portfolio", 15, _portfolio_cell, grow=1, sort="portfolio"),
+    Column("Code", 6, lambda r, p: r.programme.code, sort="code"),
+    Column("Programme", 22, lambda r, p: r.programme.name, grow=3, sort="name"),
+    Column("SRO", 13, lambda r, p: r.programme.sro, fit=True, least=8, sort="sro"),
+    Column("RAG", 13, lambda r, p: fmt.rolled_rag(r.programme), keep=True, sort="rag"),
+    Column("Proj", 4, lambda r, p: _count(r.projects, alarm=False), "right", sort="projects",
+           high_first=True),
+    Column("Red", 3, lambda r, p: _count(r.red_milestones), "right", sort="red", high_first=True),
+    Column("Overdue", 7, lambda r, p: _count(r.overdue_milestones), "right", sort="overdue", high_first=True),
+    Column("Risks R", 7, lambda r, p: _count(r.high_risks), "right", sort="high_risks", high_first=True),
+    # Net: gross (savings, income, avoided costs) less costs, for the status date's financial year.
+    Column("Net saved FY", 12, lambda r, p: fmt.net_for_year(r.savings_net, r.financial_year), "right",
+           sort="savings", high_first=True, keep=True),
 ]
+QUICK = [("red", "Red"), ("amber", "Amber"), ("overdue", "Overdue"), ("high_risks", "High risks")]
 
 
 class HomeScreen(RagScreen):
@@ -86,21 +87,30 @@ class HomeScreen(RagScreen):
             page_size=40,
             id="programmes",
             empty_text="No programme matches the filter.",
+            quick=QUICK,
+            key_of=lambda row: row.programme.id,
+            on_count=self._counted,
         )
         yield Static(WELCOME, id="welcome")
         yield Static(
             f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
             "Red, Overdue: milestones (against the status date). "
-            "Risks R: open risks rated Red by their portfolio's matrix.",
+            "Risks R: open risks rated Red by their portfolio's matrix. "
+            "Net saved FY: savings less costs in the status date's financial year.",
             id="legend",
         )
         yield from self.compose_bottom()
 
-    def _fetch(self, offset: int, limit: int, text: str):
-        return self.app.locked(self.app.store.home_rows, offset, limit, text or None)
+    def _fetch(self, offset: int, limit: int, query: ListQuery):
+        return self.app.locked(self.app.store.home_rows, offset, limit, query.text or None, sort=query.sort,
+                               descending=query.descending, only=query.only)
 
-    def _count(self, text: str) -> int:
-        return self.app.locked(self.app.store.programme_count, text or None)
+    def _count(self, query: ListQuery) -> int:
+        return self.app.locked(self.app.store.programme_count, query.text or None, only=query.only)
+
+    def _counted(self, vlist: VirtualList) -> None:
+        summary = vlist.shown_summary()
+        self.refresh_top(f"{self.crumb}: {summary}" if summary else self.crumb)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -163,11 +173,7 @@ class HomeScreen(RagScreen):
 
         def saved(saved) -> None:
             self._replace(saved)
-            self.notify(
-                f"{programme.code} is now {saved.rolled_rag or 'Not rated'}"
-                f"{' (derived)' if saved.rag_is_derived else ''}.",
-                title="Saved",
-            )
+            self.notify(f"{programme.code} is now {fmt.rag_words(saved)}.", title="Saved")
 
         base = {"rag": programme.rag, "rag_reason": programme.rag_reason}
         self.set_with_reason(f"Set {programme.code} {programme.name} to {word}",
@@ -203,7 +209,6 @@ class HomeScreen(RagScreen):
         except Exception as exc:  # noqa: BLE001 - an unreadable file: say so, keep the screen
             self.notify(str(exc), severity="error")
             return
-        created: dict = {}
         if portfolios:
             fields = [
                 Field("portfolio", "Portfolio", options=tuple(p.name for p in portfolios)),
@@ -220,28 +225,19 @@ class HomeScreen(RagScreen):
             note = "There is no portfolio yet: name it and give its status date, then the programme."
 
         def submit(values):
-            from store.errors import ValidationError
-
             store = self.app.store
             programme_values = {f.key: values[f.key] for f in forms.PROGRAMME}
             if portfolios:
                 portfolio_id = next(p.id for p in portfolios if p.name == values["portfolio"])
-            elif "id" in created:
-                portfolio_id = created["id"]
-            else:
-                try:
-                    portfolio = self.app.locked(
-                        store.add_portfolio,
-                        name=values["portfolio_name"],
-                        organisation=values["organisation"],
-                        status_date=values["status_date"],
-                    )
-                except ValidationError as exc:
-                    raise ValidationError(
-                        "Portfolio name" if exc.field == "Name" else exc.field, exc.message
-                    ) from None
-                created["id"] = portfolio_id = portfolio.id
-            return self.app.locked(store.add_programme, portfolio_id=portfolio_id, **programme_values)
+                return self.app.locked(store.add_programme, portfolio_id=portfolio_id, **programme_values)
+            # The portfolio and its first programme are written together or not at all: a refusal of
+            # either leaves the file as it was and the form open with what was typed.
+            portfolio = {"name": values["portfolio_name"], "organisation": values.get("organisation", ""),
+                         "status_date": values.get("status_date", "")}
+            portfolio.update({f.key: values[f.key] for f in forms.NEW_PORTFOLIO
+                              if f.key not in portfolio and f.key != "portfolio_name" and values.get(f.key)})
+            _, programme = self.app.locked(store.add_portfolio_with_programme, portfolio, programme_values)
+            return programme
 
         def done(saved) -> None:
             if saved and saved is not True:
@@ -250,8 +246,6 @@ class HomeScreen(RagScreen):
                 self.list_widget().loaded_then(
                     lambda: self.list_widget().select_where(lambda r: r.programme.id == saved.id)
                 )
-            elif created:
-                self.reload()
 
         self.app.open_form("New programme", fields, values, submit, done, note=note)
 

@@ -1,12 +1,14 @@
 """The lists inside a programme or a project: projects, milestones, risks, savings, history.
 
 Each panel knows how to fetch its records (called in a worker, under the store lock), how to
-show a record as a row, and how a filter matches it.
+show a record as a row, how each column sorts, and the quick filters its list has. '/' finds
+the text of any cell as shown (and a date's ISO form too). Above the list a line says what a
+filter leaves shown; below it, the warnings of the record under the cursor.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -14,16 +16,34 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from store import field_label
+from store import STAGES, field_label, financial_year_of
 from tui import fmt, safe
 from tui.app_typing import OfRagboard
 from tui.widgets.heatmap import HeatMap
 from tui.widgets.record_list import RecordList
-from tui.widgets.virtual_list import Column
+from tui.widgets.virtual_list import Column, VirtualList
+
+# A RAG's place when sorted: worst first.
+RAG_ORDER = {"Red": 0, "Amber": 1, "Green": 2, "Complete": 3}
+WARNING_MARK = "⚠"
 
 
-def _has(needle: str, *values) -> bool:
-    return any(needle in (v or "").lower() for v in values)
+def text_key(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Sorts by a text field, case aside; a blank one sorts last."""
+    def key(record: Any) -> Any:
+        value = get(record)
+        return " ".join(str(value).split()).lower() or None if value is not None else None
+    return key
+
+
+def rag_key(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Sorts by a RAG, worst first; Not rated last."""
+    return lambda record: RAG_ORDER.get(get(record))
+
+
+def _isos(*values: str | None) -> str:
+    """Dates as stored (ISO): '/' finds '2014-03' as well as 'Mar 2014'."""
+    return " ".join(v for v in values if v)
 
 
 class Panel(OfRagboard, Vertical):
@@ -32,16 +52,36 @@ class Panel(OfRagboard, Vertical):
     kind, noun, plural = "", "", ""
     COLUMNS: ClassVar[list[Column]] = []  # cells come from cells(record); grow takes the spare width
     EMPTY = ""  # shown when there are none (default: "No <plural> yet. Press n to add one.")
+    SORT: ClassVar[tuple[str | None, bool]] = (None, False)  # the sort a list opens with, and descending
 
     def __init__(self, owner: dict, **kwargs) -> None:
         super().__init__(**kwargs)
         self.owner = owner  # {"project_id": n} or {"programme_id": n}
 
     def compose(self):
+        yield self.make_caption()
         yield self.make_list()
+        yield self.make_notice()
+
+    # The lines above and below the list are styled here, not in CSS: a widget class bringing CSS of
+    # its own changes the app's styles when first shown, and every kept screen is styled again.
+    def make_caption(self) -> Static:
+        caption = Static(id=f"{self.kind}-caption", classes="list-caption")
+        caption.display = False
+        caption.styles.padding = (0, 1)
+        return caption
+
+    def make_notice(self) -> Static:
+        notice = Static(id=f"{self.kind}-notice", classes="list-notice")
+        notice.display = False
+        notice.styles.padding = (0, 1)
+        return notice
 
     def make_list(self) -> RecordList:
-        return RecordList(self.COLUMNS, self.cells, self.match, id=f"{self.kind}-table",
+        sort, descending = self.SORT
+        return RecordList(self.COLUMNS, self.cells, id=f"{self.kind}-table", also=self.also,
+                          quick=self.quick_filters(), sort=sort, descending=descending,
+                          on_count=self._counted,
                           empty_text=self.EMPTY or f"No {self.plural} yet. Press n to add one.",
                           filtered_text=f"No {self.noun} matches the filter.")
 
@@ -63,6 +103,11 @@ class Panel(OfRagboard, Vertical):
     def selected(self):
         return self.table.selected
 
+    @property
+    def status_date(self) -> str | None:
+        portfolio = getattr(self.screen, "portfolio", None)
+        return portfolio.status_date if portfolio is not None else None
+
     @classmethod
     def fetch(cls, store, owner: dict):
         """The records to show (called in a worker, under the store lock)."""
@@ -72,21 +117,75 @@ class Panel(OfRagboard, Vertical):
         self.table.show(data)
 
     def records_changed(self) -> None:
-        """A row was edited, added or removed in place: bring any figures beside the list up to date."""
+        """A row was edited, added or removed in place: bring any figures beside the list up to date,
+        and say so if the record under the cursor now has a warning."""
+        record = self.selected
+        found = self.warnings(record) if record is not None else []
+        if found:
+            self.notify(" ".join(found), title="Warning", severity="warning")
 
     def cells(self, record) -> tuple:
         raise NotImplementedError
 
-    def match(self, record, needle: str) -> bool:
-        raise NotImplementedError
+    def also(self, record) -> str:
+        """Text the row shows in another form, for '/' (a date's ISO form)."""
+        return ""
+
+    def quick_filters(self) -> dict[str, tuple[str, Callable[[Any], bool]]]:
+        """This list's quick filters: {name: (label, keeps(record))}."""
+        return {}
+
+    def warnings(self, record) -> list[str]:
+        """What is wrong with a record, in words (none for most lists)."""
+        return []
+
+    # -- the lines around the list ----------------------------------------------------------
+
+    def _counted(self, vlist: VirtualList) -> None:
+        summary = vlist.shown_summary()
+        caption = self.query(".list-caption").first(Static) if self.is_mounted else None
+        if caption is None:
+            return
+        caption.display = bool(summary)
+        if summary:
+            caption.update(safe.literal(f"{self.plural.capitalize()}: {summary}", style="bold"))
+
+    def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
+        found = self.warnings(event.row)
+        notices = self.query(".list-notice")
+        if not notices:
+            return
+        notice = notices.first(Static)
+        notice.display = bool(found)
+        if found:
+            notice.update(safe.literal(f"{WARNING_MARK} {' '.join(found)}", style="bold"))
+
+
+def _marked(cell: Text, warned: bool) -> Text:
+    """A status cell with the warning mark beside it."""
+    if not warned:
+        return cell
+    cell = cell.copy()
+    cell.append(f" {WARNING_MARK}", style="bold")
+    return cell
 
 
 class ProjectsPanel(Panel):
     kind, noun, plural = "project", "project", "projects"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Reference", 10), Column("Project", 19, grow=1), Column("Lead", 12), Column("Stage", 8),
-        Column("RAG", 13), Column("Next milestone", 14), Column("Due", 11),
-        Column("Risks", 5, justify="right"), Column("Savings FY", 10, justify="right")
+        Column("Reference", 10, sort="reference", key=text_key(lambda k: k.row.project.reference)),
+        Column("Project", 19, grow=1, sort="name", key=text_key(lambda k: k.row.project.name)),
+        Column("Lead", 12, fit=True, sort="lead", key=text_key(lambda k: k.row.project.lead)),
+        Column("Stage", 8, fit=True, sort="stage",
+               key=lambda k: (STAGES.index(k.row.project.stage) if k.row.project.stage in STAGES
+                              else len(STAGES), k.row.project.stage.lower())),
+        Column("RAG", 13, keep=True, sort="rag", key=rag_key(lambda k: k.row.project.rolled_rag)),
+        Column("Next milestone", 14, grow=1, least=8, sort="next",
+               key=text_key(lambda k: k.row.next_milestone)),
+        Column("Due", 11, sort="due", key=lambda k: k.row.next_due),
+        Column("Risks", 5, justify="right", sort="risks", high_first=True, key=lambda k: k.row.open_risks),
+        Column("Net saved FY", 12, justify="right", sort="savings", high_first=True, keep=True,
+               key=lambda k: k.row.savings_net),
     ]
 
     @classmethod
@@ -105,13 +204,22 @@ class ProjectsPanel(Panel):
     def cells(self, keyed) -> tuple:
         row = keyed.row
         p = row.project
-        return (p.reference, fmt.one_line(p.name, 60), p.lead, p.stage,
-                fmt.rag(p.rolled_rag, derived=p.rag_is_derived), fmt.one_line(row.next_milestone or "", 40),
-                fmt.date(row.next_due), str(row.open_risks), fmt.money(row.savings))
+        return (p.reference, fmt.one_line(p.name, 60), p.lead, p.stage, fmt.rolled_rag(p),
+                fmt.one_line(row.next_milestone or "", 40), fmt.date(row.next_due), str(row.open_risks),
+                fmt.net_for_year(row.savings_net, row.financial_year) if row.financial_year else "")
 
-    def match(self, keyed, needle: str) -> bool:
-        p = keyed.row.project
-        return _has(needle, p.reference, p.name, p.lead, p.stage)
+    def also(self, keyed) -> str:
+        return _isos(keyed.row.next_due)
+
+    def quick_filters(self) -> dict[str, tuple[str, Callable[[Any], bool]]]:
+        def overdue(keyed) -> bool:
+            # Its next milestone (the first not yet done) was due before the status date.
+            due, status_date = keyed.row.next_due, self.status_date
+            return bool(due and status_date and due[:4].isdigit() and due < status_date)
+
+        return {"red": ("Red", lambda k: k.row.project.rolled_rag == "Red"),
+                "amber": ("Amber", lambda k: k.row.project.rolled_rag == "Amber"),
+                "overdue": ("Overdue", overdue)}
 
 
 class _Keyed:
@@ -126,9 +234,14 @@ class _Keyed:
 class MilestonePanel(Panel):
     kind, noun, plural = "milestone", "milestone", "milestones"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Milestone", 24, grow=1), Column("Due (printed)", 13), Column("Baseline", 11),
-        Column("Forecast", 11), Column("Actual", 11), Column("Slippage", 9), Column("Status", 12),
-        Column("", 7)
+        Column("Milestone", 24, grow=1, sort="name", key=text_key(lambda m: m.name)),
+        Column("Due (printed)", 13, least=8, sort="due_text", key=lambda m: m.baseline),
+        Column("Baseline", 11, sort="baseline", key=lambda m: m.baseline),
+        Column("Forecast", 11, sort="forecast", key=lambda m: m.forecast),
+        Column("Actual", 11, sort="actual", key=lambda m: m.actual),
+        Column("Slippage", 9, sort="slippage", high_first=True, key=lambda m: m.slippage_days),
+        Column("Status", 12, keep=True, sort="status", key=rag_key(lambda m: m.status)),
+        Column("Overdue", 7, sort="overdue", high_first=True, key=lambda m: m.overdue),
     ]
 
     @classmethod
@@ -137,26 +250,46 @@ class MilestonePanel(Panel):
 
     def cells(self, m) -> tuple:
         return (fmt.one_line(m.name, 70), fmt.one_line(m.due_text, 30), fmt.date(m.baseline),
-                fmt.date(m.forecast), fmt.date(m.actual), fmt.slippage(m.slippage_days), fmt.rag(m.status),
+                fmt.date(m.forecast), fmt.date(m.actual), fmt.slippage(m.slippage_days),
+                _marked(fmt.rag(m.status), bool(self.warnings(m))),
                 Text("overdue", style="bold") if m.overdue else "")
 
-    def match(self, m, needle: str) -> bool:
-        return _has(needle, m.name, m.due_text, m.status, m.notes)
+    def also(self, m) -> str:
+        return _isos(m.baseline, m.forecast, m.actual)
+
+    def quick_filters(self) -> dict[str, tuple[str, Callable[[Any], bool]]]:
+        return {"red": ("Red", lambda m: m.status == "Red"),
+                "amber": ("Amber", lambda m: m.status == "Amber"),
+                "overdue": ("Overdue", lambda m: m.overdue)}
+
+    def warnings(self, m) -> list[str]:
+        from store.warnings import milestone_warnings
+
+        status_date = self.status_date
+        return milestone_warnings(m, status_date) if status_date else []
 
 
 class RiskPanel(Panel):
     kind, noun, plural = "risk", "risk", "risks"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Ref", 5), Column("Risk", 24, grow=1), Column("Owner", 9), Column("L x I = score", 16),
-        Column("Residual", 16), Column("Status", 6)
+        Column("Ref", 5, sort="reference", key=text_key(lambda k: k.reference)),
+        Column("Risk", 24, grow=1, sort="description", key=text_key(lambda k: k.description)),
+        Column("Owner", 9, fit=True, sort="owner", key=text_key(lambda k: k.owner)),
+        Column("L x I = score", 17, sort="score", high_first=True, key=lambda k: k.score),
+        Column("Residual", 17, sort="residual", high_first=True, key=lambda k: k.residual_score),
+        Column("Status", 6, keep=True, sort="status", key=lambda k: (k.status != "Open", k.status)),
     ]
+    SORT = ("score", True)  # the worst first; unscored last
+    HEATMAP_FROM = 100  # narrower than this, the heat map gives its room to the list (t shows it)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "toggle_heatmap", "Residual", id="risks.toggle_heatmap")]
 
     def compose(self):
+        yield self.make_caption()
         with Horizontal(id="risk-row"):
             yield self.make_list()
             yield HeatMap(id="heatmap")
+        yield self.make_notice()
 
     @classmethod
     def fetch(cls, store, owner: dict):
@@ -168,29 +301,49 @@ class RiskPanel(Panel):
         self.query_one(HeatMap).show(risks, portfolio.green_max, portfolio.red_min)
 
     def records_changed(self) -> None:
+        super().records_changed()
         portfolio = getattr(self.screen, "portfolio", None)
         if portfolio is not None:
             self.query_one(HeatMap).show(self.table.records, portfolio.green_max, portfolio.red_min)
 
+    def on_resize(self, event) -> None:
+        # Narrow, the list keeps every column in view, its status too; the heat map waits for t.
+        self.query_one(HeatMap).display = event.size.width >= self.HEATMAP_FROM
+
     def action_toggle_heatmap(self) -> None:
-        self.query_one(HeatMap).toggle()
+        heatmap = self.query_one(HeatMap)
+        if not heatmap.display:
+            heatmap.display = True  # shown on demand at a narrow width; t then toggles as usual
+            return
+        heatmap.toggle()
 
     def cells(self, k) -> tuple:
-        status = Text(k.status, style="dim") if k.status == "Closed" else k.status
+        status = Text(k.status, style="dim") if k.status == "Closed" else Text(k.status)
         return (k.reference, fmt.one_line(k.description, 80), k.owner,
                 fmt.score(k.likelihood, k.impact, k.score, k.rag),
                 fmt.score(k.residual_likelihood, k.residual_impact, k.residual_score, k.residual_rag),
-                status)
+                _marked(status, bool(self.warnings(k))))
 
-    def match(self, k, needle: str) -> bool:
-        return _has(needle, k.reference, k.description, k.owner, k.status, k.mitigation)
+    def quick_filters(self) -> dict[str, tuple[str, Callable[[Any], bool]]]:
+        return {"red": ("Red", lambda k: k.rag == "Red"),
+                "amber": ("Amber", lambda k: k.rag == "Amber"),
+                "high_risks": ("High risks (open, Red)", lambda k: k.rag == "Red" and k.status == "Open")}
+
+    def warnings(self, k) -> list[str]:
+        from store.warnings import risk_warnings
+
+        return risk_warnings(k)
 
 
 class SavingPanel(Panel):
     kind, noun, plural = "saving", "saving", "savings"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Year", 7), Column("Kind", 14), Column("Band", 19), Column("Amount", 12, justify="right"),
-        Column("As printed", 16), Column("Notes", 34, grow=1)
+        Column("Year", 7, sort="year", key=lambda s: s.year),
+        Column("Kind", 14, fit=True, sort="kind", key=text_key(lambda s: s.kind)),
+        Column("Band", 19, keep=True, sort="band", key=text_key(lambda s: s.band)),
+        Column("Amount", 12, justify="right", sort="amount", high_first=True, key=lambda s: s.amount),
+        Column("As printed", 16, least=8, sort="as_printed", key=text_key(lambda s: s.amount_text)),
+        Column("Notes", 34, grow=1, sort="notes", key=text_key(lambda s: s.notes)),
     ]
 
     def compose(self):
@@ -199,65 +352,69 @@ class SavingPanel(Panel):
 
     @classmethod
     def fetch(cls, store, owner: dict):
-        return store.savings(**owner)
+        return store.savings(**owner), store.savings_by_year(**owner), store.portfolio_of(**owner)
 
     def show(self, data) -> None:
-        super().show(data)
-        self.query_one("#saving-totals", Static).update(self._totals(data))
+        savings, years, portfolio = data
+        super().show(savings)
+        self.query_one("#saving-totals", Static).update(self._totals(years, portfolio))
 
     def records_changed(self) -> None:
-        self.query_one("#saving-totals", Static).update(self._totals(self.table.records))
+        super().records_changed()
+        app = self.app
+        try:
+            years = app.locked(app.store.savings_by_year, **self.owner)
+            portfolio = app.locked(app.store.portfolio_of, **self.owner)
+        except Exception:  # noqa: BLE001 - an unreadable file: the totals stay as they were
+            return
+        self.query_one("#saving-totals", Static).update(self._totals(years, portfolio))
 
-    @staticmethod
-    def _totals(savings: list):
-        if not savings:
+    def _totals(self, years: list, portfolio) -> Text | RichTable:
+        """Gross, cost and net by financial year, as the store adds them up (home shows the same net)."""
+        if not years:
             return Text("No savings recorded. Press n to add one.", style="dim")
-        bands = ["Green Delivered", "Green On Target", "Amber", "Red", "Not rated"]
-        by: defaultdict[tuple[str | None, str | None], int] = defaultdict(int)
-        years = sorted({s.year for s in savings})
-        for s in savings:
-            sign = -1 if s.kind == "cost" else 1
-            by[(s.year, s.band)] += sign * s.amount
-            by[(s.year, None)] += sign * s.amount
-            by[(None, s.band)] += sign * s.amount
-            by[(None, None)] += sign * s.amount
-        grid = RichTable(
-            title="Totals by financial year and band (costs subtracted)",
-            title_justify="left",
-            box=None,
-            padding=(0, 1),
-            show_edge=False,
-            header_style="bold",
-        )
+        current = financial_year_of(portfolio.status_date)
+        whose = ("this programme's own and its projects'" if "programme_id" in self.owner
+                 else "this project's")
+        grid = RichTable(title=f"Savings by financial year, {whose} (net = gross - cost)",
+                         title_justify="left", box=None, padding=(0, 1), show_edge=False,
+                         header_style="bold")
         grid.add_column("Year")
-        for b in bands:
-            grid.add_column(fmt.band(b), justify="right")
-        grid.add_column("Total", justify="right")
-        for year in [*years, None]:
-            cells = [fmt.money(by[(year, b)]) if (year, b) in by else "" for b in bands]
-            grid.add_row(
-                "All years" if year is None else safe.literal(year),
-                *cells,
-                fmt.money(by[(year, None)]),
-                style="bold" if year is None else "",
-            )
+        grid.add_column("Gross", justify="right")
+        grid.add_column("Cost", justify="right")
+        grid.add_column("Net", justify="right")
+        grid.add_column("")
+        for year in years:
+            now = year.year == current
+            grid.add_row(safe.literal(year.year), fmt.money(year.gross), fmt.money(year.cost),
+                         fmt.money(year.net), "◀ status date's FY, as home shows" if now else "",
+                         style="bold" if now else "")
+        grid.add_row("All years", *(fmt.money(sum(getattr(y, part) for y in years))
+                                    for part in ("gross", "cost", "net")), "", style="dim")
         return grid
 
     def cells(self, s) -> tuple:
         return (s.year, s.kind, fmt.band(s.band), fmt.money(s.amount), fmt.one_line(s.amount_text, 30),
                 fmt.one_line(s.notes, 60))
 
-    def match(self, s, needle: str) -> bool:
-        return _has(needle, s.year, s.kind, s.band, s.amount_text, s.notes)
+    def quick_filters(self) -> dict[str, tuple[str, Callable[[Any], bool]]]:
+        return {"red": ("Red", lambda s: s.band == "Red"), "amber": ("Amber", lambda s: s.band == "Amber")}
 
 
 class HistoryPanel(Panel):
     kind, noun, plural = "history", "change", "changes"
     EMPTY = "No changes recorded yet: each edit made in ragboard is listed here."
     COLUMNS: ClassVar[list[Column]] = [
-        Column("When (UTC)", 16), Column("Who", 8), Column("Item", 22), Column("Field", 10),
-        Column("Old -> new", 32, grow=1), Column("Reason", 16)
+        Column("When (UTC)", 16, sort="when", key=lambda c: c.id),
+        Column("Who", 8, fit=True, sort="who", key=text_key(lambda c: c.who)),
+        Column("Item", 22, grow=1, least=10, sort="item",
+               key=text_key(lambda c: f"{c.item_kind} {c.item_label}")),
+        Column("Field", 10, fit=True, sort="field",
+               key=text_key(lambda c: field_label(c.item_kind, c.field))),
+        Column("Old -> new", 32, grow=2),
+        Column("Reason", 16, least=8, sort="reason", key=text_key(lambda c: c.reason)),
     ]
+    SORT = ("when", True)  # newest first, as the store gives them
 
     @classmethod
     def fetch(cls, store, owner: dict):
@@ -270,18 +427,9 @@ class HistoryPanel(Panel):
         elif c.op == "delete":
             change = Text(f"deleted {fmt.change_value(c.old)}")
         else:
-            change = Text(f"{fmt.change_value(c.old)} -> {fmt.change_value(c.new)}")
+            change = Text(f"{fmt.change_value(c.old, c.field)} -> {fmt.change_value(c.new, c.field)}")
         return (when, c.who, f"{c.item_kind} {fmt.one_line(c.item_label, 40)}",
                 field_label(c.item_kind, c.field), change, fmt.one_line(c.reason, 60))
 
-    def match(self, c, needle: str) -> bool:
-        return _has(
-            needle,
-            c.who,
-            c.item_label,
-            c.field,
-            field_label(c.item_kind, c.field),
-            c.reason,
-            str(c.old),
-            str(c.new),
-        )
+    def also(self, c) -> str:
+        return " ".join(str(v) for v in (c.field, c.old, c.new) if v is not None)

@@ -1,23 +1,33 @@
 """A list of records held in memory (a project's milestones, say), drawn like the paged lists.
 
-The records of one programme or project are few and already fetched, so the '/' filter runs
-here, on every keystroke, with no pause. Drawing is the virtual list's: only the rows in view
-are drawn, and an edit redraws its own row alone.
+The records of one programme or project are few and already fetched, so the '/' filter, the
+quick filters and the sort run here, on every keystroke, with no pause. '/' finds the text in
+any cell as shown (and in what a row shows another way, such as a date's ISO form). Drawing is
+the virtual list's: only the rows in view are drawn, and an edit redraws its own row alone.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from tui.widgets.virtual_list import Column, VirtualList
+from tui import safe
+from tui.widgets.virtual_list import Column, ListQuery, VirtualList
 
 ALL = 1 << 30  # one page holds every record
 
 
+def shown_text(cells) -> str:
+    """A row's cells as the text a user reads, lower case, one space between them."""
+    return " ".join(" ".join((cell.plain if isinstance(cell, Text) else safe.plain(cell)).split())
+                    for cell in cells).lower()
+
+
 class RecordList(VirtualList):
-    """Records with an id each; cells(record) gives a row, match(record, needle) the filter."""
+    """Records with an id each; cells(record) gives a row. also(record): text the row shows in another
+    form ('/' finds it too: a date's ISO form, say). quick: {name: (label, keeps(record))}."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", show=False, id="records.open")
@@ -27,27 +37,41 @@ class RecordList(VirtualList):
         self,
         columns: list[Column],
         cells: Callable[[Any], tuple],
-        match: Callable[[Any, str], bool],
         *,
         empty_text: str,
         filtered_text: str,
+        also: Callable[[Any], str] | None = None,
+        quick: Mapping[str, tuple[str, Callable[[Any], bool]]] | None = None,
+        sort: str | None = None,
+        descending: bool = False,
+        on_count: Callable[[VirtualList], Any] | None = None,
         id: str | None = None,
     ) -> None:
-        super().__init__(columns, self._slice, self._shown_count, page_size=ALL, empty_text=empty_text, id=id)
+        quick = dict(quick or {})
+        super().__init__(columns, self._slice, self._shown_count, page_size=ALL, empty_text=empty_text,
+                         quick=[(name, label) for name, (label, _) in quick.items()], sort=sort,
+                         descending=descending, on_count=on_count, id=id)
         self.records: list = []
-        self._shown: list = []  # the records that pass the filter, in order
+        self._shown: list = []  # the records that pass the filters, in the order shown
         self._cells_of = cells
-        self._match = match
+        self._also = also
+        self._keeps = {name: keeps for name, (_, keeps) in quick.items()}
         self._empty = (empty_text, filtered_text)
 
-    def _slice(self, offset: int, limit: int, text: str) -> list:
+    def _slice(self, offset: int, limit: int, query: ListQuery) -> list:
         return self._shown  # the one page (the same list, so an edit to a shown record is seen in it)
 
-    def _shown_count(self, text: str) -> int:
-        return len(self._shown)
+    def _shown_count(self, query: ListQuery) -> int:
+        return len(self._shown) if query.text or query.only else len(self.records)
 
     def row_cells(self, row, previous) -> tuple:
         return self._cells_of(row)
+
+    def matches(self, record, needle: str) -> bool:
+        """needle (lower case) is in the row as shown, or in what it shows another way."""
+        if needle in shown_text(self._cells_of(record)):
+            return True
+        return self._also is not None and needle in self._also(record).lower()
 
     # -- records ------------------------------------------------------------------------------
 
@@ -65,9 +89,23 @@ class RecordList(VirtualList):
 
     def _refilter(self) -> None:
         needle = self.filter_text.lower()
-        self._shown = [r for r in self.records if self._match(r, needle)] if needle else list(self.records)
-        self.empty_text = self._empty[1 if needle else 0]
+        keeps = self._keeps.get(self.only or "")
+        shown = [r for r in self.records
+                 if (keeps is None or keeps(r)) and (not needle or self.matches(r, needle))]
+        self._shown = self._sorted(shown)
+        self.empty_text = self._empty[1 if needle or keeps else 0]
         self.reload(at_once=True)
+
+    def _sorted(self, records: list) -> list:
+        """In the sort's order, records without a value last whichever way; ties keep their order."""
+        column = next((c for c in self.columns if c.sort and c.sort == self.sort), None)
+        if column is None or column.key is None:
+            return records
+        key = column.key
+        valued = [(key(r), r) for r in records]
+        present = [pair for pair in valued if pair[0] is not None]
+        present.sort(key=lambda pair: pair[0], reverse=self.descending)
+        return [r for _, r in present] + [r for value, r in valued if value is None]
 
     def set_filter(self, text: str) -> None:
         text = text.strip()
@@ -78,6 +116,17 @@ class RecordList(VirtualList):
         self.scroll_to(y=0, animate=False, immediate=True)
         self._refilter()
 
+    def requery(self) -> None:
+        """Sorted or filtered again at once, the cursor kept on the same record if still shown."""
+        keep = self.selected
+        self.refresh()  # the heading's arrow
+        self.cursor = 0
+        self._refilter()
+        if keep is not None:
+            self.select_key(keep.id)
+        if self.cursor == 0:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
     def select_key(self, key) -> None:
         """Move the cursor to the record with this id, if it is shown."""
         for index, record in enumerate(self._shown):
@@ -86,7 +135,7 @@ class RecordList(VirtualList):
                 return
 
     def update_record(self, record) -> None:
-        """Replace one record and draw its row again, alone."""
+        """Replace one record and draw its row again, alone (in its place: an edit does not move it)."""
         self.records = [record if r.id == record.id else r for r in self.records]
         for index, shown in enumerate(self._shown):
             if shown.id == record.id:

@@ -1,45 +1,149 @@
 """A virtualised list: only the rows in view are rendered, and rows are fetched a page at a time.
 
 It draws through the Line API (render_line), so its cost does not grow with the number of rows.
-Pages come from a fetch(offset, limit, text) callable run in a thread worker; rows not yet
-fetched show as a placeholder until their page arrives. The '/' filter is passed to fetch and
-count(text) as text, so the store narrows the rows in SQL: typing is debounced, and the count
-and first page of the narrowed list come from a worker.
+Pages come from a fetch(offset, limit, query) callable run in a thread worker; rows not yet
+fetched show as a placeholder until their page arrives. The query carries the '/' text, the sort
+and the quick filter, so the store narrows and orders the rows in SQL: typing is debounced, and
+the count and first page of the narrowed list come from a worker.
+
+s chooses the column to sort by (a click on its heading does too; the same again reverses), S
+reverses the sort, f steps through the list's quick filters (Red only, ...) and back to all.
+The columns share the list's width: names are cut first when it is narrow, and the status,
+stage and owner columns widen to their longest value when it is wide.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from store import text as words
 from tui import compat, safe
 from tui.app_typing import OfRagboard
 
+UP, DOWN = "▲", "▼"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)  # compared (and hashed) by identity: two columns may read alike
 class Column:
     title: str
     width: int
     cell: Callable[[Any, Any], str | Text] | None = None  # (row, previous row or None) -> cell
     justify: str = "left"
     grow: int = 0  # this column's share of the width the list has beyond the columns' own
+    sort: str | None = None  # the sort its heading chooses (the store's name for a paged list)
+    key: Callable[[Any], Any] | None = None  # a list held in memory sorts by this (None sorts last)
+    high_first: bool = False  # a figure: its first sort puts the highest first
+    fit: bool = False  # widens, when there is room, to its longest value (a status, stage or owner)
+    keep: bool = False  # fits its values and keeps them whole while a name can be cut (a RAG, a sum)
+    least: int = 0  # the narrowest it is cut to when the list is narrow (0: a name's 8, others uncut)
+
+    @property
+    def label(self) -> str:
+        """The column's name in the sort chooser (a column without a heading names its sort)."""
+        return self.title or (self.sort or "").replace("_", " ").capitalize()
+
+    @property
+    def narrowest(self) -> int:
+        if self.least:
+            return min(self.least, self.width)
+        return min(self.width, 8) if self.grow else self.width
+
+
+class ListQuery(NamedTuple):
+    """What a paged list asks its store for: the '/' text, the sort and the quick filter."""
+
+    text: str = ""
+    sort: str | None = None
+    descending: bool = False
+    only: str | None = None
+
+
+class SortChooser(ModalScreen[str | None]):
+    """A small list of the columns to sort by: arrows and Enter, or a column's first letter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="sort.cancel")]
+
+    def __init__(self, columns: list[Column], current: str | None, descending: bool) -> None:
+        super().__init__()
+        self.columns = columns
+        self.current, self.descending = current, descending
+        self._letter = ""  # the letter last pressed, to step among the columns it starts
+
+    def compose(self):
+        options = []
+        for column in self.columns:
+            mark = ""
+            if column.sort == self.current:
+                mark = f"  {DOWN if self.descending else UP} sorted now (again reverses)"
+            options.append(Option(safe.plain(column.label) + mark, id=column.sort))
+        # The app's dialog styles, sized here (CSS of its own would restyle every kept screen).
+        dialog = Vertical(id="dialog", classes="sort")
+        dialog.styles.width = 48
+        with dialog:
+            yield Label("Sort by", id="dialog-title")
+            chooser = OptionList(*options, id="sort-options")
+            chooser.styles.height = "auto"
+            chooser.styles.max_height = 16
+            yield chooser
+            yield Static("Enter or a column's first letter sorts; Escape cancels.", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        chooser = self.query_one(OptionList)
+        sorts = [c.sort for c in self.columns]
+        chooser.highlighted = sorts.index(self.current) if self.current in sorts else 0
+        chooser.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def on_key(self, event: events.Key) -> None:
+        letter = (event.character or "").lower()
+        if not letter.isalpha() or len(letter) != 1:
+            return
+        matching = [i for i, c in enumerate(self.columns) if c.label.lower().startswith(letter)]
+        if not matching:
+            return
+        event.stop()
+        event.prevent_default()
+        if len(matching) == 1:
+            self.dismiss(self.columns[matching[0]].sort)
+            return
+        # Several columns start with it: the first press moves to the first of them, each press
+        # after it to the next; Enter sorts.
+        chooser = self.query_one(OptionList)
+        now = chooser.highlighted if self._letter == letter else None
+        later = [i for i in matching if now is None or i > now]
+        chooser.highlighted = (later or matching)[0]
+        self._letter = letter
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True):
-    """Rows from fetch(offset, limit, text), count(text) of them, drawn one line each, with a cursor."""
+    """Rows from fetch(offset, limit, query), count(query) of them, drawn one line each, with a cursor.
+
+    quick: the quick filters the store knows for this list, (name, label) each; key_of(row): what
+    names a row's record, so a sort or filter keeps the cursor on it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
@@ -49,6 +153,12 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         Binding("home", "first", "First", show=False, id="list.first"),
         Binding("end", "last", "Last", show=False, id="list.last"),
         Binding("enter", "select", "Open", id="list.open"),
+        Binding("s", "choose_sort", "Sort", id="sort.choose",
+                tooltip="Sort the list by a column (a click on its heading too; the same again reverses)"),
+        Binding("S", "reverse_sort", "Reverse", show=False, id="sort.reverse",
+                tooltip="Reverse the list's sort"),
+        Binding("f", "quick_filter", "Only", id="filter.quick",
+                tooltip="Show only Red, Amber, overdue or high risks in turn, then all again"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-list--header",
@@ -85,15 +195,22 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
 
     FILTER_DELAY = 0.04  # seconds of no typing before the store is asked for the narrowed list
 
+    SEEK_PAGES = 20  # after a sort, pages searched for the record the cursor was on (then the top)
+    MEASURE_ROWS = 200  # rows measured for the widths of the columns that fit their values
+
     def __init__(
         self,
         columns: list[Column],
-        fetch: Callable[[int, int, str], list],
-        count: Callable[[str], int],
+        fetch: Callable[[int, int, ListQuery], list],
+        count: Callable[[ListQuery], int],
         *,
         page_size: int = 100,
-        on_count: Callable[[int, str], Any] | None = None,
+        on_count: Callable[[VirtualList], Any] | None = None,
         empty_text: str = "Nothing to show.",
+        quick: Sequence[tuple[str, str]] = (),
+        sort: str | None = None,
+        descending: bool = False,
+        key_of: Callable[[Any], Any] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -104,10 +221,15 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self._count = count
         self._filter_timer: Timer | None = None
         self._styles: dict[str, Style] | None = None  # component styles, worked out once (_style)
-        self._on_count = on_count  # told (total, filter text) in the same frame as the rows it counts
+        self._on_count = on_count  # told in the same frame as the rows it counts
         self.page_size = page_size
         self.empty_text = empty_text
+        self.quick = list(quick)
+        self.sort, self.descending = sort, descending
+        self.only: str | None = None  # the quick filter shown, by name
+        self._key_of = key_of or (lambda row: getattr(row, "id", row))
         self.total = 0
+        self.grand_total = 0  # rows with no filter at all (counted only while one is on)
         self._pages: dict[int, list] = {}
         self._pending: set[int] = set()
         self._generation = 0  # bumps on reload so late pages from before it are dropped
@@ -121,6 +243,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         # names its group, width): a scroll then draws the rows still in view for nothing.
         self._strips: dict[tuple[int, bool, int], Strip] = {}
         self._widths: dict[Column, int] = {}
+        self._longest: dict[Column, int] = {}  # the longest value of each column that fits its values
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -135,33 +258,40 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self._pending.clear()
         self._forget_drawn()
         if at_once:
-            text = self.filter_text
-            first = self._fetch(0, self.page_size, text)
-            total = len(first) if len(first) < self.page_size else self._count(text)
-            self._count_loaded(self._generation, total, first)
+            self._count_loaded(self._generation, *self._first_and_counts(self.list_query))
         else:
-            self._load_count(self._generation, self.filter_text)
+            self._load_count(self._generation, self.list_query)
+
+    @property
+    def list_query(self) -> ListQuery:
+        return ListQuery(self.filter_text, self.sort, self.descending, self.only)
+
+    def _first_and_counts(self, query: ListQuery) -> tuple[int, list, int]:
+        """(total, first page, total with no filter). The count only when the first page is full (a
+        short page is the count): one query per keystroke for a narrow filter, two for a wide one;
+        the unfiltered count only while a filter is on."""
+        first = self._fetch(0, self.page_size, query)
+        total = len(first) if len(first) < self.page_size else self._count(query)
+        grand = total
+        if query.text or query.only:
+            grand = self._count(ListQuery(sort=query.sort, descending=query.descending))
+        return total, first, grand
 
     @work(thread=True, exclusive=True, group="virtual-list-count")
-    def _load_count(self, generation: int, text: str) -> None:
-        # The first page, then the count only when that page is full (a short page is the count):
-        # one query per keystroke for a narrow filter, two for a wide one.
-        first = self._fetch(0, self.page_size, text)
-        if len(first) < self.page_size:
-            self.app.call_from_thread(self._count_loaded, generation, len(first), first)
-            return
-        total = self._count(text)
-        self.app.call_from_thread(self._count_loaded, generation, total, first)
+    def _load_count(self, generation: int, query: ListQuery) -> None:
+        self.app.call_from_thread(self._count_loaded, generation, *self._first_and_counts(query))
 
-    def _count_loaded(self, generation: int, total: int, first: list) -> None:
+    def _count_loaded(self, generation: int, total: int, first: list, grand: int) -> None:
         if generation != self._generation:
             return
         self.total = total
+        self.grand_total = grand
         self._pages[0] = first
         self._forget_drawn()
         self.loaded = True
         if self._on_count is not None:
-            self._on_count(total, self.filter_text)
+            self._on_count(self)
+        self._measure(first)
         self._resize()
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
         callbacks, self._after_load = self._after_load, []
@@ -180,7 +310,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
     def _load_page(self, generation: int, page: int) -> None:
         if generation != self._generation:
             return
-        rows = self._fetch(page * self.page_size, self.page_size, self.filter_text)
+        rows = self._fetch(page * self.page_size, self.page_size, self.list_query)
         self.app.call_from_thread(self._page_loaded, generation, page, rows)
 
     def _page_loaded(self, generation: int, page: int, rows: list) -> None:
@@ -273,26 +403,214 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self.scroll_to(y=0, animate=False, immediate=True)
         self.reload()
 
+    # -- sort and quick filter ----------------------------------------------------------------
+
+    @property
+    def sortable(self) -> list[Column]:
+        return [column for column in self.columns if column.sort]
+
+    def action_choose_sort(self) -> None:
+        columns = self.sortable
+        if not columns:
+            self.notify("This list keeps its own order.")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.sort_by(name)
+            self.focus()
+
+        self.app.push_screen(SortChooser(columns, self.sort, self.descending), chosen)
+
+    def action_reverse_sort(self) -> None:
+        if self.sort is None:
+            self.notify("The list is in its own order: press s to sort it by a column first.")
+            return
+        self.set_sort(self.sort, not self.descending)
+
+    def sort_by(self, name: str) -> None:
+        """Sort by the column whose sort is name; the column sorted now is reversed instead."""
+        column = next((c for c in self.columns if c.sort == name), None)
+        if column is None:
+            return
+        self.set_sort(name, not self.descending if name == self.sort else column.high_first)
+
+    def set_sort(self, name: str | None, descending: bool) -> None:
+        self.sort, self.descending = name, descending
+        self.requery()
+
+    def action_quick_filter(self) -> None:
+        """The next quick filter this list has (Red only, Amber only, ...), then all again."""
+        if not self.quick:
+            self.notify("This list has no quick filters; / narrows it by any text shown.")
+            return
+        names = [None, *(name for name, _ in self.quick)]
+        self.set_only(names[(names.index(self.only) + 1) % len(names)] if self.only in names else None)
+
+    def set_only(self, name: str | None) -> None:
+        self.only = name
+        self.requery()
+
+    def only_label(self) -> str:
+        return next((label for name, label in self.quick if name == self.only), "")
+
+    def shown_summary(self) -> str:
+        """What a filter leaves shown, as "Red only: 3 of 42" ('' when nothing is filtered)."""
+        parts = []
+        if self.only:
+            parts.append(f"{self.only_label()} only")
+        if self.filter_text:
+            parts.append(f"holding '{self.filter_text}'")
+        if not parts:
+            return ""
+        return f"{', '.join(parts)}: {self.total:,} of {self.grand_total:,}"
+
+    def requery(self) -> None:
+        """Fetch again in the new order or filter, the cursor kept on the same record if still shown."""
+        row = self.selected
+        self.refresh()  # the heading's arrow
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.reload()
+        if row is not None:
+            key = self._key_of(row)
+            self.loaded_then(lambda: self._seek(self._generation, key))
+
+    def _seek(self, generation: int, key: Any) -> None:
+        """Put the cursor on the record named key: in the first page, or in a worker that reads the
+        pages after it (up to SEEK_PAGES); not found, the cursor stays at the top."""
+        if self._select_key_in(0, key) or self.total <= self.page_size:
+            return
+        self._seek_pages(generation, key, self.list_query)
+
+    def _select_key_in(self, page: int, key: Any) -> bool:
+        for offset, row in enumerate(self._pages.get(page, ())):
+            if self._key_of(row) == key:
+                self.cursor = page * self.page_size + offset
+                return True
+        return False
+
+    @work(thread=True, exclusive=True, group="virtual-list-seek")
+    def _seek_pages(self, generation: int, key: Any, query: ListQuery) -> None:
+        last = min(self.SEEK_PAGES, (self.total - 1) // self.page_size)
+        for page in range(1, last + 1):
+            if generation != self._generation:
+                return
+            rows = self._fetch(page * self.page_size, self.page_size, query)
+            if any(self._key_of(row) == key for row in rows):
+                self.app.call_from_thread(self._sought, generation, page, rows, key)
+                return
+
+    def _sought(self, generation: int, page: int, rows: list, key: Any) -> None:
+        if generation != self._generation or self.cursor != 0:
+            return  # a newer load, or the user has moved on
+        self._pages[page] = rows
+        self._pending.discard(page)
+        self._select_key_in(page, key)
+
     # -- drawing ------------------------------------------------------------------------------
 
     def _resize(self) -> None:
-        width = sum(c.width + 1 for c in self.columns)
+        self._layout()
+        width = sum(self._widths.get(c, c.width) + 1 for c in self.columns)
         self.virtual_size = Size(width, self.row_count + 1)
         self.refresh()
 
     def on_resize(self) -> None:
-        """Share out the spare width among the growing columns, so names are not cut short."""
-        spare = self.scrollable_content_region.width - sum(c.width + 1 for c in self.columns)
-        shares = sum(c.grow for c in self.columns)
-        widths = {}
-        if spare > 0 and shares:
-            for column in self.columns:
-                if column.grow:
-                    widths[column] = column.width + spare * column.grow // shares
+        self._resize()
+        # Shorter (a notice shown below it, say): the cursor's row stays in view.
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_offset.y)
+        if self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+
+    def _measure(self, rows: Sequence[Any]) -> None:
+        """The longest value of each column that fits its values or grows, over the first rows."""
+        fitting = [i for i, column in enumerate(self.columns) if column.fit or column.keep or column.grow]
+        if not fitting:
+            return
+        longest = {self.columns[i]: cell_len(self.columns[i].title) for i in fitting}
+        previous = None
+        for row in rows[: self.MEASURE_ROWS]:
+            cells = self.row_cells(row, previous)
+            previous = row
+            for i in fitting:
+                cell = cells[i]
+                length = cell.cell_len if isinstance(cell, Text) else cell_len(safe.plain(cell))
+                column = self.columns[i]
+                longest[column] = max(longest[column], length)
+        self._longest = longest
+
+    FIT_MOST = 32  # a column that fits its values is widened to at most this for them
+    READABLE = 16  # a name cut no narrower than this keeps its first words, while there is a choice
+
+    def _layout(self) -> None:
+        """Each column's width at the list's width. The columns that fit their values (RAG, status,
+        stage, owner) ask for their longest value; where that does not fit, the names are cut first,
+        so the RAG and status stay in view at 80 columns. Width to spare goes to the names."""
+        room = self.scrollable_content_region.width
+        if room <= 0:
+            return
+        columns = self.columns
+        longest = self._longest
+        widths = {c: max(c.width, min(longest.get(c, 0), self.FIT_MOST)) if c.fit or c.keep else c.width
+                  for c in columns}
+        over = sum(widths[c] + 1 for c in columns) - room
+        if over > 0:
+            # The names to a width that still reads, then what the owner and stage columns asked for
+            # beyond their own, then the names to their narrowest, then those columns to theirs, and
+            # only then what the RAG and figure columns asked for.
+            names = [c for c in columns if not (c.fit or c.keep)]
+            fitting = [c for c in columns if c.fit and not c.keep]
+            kept = [c for c in columns if c.keep]
+            readable = {c: max(c.narrowest, min(c.width, self.READABLE)) for c in names}
+            for group, least in ((names, readable), (fitting, {c: c.width for c in fitting}),
+                                 (names, {c: c.narrowest for c in names}),
+                                 (fitting, {c: c.narrowest for c in fitting}),
+                                 (kept, {c: c.width for c in kept})):
+                over = self._cut(widths, {c: widths[c] - least[c] for c in group}, over)
+        elif over < 0:  # the names their longest value, as far as it goes; the rest shared among them
+            spare = -over
+            wants = {c: longest.get(c, 0) - widths[c] for c in columns if c.grow}
+            want = sum(w for w in wants.values() if w > 0)
+            if want:
+                given = min(spare, want)
+                for c, more in wants.items():
+                    if more > 0:
+                        widths[c] += given * more // want
+                spare = room - sum(widths[c] + 1 for c in columns)
+            shares = sum(c.grow for c in columns)
+            if spare > 0 and shares:
+                for c in columns:
+                    if c.grow:
+                        widths[c] += spare * c.grow // shares
         if widths != self._widths:
             self._widths = widths
             self._forget_drawn()
             self.refresh()
+
+    @staticmethod
+    def _cut(widths: dict[Column, int], slack: dict[Column, int], over: int) -> int:
+        """Narrow the columns with slack, each in proportion to it, by over in all (or all their
+        slack); what is still over."""
+        slack = {c: give for c, give in slack.items() if give > 0}
+        total = sum(slack.values())
+        cut = min(over, total)
+        if not cut:
+            return over
+        taken = 0
+        for c, give in slack.items():
+            share = cut * give // total
+            widths[c] -= share
+            slack[c] -= share
+            taken += share
+        for c in slack:  # what rounding left uncut, a cell at a time
+            if taken >= cut:
+                break
+            if slack[c] > 0:
+                widths[c] -= 1
+                taken += 1
+        return over - taken
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -332,7 +650,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         if y == 0:
             segments = []
             for column in self.columns:
-                segments.extend(self._cell(column.title, column))
+                segments.extend(self._cell(self._heading(column), column))
             return self._strip(segments, width, scroll_x, base + self._style("virtual-list--header"))
         index = scroll_y + y - 1
         if index >= self.row_count:
@@ -373,6 +691,15 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
             self._strips[(real, grouped, width)] = strip
         return strip
 
+    def _heading(self, column: Column) -> str:
+        """The column's title, with the sort's arrow on the sorted column (the title cut for it)."""
+        if not column.sort or column.sort != self.sort:
+            return column.title
+        arrow = DOWN if self.descending else UP
+        room = self._widths.get(column, column.width) - 2
+        title = column.title if cell_len(column.title) <= room else column.title[: max(0, room - 1)] + "…"
+        return f"{title} {arrow}" if title else arrow
+
     def _cursor_style(self) -> Style:
         return self._style("virtual-list--cursor-focused" if self.has_focus else "virtual-list--cursor")
 
@@ -402,9 +729,13 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
             cell = safe.plain(cell)
             length = cell_len(cell)
             if length > width:
-                text = Text(cell)
-                text.truncate(width, overflow="ellipsis")
-                cell, length = text.plain, text.cell_len
+                if length == len(cell) and width > 1:  # one cell a character: cut after a whole word
+                    cell = words.shorten(cell, width)
+                    length = len(cell)
+                else:
+                    text = Text(cell)
+                    text.truncate(width, overflow="ellipsis")
+                    cell, length = text.plain, text.cell_len
             pad = " " * (width - length)
             return [Segment(pad + cell if column.justify == "right" else cell + pad), self._GAP]
         cell = safe.made_safe(cell, multiline=False)
@@ -498,8 +829,22 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         if row is not None:
             self.post_message(self.Selected(self, row))
 
+    def column_at(self, x: int) -> Column | None:
+        """The column under a point x cells from the list's left edge."""
+        x += round(self.scroll_offset.x)
+        for column in self.columns:
+            x -= self._widths.get(column, column.width) + 1
+            if x < 0:
+                return column
+        return None
+
     def on_click(self, event) -> None:
         event.prevent_default()  # a double click opens the row; it does not select the list's text
+        if event.y == 0:  # a heading: sort by its column (the sorted one again: reversed)
+            column = self.column_at(event.x)
+            if column is not None and column.sort:
+                self.sort_by(column.sort)
+            return
         index = round(self.scroll_offset.y) + event.y - 1
         if event.y >= 1 and 0 <= index < self.row_count:
             if self.cursor == index and event.chain >= 2:
