@@ -301,7 +301,7 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         question = ConfirmScreen(
             f"Discard your changes to {subject(self.title_text)}?",
-            f"You changed {listed}. y discards them; n goes back to the form as you left it.",
+            f"You changed {listed}. y discards your changes; n goes back to the form as you left it.",
             yes="Discard",
         )
 

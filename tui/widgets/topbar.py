@@ -75,22 +75,36 @@ def file_line(path: str, read_only: bool, portfolios: list[Dated], width: int) -
             need -= 1
         names = [cut(n, k) for n, k in zip(names, lengths, strict=True)]
         room = width - fixed - right(names, label)
-    line = Text(no_wrap=True, overflow="ellipsis", end="")
-    line.append(APP, style="bold")
-    line.append(" ")
-    line.append(short_path(path, max(room, 1)))
+    parts = [(APP, "bold"), (" ", ""), (short_path(path, max(room, 1)), "")]
     if flag:
-        line.append(flag, style="bold")
+        parts.append((flag, "bold"))
     if dates:
-        line.append(gap, style="dim")
-        line.append(label, style="dim")
+        parts += [(gap, "dim"), (label, "dim")]
         for i, (name, (_, date)) in enumerate(zip(names, dates, strict=True)):
             if i:
-                line.append(" · ", style="dim")
-            line.append(f"{name} ")
-            line.append(date, style="bold")
+                parts.append((" · ", "dim"))
+            parts += [(f"{name} ", ""), (date, "bold")]
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    for text, style in leading_spaces_kept(parts):
+        line.append(text, style=style)
     line.truncate(width, overflow="ellipsis")
     return line
+
+
+def leading_spaces_kept(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each part's leading spaces moved to the end of the part before it. A terminal shows them
+    either way, but a picture of the screen (its SVG drawn by rsvg, as the README's is) drops the
+    spaces that start a differently styled run: "ragboard.db" and "status dates" ran together."""
+    out: list[tuple[str, str]] = []
+    for text, style in parts:
+        stripped = text.lstrip(" ")
+        if out and len(stripped) < len(text):
+            before, before_style = out[-1]
+            out[-1] = (before + text[: len(text) - len(stripped)], before_style)
+            text = stripped
+        if text:
+            out.append((text, style))
+    return out
 
 
 class FileLine(Widget):
