@@ -192,3 +192,23 @@ async def test_all_milestones_pages_filters_and_opens_a_milestone_far_down(big_d
         assert isinstance(app.screen, ProjectScreen) and app.screen.record.id == chosen.project_id
         assert app.screen.active_panel().selected.id == chosen.id
         assert on_screen(app, chosen.name)
+
+
+async def test_home_sort_keeps_the_cursor_on_a_programme_beyond_the_first_page(big_db):
+    """The store sorts the 520 programmes; the row under the cursor is found again in the new order,
+    pages after the first read to find it, and the list scrolls to it."""
+    async with started(big_db) as (app, pilot):
+        vlist = app.screen.list_widget()
+        await press(pilot, "pagedown", "pagedown", "pagedown")
+        await _loaded(pilot, vlist)
+        chosen = vlist.selected.programme
+        assert vlist.cursor > 40, "beyond the first page of 40"
+        await press(pilot, "s", "c", "S")  # by code, then reversed: P520 first
+        await wait_until(pilot, lambda: vlist.selected is not None
+                         and vlist.selected.programme.id == chosen.id, "the cursor is on the same programme")
+        with fresh(big_db) as s:
+            codes = [row.programme.code for row in s.home_rows(0, ROWS, sort="code", descending=True)]
+        assert vlist.cursor == codes.index(chosen.code)
+        assert on_screen(app, chosen.name)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ProgrammeScreen) and app.screen.record.id == chosen.id

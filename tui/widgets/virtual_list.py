@@ -409,6 +409,14 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
     def sortable(self) -> list[Column]:
         return [column for column in self.columns if column.sort]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A list without quick filters (or sortable columns) does not offer f (or s and S)."""
+        if action == "quick_filter":
+            return bool(self.quick)
+        if action in ("choose_sort", "reverse_sort"):
+            return bool(self.sortable)
+        return True
+
     def action_choose_sort(self) -> None:
         columns = self.sortable
         if not columns:
