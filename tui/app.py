@@ -316,13 +316,31 @@ class RagboardApp(App):
         from textual.app import SystemCommand
 
         yield from super().get_system_commands(screen)
+        from rich.markup import escape
+        from textual.markup import escape as escape_title
+
+        from store.text import day
+
+        # Textual reads a system command's title and help as markup: a name is escaped in each.
         for portfolio in self._palette_portfolios():
+            name = escape_title(safe.plain(portfolio.name))
+            of = escape(safe.plain(portfolio.organisation or portfolio.name))
             yield SystemCommand(
-                f"Status date: {portfolio.name}",
-                f"Change the status date ({portfolio.status_date}) of "
-                f"{portfolio.organisation or portfolio.name}",
+                f"Status date: {name}",
+                f"Change the status date ({day(portfolio.status_date)}) of {of}",
                 lambda p=portfolio: self.change_status_date(p),
             )
+            yield SystemCommand(
+                f"Edit portfolio: {name}",
+                f"Rename {of}, or change its status date or risk matrix (Green up to "
+                f"{portfolio.green_max}, Red from {portfolio.red_min})",
+                lambda p=portfolio: self.edit_portfolio(p),
+            )
+        yield SystemCommand(
+            "New portfolio",
+            "Add a portfolio: its name, organisation, status date and risk matrix",
+            self.new_portfolio,
+        )
         yield SystemCommand(
             "All milestones",
             "Every milestone of every portfolio in one list, filtered with /",
@@ -388,26 +406,60 @@ class RagboardApp(App):
         if not isinstance(self.screen, MilestonesScreen):
             self.push_screen(MilestonesScreen())
 
+    def new_portfolio(self) -> None:
+        if not self.writable("add a portfolio"):
+            return
+        from store.fields import specs
+        from tui import forms
+
+        # The risk matrix starts as the store's default (Green up to 6, Red from 20).
+        defaults = {f.key: str(specs("portfolio")[f.key].default or "") for f in forms.PORTFOLIO}
+
+        def submit(values: dict):
+            return self.locked(self.store.add_portfolio, **values)
+
+        def done(result) -> None:
+            if result:
+                self.notify(f"Portfolio {result.name} added. Press n on the home screen to add its first "
+                            "programme.", title="Saved", timeout=8)
+                self.reload_screen()
+
+        self.open_form("New portfolio", forms.PORTFOLIO, defaults, submit, done)
+
+    def edit_portfolio(self, portfolio) -> None:
+        if not self.writable("change a portfolio"):
+            return
+        from tui import forms
+
+        submit = forms.edit_submit(self, portfolio, forms.PORTFOLIO, self.store.edit_portfolio)
+
+        def done(result) -> None:
+            if result is True:
+                self.notify("No changes.")
+            elif result:
+                self.notify(f"Portfolio {result.name} saved.", title="Saved")
+                self.reload_screen()
+
+        self.open_form(f"Edit portfolio {portfolio.name}", forms.PORTFOLIO,
+                       forms.values_of(portfolio, forms.PORTFOLIO), submit, done)
+
     def change_status_date(self, portfolio) -> None:
         if not self.writable("change the status date"):
             return
-        from tui.screens.form import Field
+        from store.text import day
+        from tui import forms
 
         def submit(values: dict):
-            return self.store.set_status_date(portfolio.id, portfolio.version, values["status_date"])
+            return self.locked(self.store.set_status_date, portfolio.id, portfolio.version,
+                               values["status_date"])
 
         def done(result) -> None:
             if result is not None:
-                self.notify(f"{portfolio.name}: status date is now {result.status_date}.", title="Saved")
+                self.notify(f"{portfolio.name}: status date is now {day(result.status_date)}.", title="Saved")
                 self.reload_screen()
 
-        self.open_form(
-            f"Status date of {portfolio.name}",
-            [Field("status_date", "Status date", placeholder="30/06/2025")],
-            {"status_date": portfolio.status_date},
-            submit,
-            done,
-        )
+        self.open_form(f"Status date of {portfolio.name}", forms.STATUS_DATE,
+                       forms.values_of(portfolio, forms.STATUS_DATE), submit, done)
 
     def show_selection_history(self) -> None:
         selection = getattr(self.screen, "selection_for_history", None)
