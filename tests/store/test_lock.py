@@ -90,6 +90,11 @@ def test_every_public_method_holds_the_lock_while_it_uses_the_file(store, tree):
     f2 = call("add_portfolio", name="Second", status_date="2025-06-30")
     f2 = call("set_status_date", f2.id, f2.version, "2025-07-31")
     f2 = call("set_risk_thresholds", f2.id, f2.version, 5, 15)
+    f2 = call("edit_portfolio", f2.id, f2.version, organisation="Plymouth", red_min=16)
+    call("add_portfolio_with_programme", {"name": "Third", "status_date": "2025-06-30"},
+         {"code": "T", "name": "Third's first"})
+    call("preview_warnings", "milestone", {"status": "Green"}, item_id=m.id)
+    call("savings_by_year", project_id=j)
     for method in ("portfolios", "programme_count", "portfolio_programme_counts", "home_rows",
                  "home_rows_in_one_step", "search_milestones", "milestone_count", "history", "is_empty",
                  "can_undo", "can_redo", "changed_elsewhere", "now"):

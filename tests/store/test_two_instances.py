@@ -149,7 +149,7 @@ def _form(record, **typed) -> dict:
     """What an edit form submits: every field it shows, as read, with the user's changes."""
     return {
         k: getattr(record, k)
-        for k in ("name", "due_text", "due", "baseline", "forecast", "actual", "status", "notes")
+        for k in ("name", "due_text", "baseline", "forecast", "actual", "status", "notes")
     } | typed
 
 
