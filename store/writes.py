@@ -899,6 +899,8 @@ def _checked_history(changes: Iterable[tuple[Any, ...]]) -> list[tuple[str, str,
             old, new = _decode(old), _decode(new)
         except (TypeError, ValueError, RecursionError):  # not JSON, or JSON that Python cannot hold
             raise ForeignHistoryError() from None
+        if item_kind == "milestone":
+            field, old, new = _due_as_baseline(field, old, new)
         if op == "update":
             if not isinstance(field, str) or field not in cols or field in ("id", "version") \
                     or not _fits(cols[field], old) or not _fits(cols[field], new):
@@ -913,6 +915,22 @@ def _checked_history(changes: Iterable[tuple[Any, ...]]) -> list[tuple[str, str,
     if not out:  # ragboard never keeps a group with no changes (an empty edit is dropped)
         raise ForeignHistoryError()
     return out
+
+
+def _due_as_baseline(field: Any, old: Any, new: Any) -> tuple[Any, Any, Any]:
+    """Schema step 5 folded a milestone's due date into its baseline (where it had none): a change
+    logged before it that names due speaks of what is now the baseline."""
+    if field == "due":
+        return "baseline", old, new
+    rows = []
+    for whole in (old, new):
+        if isinstance(whole, dict) and "due" in whole:
+            whole = dict(whole)
+            due = whole.pop("due")
+            if whole.get("baseline") is None:
+                whole["baseline"] = due
+        rows.append(whole)
+    return field, rows[0], rows[1]
 
 
 def _fits(column: tuple[str, bool], value: object) -> bool:

@@ -159,3 +159,25 @@ def test_a_value_that_is_not_ragboards_json_is_refused(store, tree, db_path, set
     with pytest.raises(ForeignHistoryError):
         store.undo()
     assert dump(db_path) == before
+
+
+# -- entries ragboard wrote before a schema step -------------------------------------------------
+
+def test_an_edit_of_a_due_date_logged_before_it_became_the_baseline_is_undone_on_the_baseline(
+        store, tree, db_path):
+    m = store.add_milestone(project_id=tree.project.id, name="Go live", baseline="2025-02-28")
+    group = _new_group(db_path)
+    _insert_change(db_path, group, "update", "milestone", m.id, "due", "2025-01-31", "2025-02-28")
+    store.undo_group(group)
+    assert store.milestone(m.id).baseline == "2025-01-31"
+
+
+def test_a_deleted_milestone_logged_with_its_due_date_comes_back_with_it_as_its_baseline(
+        store, tree, db_path):
+    row = {"id": 900, "project_id": tree.project.id, "programme_id": None, "name": "Old one",
+           "due_text": "Jan 2025", "due": "2025-01-31", "baseline": None, "status": "Red", "version": 3}
+    group = _new_group(db_path)
+    _insert_change(db_path, group, "delete", "milestone", 900, "", row, None)
+    store.undo_group(group)
+    back = store.milestone(900)
+    assert (back.name, back.baseline, back.status) == ("Old one", "2025-01-31", "Red")
