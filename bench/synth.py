@@ -223,5 +223,5 @@ def build_portfolios(projects: int, seed: int = DEFAULT_SEED):
 
 def synthesise(store, projects: int, seed: int = DEFAULT_SEED) -> list[int]:
     """Load the synthetic portfolios into an open store, one import_portfolio call each."""
-    return [store.import_portfolio(tree, label=f"Loaded synthetic portfolio {tree['name']!r}")
+    return [store.import_portfolio(tree, label=f"Loaded synthetic portfolio {tree['name']}")
             for tree in build_portfolios(projects, seed)]

@@ -9,7 +9,7 @@ from seed.files import load_portfolios
 
 def load_demo(store, data_dir: Path | None = None) -> list[int]:
     """Load every demo portfolio; returns their ids."""
-    return [store.import_portfolio(p, label=f"Loaded demo portfolio {p['name']!r}")
+    return [store.import_portfolio(p, label=f"Loaded demo portfolio {p['name']}")
             for p in load_portfolios(data_dir)]
 
 
