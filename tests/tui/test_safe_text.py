@@ -112,7 +112,7 @@ async def test_a_milestone_named_as_markup_is_set_edited_and_deleted(fixture_db,
 
 @pytest.mark.parametrize("tab,key,value", [
     ("1", "forecast", "[/]"),
-    ("1", "due", "[bold red]x[/]"),
+    ("1", "baseline", "[bold red]x[/]"),
     ("3", "amount", "[/]"),
 ])
 async def test_markup_typed_into_a_date_or_amount_is_refused_in_words(fixture_db, tab, key, value):
