@@ -164,6 +164,7 @@ async def test_help_lists_what_each_key_does_in_the_tab_in_view(fixture_db):
         rows = dict(app.screen.rows)
         assert rows["c"].startswith("Return the selected project's RAG to the one derived")
         assert rows["⏎"] == "Open the selected project" and "x" not in rows
+        assert "1" not in rows and rows["2"] == "Show the Milestones tab"  # the tab in view is no key
         await press(pilot, "escape", "5", "question_mark")
         rows = dict(app.screen.rows)
         assert rows["⏎"].startswith("Show the selected change in full")
@@ -251,7 +252,7 @@ async def test_green_on_an_overdue_milestone_is_saved_with_a_warning(fixture_db)
         assert app.screen.active_panel().selected.name == "Go live phase 1"
         await press(pilot, "g", "enter")
         warned = " ".join(warning_notices(app))
-        assert "Go live phase 1: Green." in warned and "Warning: Green, but overdue" in warned
+        assert "Go live phase 1: Green. ⚠ Green, but overdue" in warned
     with fresh(path) as s:
         assert s.milestone(ids["milestones"]["live"]).status == "Green"  # saved all the same
 
@@ -264,7 +265,7 @@ async def test_a_milestone_done_after_the_status_date_is_saved_with_a_warning(fi
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectScreen)
         warned = " ".join(warning_notices(app))
-        assert "Warning: Actual date 15 Apr 2014 is after the status date 31 Mar 2014" in warned
+        assert "⚠ Actual date 15 Apr 2014 is after the status date 31 Mar 2014" in warned
 
 
 async def test_a_save_with_nothing_odd_is_no_warning(fixture_db):

@@ -11,7 +11,7 @@ then the screen refreshes its roll-ups in a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -412,9 +412,9 @@ class OwnerScreen(RagScreen):
 
     # -- after a save -----------------------------------------------------------------------
 
-    def saved(self, panel: Panel, record, message: str,
-              severity: Literal["information", "warning"] = "information") -> None:
-        """Show the saved record in its row at once, say so, then refresh the roll-ups."""
+    def saved(self, panel: Panel, record, message: str, warnings: list[str] | None = None) -> None:
+        """Show the saved record in its row at once, say so (with what now looks wrong, if anything:
+        the save went through all the same), then refresh the roll-ups."""
         if isinstance(panel, ProjectsPanel):
             from tui.widgets.panels import _Keyed
 
@@ -423,7 +423,11 @@ class OwnerScreen(RagScreen):
                 panel.table.update_record(_Keyed(record.id, old._replace(project=record)))
         else:
             panel.table.update_record(record)
-        self.notify(message, title="Saved", severity=severity, timeout=8 if severity == "warning" else None)
+        if warnings:
+            self.notify(f"{message} ⚠ {' '.join(warnings)}", title="Saved, with a warning",
+                        severity="warning")
+        else:
+            self.notify(message, title="Saved")
         self.edited(panel)
 
     def edited(self, panel: Panel) -> None:
@@ -476,6 +480,8 @@ class OwnerScreen(RagScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A key acts only in the tabs where its action does something (ACTS_IN); elsewhere it is
         neither listed nor acted on."""
+        if action == "tab":  # the number of the tab in view shows nothing new
+            return bool(parameters) and parameters[0] != self._tab_index(self.active_tab)
         acts_in = ACTS_IN.get(action)
         return acts_in is None or self._tab_kind() in acts_in
 
@@ -566,9 +572,7 @@ class OwnerScreen(RagScreen):
             message += f" on {day(saved.actual)}"
         message += "."
         warnings = milestone_warnings(saved, self.portfolio.status_date) if self.portfolio is not None else []
-        if warnings:
-            message += "".join(f"\nWarning: {warning}." for warning in warnings)
-        self.saved(panel, saved, message, "warning" if warnings else "information")
+        self.saved(panel, saved, message, warnings)
 
     def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
         row = self._selected(panel, "set")
