@@ -76,12 +76,16 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),
     ]
-    # Under 36 rows the fields close up (no blank line between them) and the buttons take one line.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012 - Textual declares it per instance
+    # Under SHORT rows the fields close up (no blank line between them) and the buttons take one line.
+    SHORT = 36
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT, "-tall")]  # noqa: RUF012 - Textual declares it per instance
 
     def __init__(self, title: str, fields: list[Field], values: dict[str, str],
                  submit: Callable[[dict[str, str]], Any], note: str = "") -> None:
         super().__init__()
+        # The class for the screen's height from the start: one first set as it is shown would
+        # restyle the whole form (what a form built ahead, or kept, is there to save).
+        self.add_class("-short" if self.app.size.height < self.SHORT else "-tall", update=False)
         self.fields = fields
         self.title_text, self.values, self.submit, self.note = title, values, submit, note
         self.saving = False  # a save is on its way to the file
