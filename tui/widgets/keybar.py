@@ -22,7 +22,6 @@ from textual.widgets import Static
 
 # Keys every screen has, shown after the screen's own, the most used first.
 LATER = ("screen.filter", "app.undo", "screen.back", "app.quit", "app.redo")
-HELP = "app.help"
 GAP = "  "
 KEY_STYLE = "bold #ffa62b"
 
@@ -80,9 +79,9 @@ def keys_in_view(screen: Any) -> list[Key]:
 def footer_line(keys: list[Key], width: int, palette: bool) -> Text:
     """The footer: the shown keys, the screen's own first, as many whole ones as fit in width
     beside `? Help`."""
-    shown = [key for key in keys if key.words.shown]
-    helps = [key for key in shown if key.binding.id == HELP]
-    rest = [key for key in shown if key.binding.id != HELP]
+    # Help, by whichever of its keys acts (f1 while a line takes ? as text), is always shown.
+    helps = [key for key in keys if key.binding.action == "help"]
+    rest = [key for key in keys if key.words.shown and key.binding.action != "help"]
     rest.sort(key=_rank)  # stable: keys of one rank keep the order Textual found them in
     pieces = [(key.display, key.words.label) for key in rest]
     if palette:
