@@ -156,6 +156,17 @@ async def test_t_says_what_pressing_it_will_show(fixture_db):
         assert ("t", "Show the heat map's residual scores") in app.screen.rows
 
 
+async def test_while_the_filter_takes_the_keys_help_is_offered_by_f1(fixture_db):
+    path, _ids = fixture_db
+    async with started(path) as (app, pilot):
+        await open_tab(pilot, "project", "1")
+        await press(pilot, "slash")
+        assert footer(app)[-1] == "f1 Help"  # ? is typed into the filter
+        assert not {"r Red", "e Edit", "? Help"} & set(footer(app))
+        await press(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
 async def test_help_lists_what_each_key_does_in_the_tab_in_view(fixture_db):
     path, _ids = fixture_db
     async with started(path) as (app, pilot):
