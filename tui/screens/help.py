@@ -1,4 +1,6 @@
-"""Help: every key of the screen underneath, from its bindings (so a remapped key shows as it is)."""
+"""Help: every key that acts on the screen underneath, where it is now (its tab, its focus), with
+what it does there, from its bindings (so a remapped key shows as it is) and the screen's own
+words for them (see tui/widgets/keybar.py)."""
 from __future__ import annotations
 
 from typing import ClassVar
