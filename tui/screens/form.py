@@ -230,7 +230,7 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
         self._say_help(event.widget)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        if event.widget.has_class("form-input"):
+        if event.widget.has_class("form-input") and self.is_current:  # not as the form closes
             self.warn()
 
     def _say_help(self, widget: object) -> None:
