@@ -115,6 +115,25 @@ async def test_a_save_that_causes_a_warning_says_so(fixture_db):
         assert any("Green, but overdue" in notice for notice in notices(app)), notices(app)
 
 
+async def test_all_milestones_c_asks_the_date_done_so_completing_leaves_no_warning(fixture_db):
+    path, ids = fixture_db
+    async with started(path, notifications=True) as (app, pilot):
+        await press(pilot, "m", "end", "up")  # Programme board sign-off: Not rated
+        assert "Programme board" in _line_with(app, "Not rated")
+        await press(pilot, "c")
+        assert isinstance(app.screen, FormScreen)
+        assert app.screen.query_one("#field-actual", Input).value  # the status date, as a start
+        await press(pilot, "ctrl+s")
+        assert not isinstance(app.screen, FormScreen)
+        row = _line_with(app, "Programme board")
+        assert "C Complete" in row and "⚠" not in row
+        assert any(notice.startswith("Saved") and "Complete on 31 Mar 2014" in notice
+                   for notice in notices(app)), notices(app)
+    with fresh(path) as s:
+        (m,) = [m for m in s.milestones(programme_id=ids["cco"]) if m.name == "Programme board sign-off"]
+        assert (m.status, m.actual) == ("Complete", "2014-03-31")
+
+
 # -- widths -----------------------------------------------------------------------------------
 
 async def test_at_80_columns_every_list_keeps_its_rag_or_status_in_view(fixture_db):

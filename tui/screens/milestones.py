@@ -40,7 +40,8 @@ def _status(row) -> Text:
 class MilestonesScreen(RagScreen):
     crumb = "Programmes > All milestones"
     BINDINGS = status_bindings("milestones", "the selected milestone",
-                               "Mark the selected milestone Complete, with an optional reason")
+                               "Mark the selected milestone Complete: asks for the date it was done "
+                               "and an optional reason")
 
     def compose(self):
         yield from self.compose_top()
@@ -65,16 +66,20 @@ class MilestonesScreen(RagScreen):
             return [(m, owner, self._warnings(m)) for m, owner in rows]
 
     def _warnings(self, milestone) -> list[str]:
-        """A milestone's warnings, as at its own portfolio's status date (read once a programme)."""
+        """A milestone's warnings, as at its own portfolio's status date."""
         from store.warnings import milestone_warnings
 
+        return milestone_warnings(milestone, self._status_date(milestone))
+
+    def _status_date(self, milestone) -> str:
+        """The status date of the milestone's portfolio (read once for each project or programme)."""
         key = ("project_id", milestone.project_id) if milestone.project_id is not None else (
             "programme_id", milestone.programme_id)
         status_date = self._status_dates.get(key)
         if status_date is None:
             portfolio = self.app.store.portfolio_of(**{key[0]: key[1]})
             status_date = self._status_dates[key] = portfolio.status_date
-        return milestone_warnings(milestone, status_date)
+        return status_date
 
     def _count(self, query: ListQuery) -> int:
         return self.app.locked(self.app.store.milestone_count, query.text, only=query.only)
@@ -140,13 +145,21 @@ class MilestonesScreen(RagScreen):
             warnings = self.app.locked(self._warnings, saved)
             self.list_widget().replace_row(lambda r: r[0].id == saved.id,
                                            lambda old: (saved, old[1], warnings))
-            message = f"{fmt.one_line(saved.name, 50)}: {saved.status}."
+            message = f"{fmt.one_line(saved.name, 50)}: {saved.status}"
+            if saved.status == "Complete" and saved.actual:
+                message += f" on {fmt.date(saved.actual)}"
             if warnings:  # the save went through; what now looks wrong is said with it
-                self.notify(f"{message} ⚠ {' '.join(warnings)}", title="Saved, with a warning",
+                self.notify(f"{message}. ⚠ {' '.join(warnings)}", title="Saved, with a warning",
                             severity="warning")
             else:
-                self.notify(message, title="Saved")
+                self.notify(f"{message}.", title="Saved")
 
+        if status == "Complete":  # as on the project screen: asks for the date it was done
+            from tui.screens.owner import ask_completion
+
+            status_date = self.app.locked(self._status_date, milestone)
+            ask_completion(self.app, milestone, status_date, saved)
+            return
         self.set_with_reason(f"Set '{fmt.one_line(milestone.name, 50)}' to {status}",
                              self.app.store.set_milestone_status, milestone, status,
                              {"status": milestone.status}, saved)

@@ -117,12 +117,8 @@ class Panel(OfRagboard, Vertical):
         self.table.show(data)
 
     def records_changed(self) -> None:
-        """A row was edited, added or removed in place: bring any figures beside the list up to date,
-        and say so if the record under the cursor now has a warning."""
-        record = self.selected
-        found = self.warnings(record) if record is not None else []
-        if found:
-            self.notify(" ".join(found), title="Warning", severity="warning")
+        """A row was edited, added or removed in place: bring any figures beside the list up to date.
+        (The screen's notice of the save says what now looks wrong; the line below the list too.)"""
 
     def cells(self, record) -> tuple:
         raise NotImplementedError
