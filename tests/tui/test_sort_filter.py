@@ -292,3 +292,15 @@ async def test_slash_does_not_find_hidden_notes(fixture_db):
         await press(pilot, "enter", "enter")
         await _filter(pilot, "procurement board")
         assert on_screen(app, "No milestone matches the filter.")
+
+
+def test_home_and_all_milestones_offer_the_sorts_and_filters_the_store_knows():
+    """Every sortable heading and quick filter of the two lists the store sorts is one it knows, and
+    every one it knows is offered."""
+    from store import HOME_SORTS, MILESTONE_FILTERS, MILESTONE_SORTS, QUICK_FILTERS
+    from tui.screens import home, milestones
+
+    assert sorted(c.sort for c in home.COLUMNS if c.sort) == sorted(HOME_SORTS)
+    assert sorted(c.sort for c in milestones.COLUMNS if c.sort) == sorted(MILESTONE_SORTS)
+    assert [name for name, _ in home.QUICK] == list(QUICK_FILTERS)
+    assert [name for name, _ in milestones.QUICK] == list(MILESTONE_FILTERS)
