@@ -5,6 +5,7 @@ from conftest import fresh, on_screen, press, settle, started
 from textual.widgets import TextArea
 
 from store import open_store
+from tui.screens.change_detail import ChangeDetailScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.screens.project import ProjectScreen
@@ -62,14 +63,14 @@ async def test_another_persons_change_is_undone_from_history_after_naming_them(f
         screen = app.screen
         assert isinstance(screen, ProjectScreen)
         assert screen.active_panel().selected.who == "alice"  # the newest change, first
-        await press(pilot, "enter")
+        await press(pilot, "enter", "u")  # its detail, then undo
         assert isinstance(app.screen, ConfirmScreen)
         assert on_screen(app, "Undo alice's change of")
         assert on_screen(app, "Made by alice at", wrapped=True)
         await press(pilot, "n")
         with fresh(path) as s:
             assert s.milestone(m.id).status == "Green", "no: nothing undone"
-        await press(pilot, "enter", "y")
+        await press(pilot, "u", "y")
         assert isinstance(app.screen, ProjectScreen)
         assert on_screen(app, "Undone:")
     with fresh(path) as s:
@@ -86,8 +87,10 @@ async def test_an_undone_change_is_not_offered_again(fixture_db):
         alice.undo()
     async with started(path, notifications=True) as (app, pilot):
         await press(pilot, "enter", "enter", "4", "down", "enter")  # alice's Green, already undone
-        assert isinstance(app.screen, ProjectScreen)
-        assert on_screen(app, "undone already")
+        assert isinstance(app.screen, ChangeDetailScreen)
+        assert on_screen(app, "undone already", wrapped=True)
+        await press(pilot, "u")
+        assert not isinstance(app.screen, ConfirmScreen)
     with fresh(path) as s:
         assert s.milestone(m.id).status == "Amber"
 

@@ -94,13 +94,18 @@ async def scenario(
         assert on_screen(app, shown(stored.name)), "the list shows the name"
         assert on_screen(app, project_shown), "the header shows the project's name"
 
-        for key, word in (("r", "Red"), ("a", "Amber"), ("g", "Green"), ("c", "Complete")):
+        for key, word in (("r", "Red"), ("a", "Amber"), ("g", "Green")):
             await press(pilot, key)
             await check(pilot, ProjectScreen)
             assert on_screen(app, f"Set '{shown(stored.name, 50)}' to {word}"), "the prompt names it as typed"
             app.focused.value = reason
             await press(pilot, "enter")
             await check(pilot, ProjectScreen)
+        await press(pilot, "c")  # Complete asks for its date, and a reason, in a form
+        await check(pilot, FormScreen)
+        app.screen.query_one("#field-reason").value = reason
+        await press(pilot, "ctrl+s")
+        await check(pilot, ProjectScreen)
 
         await press(pilot, "e")
         await check(pilot, FormScreen)
@@ -113,6 +118,9 @@ async def scenario(
         if isinstance(app.screen, FormScreen):  # refused: the message shows the value as typed
             await check(pilot, FormScreen)
             await press(pilot, "escape")
+            if isinstance(app.screen, ConfirmScreen):  # asked before what was typed is discarded
+                await check(pilot, ConfirmScreen)
+                await press(pilot, "y")
         await check(pilot, ProjectScreen)
 
         for key in ("u", "ctrl+y", "u"):
