@@ -258,8 +258,8 @@ class RagboardApp(App):
             if kind == "undo":
                 self.notify(
                     "Nothing of yours to undo: this window has made no change yet. To undo someone "
-                    "else's change, open the item's history (ctrl+p, History of the selection) and "
-                    "press Enter on the change.",
+                    "else's change, open the item's history (ctrl+p, History of the selection), press "
+                    "Enter on the change, then u.",
                     title="Undo",
                     timeout=8,
                 )
@@ -271,8 +271,8 @@ class RagboardApp(App):
         self.reload_screen()
 
     def offer_undo(self, change) -> None:
-        """Enter on a history row: undo that change, anyone's, after a confirmation naming who made
-        it and when (u undoes only this window's own changes)."""
+        """From a change's detail (u): undo that change, anyone's, after a confirmation naming who
+        made it and when (u elsewhere undoes only this window's own changes)."""
         if not self.writable("undo a change"):
             return
         ok, group = self.attempt(self.store.change_group_info, change.group_id)

@@ -1,7 +1,7 @@
 """Escape goes where the breadcrumb says, however a screen was reached."""
 from __future__ import annotations
 
-from conftest import press, screen_lines, settle, started
+from conftest import make_app, press, screen_lines, settle, started
 from test_flows import palette_search
 
 from tui.screens.home import HomeScreen
@@ -53,3 +53,20 @@ async def test_escape_from_a_project_reached_by_keys_goes_to_the_programme_it_ca
         await press(pilot, "escape")
         assert isinstance(app.screen, ProgrammeScreen)
         assert len(app.screen_stack) == 2
+
+
+def footer_keys(app) -> list[str]:
+    return [line for line in screen_lines(app) if line.strip()][-1].split()
+
+
+async def test_home_offers_escape_only_while_there_is_a_filter_to_clear(fixture_db):
+    path, _ = fixture_db
+    app = make_app(path)
+    async with app.run_test(size=(200, 30)) as pilot:  # wide enough for every key in the footer
+        await settle(pilot)
+        assert "esc" not in footer_keys(app)
+        await press(pilot, "slash", "p", "e", "o", "enter")
+        assert "esc" in footer_keys(app)
+        await press(pilot, "escape")  # the filter cleared
+        assert isinstance(app.screen, HomeScreen)
+        assert "esc" not in footer_keys(app)

@@ -181,6 +181,7 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
         if box is None:
             return
         box.display = True
+        self.refresh_bindings()  # Escape now clears the filter: the footer says so
         box.value = self.filter_text()
         box.cursor_position = len(box.value)
         if box.is_mounted:
@@ -197,7 +198,16 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
         if event.input.id == "filter":
             event.stop()
             event.input.display = bool(event.value.strip())
+            self.refresh_bindings()
             self.set_focus(self.list_widget())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape is a key of the footer only where it does something: a filter to clear, or a
+        screen to go back from (home, unfiltered, has neither)."""
+        if action == "back" and len(self.app.screen_stack) <= 1:
+            box = self.filter_box()
+            return bool((box is not None and box.display) or self.filter_text())
+        return True
 
     def action_back(self) -> None:
         box = self.filter_box()
@@ -208,6 +218,7 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
                 box.value = ""
                 box.display = False
             self.apply_filter("")
+            self.refresh_bindings()
             self.set_focus(self.list_widget())  # at once: a key typed next goes to the list
             return
         self.go_back()
