@@ -362,7 +362,7 @@ def _walk(s: Session, walk: Walk, samples: dict[str, list[float]]) -> None:
             s.settle(QUIET)
             t0 = s.press(word)
             t1 = s.wait_for(
-                _all_text(f"{count:,} hold '{word}'", first_name[:14]),
+                _all_text(f"holding '{word}': {count:,} of", first_name[:14]),
                 since=t0,
                 what=f"the milestones filtered by {word!r}",
             )

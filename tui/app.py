@@ -86,7 +86,8 @@ class RagboardApp(App):
     # -- messages ------------------------------------------------------------------------------
 
     SAVED_SECONDS = 3
-    REPLACED = ("Saved", "Undone", "Redone")  # each replaces the last of these: one says what happened
+    # Each replaces the last of these: one notice says what just happened.
+    REPLACED = ("Saved", "Saved, with a warning", "Undone", "Redone")
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:

@@ -277,7 +277,7 @@ class OwnerScreen(RagScreen):
     def append_rag(text, record) -> None:
         """The header's RAG, marked derived or set by hand, with the reason given for it."""
         text.append("   RAG ")
-        text.append_text(fmt.rag(record.rolled_rag, derived=record.rag_is_derived))
+        text.append_text(fmt.rolled_rag(record))
         if record.rag_reason:
             text.append(f"  because: {fmt.one_line(record.rag_reason, 60)}")
 
@@ -581,12 +581,7 @@ class OwnerScreen(RagScreen):
         project = row.project
 
         def saved(saved) -> None:
-            word = saved.rolled_rag or "Not rated"
-            self.saved(
-                panel,
-                saved,
-                f"{fmt.one_line(saved.name, 50)}: {word}{' (derived)' if saved.rag_is_derived else ''}.",
-            )
+            self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: {fmt.rag_words(saved)}.")
 
         word = rag or "the RAG derived from its milestones"
         base = {"rag": project.rag, "rag_reason": project.rag_reason}
@@ -636,6 +631,9 @@ class OwnerScreen(RagScreen):
             if kind == "project":
                 return self.app.locked(store.add_project, programme_id=self.owner_id, **values)
             return self.app.locked(getattr(store, f"add_{kind}"), **self.owner, **values)
+
+        if kind in ("milestone", "risk"):  # the form shows the store's warnings as it is filled in
+            submit = forms.with_preview(submit, self.app, kind, fields, **self.owner)
 
         def done(saved) -> None:
             if saved and saved is not True:
