@@ -130,3 +130,53 @@ def test_all_milestones(snap_compare, fixture_db):
 
 def test_all_milestones_filtered(snap_compare, fixture_db):
     assert shot(snap_compare, make_app(fixture_db[0]), "m", "slash", "l", "i", "v", "e")
+
+
+# -- the smallest and a large terminal -------------------------------------------------------------
+
+SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
+SCREENS = {
+    "home": (),
+    "programme": ("enter",),
+    "project-milestones": ("enter", "enter", "1"),
+    "project-risks": ("enter", "enter", "2"),
+    "project-savings": ("enter", "enter", "3"),
+    "project-history": ("enter", "enter", "down", "r", "enter", "4"),
+    "all-milestones": ("m",),
+    "milestone-form": ("enter", "enter", "down", "e"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_at_each_size(snap_compare, fixture_db, screen, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await press(pilot, *SCREENS[screen])
+
+    assert snap_compare(make_app(fixture_db[0]), terminal_size=SIZES[size], run_before=run_before)
+
+
+# -- dialogs added since -------------------------------------------------------------------------
+
+def test_change_detail(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "down", "r", "enter", "4", "enter")
+
+
+def test_sort_chooser(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "2", "s")
+
+
+def test_quick_filter_red(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "f")
+
+
+def test_portfolio_form(snap_compare, fixture_db):
+    async def open_form(pilot):
+        pilot.app.edit_portfolio(pilot.app.store.portfolios()[0])
+
+    assert shot(snap_compare, make_app(fixture_db[0]), then=open_form)
+
+
+def test_complete_asks_for_the_actual_date(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "down", "c")
