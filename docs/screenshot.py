@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -28,6 +29,10 @@ async def main() -> None:
             await pilot.pause(0.5)
             svg = app.export_screenshot(title="ragboard")
         store.close()
+    # rsvg-convert drops the spaces that start a run of text (an empty cell, a right-aligned figure):
+    # non-breaking spaces keep every column where the terminal draws it.
+    svg = re.sub(r"(<text[^>]*>)([^<]*)(</text>)",
+                 lambda m: m[1] + m[2].replace(" ", "&#160;") + m[3], svg)
     (HERE / "home.svg").write_text(svg, encoding="utf-8")
     subprocess.run(["rsvg-convert", str(HERE / "home.svg"), "-o", str(HERE / "home.png")], check=True)
     (HERE / "home.svg").unlink()
