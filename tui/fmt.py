@@ -50,6 +50,20 @@ def rolled_rag(record) -> Text:
     return text
 
 
+SET_NOTE = "(set; derived "
+
+
+def short_rag(cell):
+    """rolled_rag's cell for a narrow list: 'A Amber (set; R)', the derived one still beside it."""
+    if not isinstance(cell, Text):
+        return cell
+    at = cell.plain.find(SET_NOTE)
+    if at < 0:
+        return cell
+    cut = at + len(SET_NOTE) - len("derived ")
+    return cell[:cut] + cell[at + len(SET_NOTE):]
+
+
 def rag_words(record) -> str:
     """rolled_rag in words, for a notice: 'Amber (set by hand; derived Red)' or 'Red (derived)'."""
     word = record.rolled_rag or "Not rated"
@@ -75,6 +89,14 @@ def money(amount: int | None) -> str:
 def net_for_year(net: int, year: str) -> Text:
     """A net savings figure with its financial year: '£1,855,000 2014/15'."""
     return Text.assemble(money(net), (f" {plain(year)}", "dim"))
+
+
+def without_year(cell):
+    """net_for_year's cell for a narrow list: the figure alone (the heading and legend say the year is
+    the status date's financial year)."""
+    if not isinstance(cell, Text) or " " not in cell.plain:
+        return cell
+    return cell[: cell.plain.index(" ")]
 
 
 def date(value: str | None) -> str:

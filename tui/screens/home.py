@@ -43,19 +43,20 @@ def _count(value: int, alarm: bool = True) -> Text:
 
 # Each sortable column names its sort as the store knows it (store HOME_SORTS).
 COLUMNS = [
-    Column("Portfolio", 15, _portfolio_cell, grow=1, sort="portfolio"),
+    Column("Portfolio", 15, _portfolio_cell, grow=1, sort="portfolio", drop=1),
     Column("Code", 6, lambda r, p: r.programme.code, sort="code"),
     Column("Programme", 22, lambda r, p: r.programme.name, grow=3, sort="name"),
     Column("SRO", 13, lambda r, p: r.programme.sro, fit=True, least=8, sort="sro"),
-    Column("RAG", 13, lambda r, p: fmt.rolled_rag(r.programme), keep=True, sort="rag"),
+    Column("RAG", 13, lambda r, p: fmt.rolled_rag(r.programme), keep=True, sort="rag",
+           short=fmt.short_rag),
     Column("Proj", 4, lambda r, p: _count(r.projects, alarm=False), "right", sort="projects",
-           high_first=True),
+           high_first=True, drop=2),
     Column("Red", 3, lambda r, p: _count(r.red_milestones), "right", sort="red", high_first=True),
     Column("Overdue", 7, lambda r, p: _count(r.overdue_milestones), "right", sort="overdue", high_first=True),
     Column("Risks R", 7, lambda r, p: _count(r.high_risks), "right", sort="high_risks", high_first=True),
     # Net: gross (savings, income, avoided costs) less costs, for the status date's financial year.
     Column("Net saved FY", 12, lambda r, p: fmt.net_for_year(r.savings_net, r.financial_year), "right",
-           sort="savings", high_first=True, keep=True),
+           sort="savings", high_first=True, keep=True, short=fmt.without_year),
 ]
 QUICK = [("red", "Red"), ("amber", "Amber"), ("overdue", "Overdue"), ("high_risks", "High risks")]
 

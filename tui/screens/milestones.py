@@ -19,7 +19,7 @@ from tui.widgets.virtual_list import Column, ListQuery, VirtualList
 COLUMNS = [
     Column("Milestone", 33, lambda r, p: fmt.one_line(r[0].name, 70), grow=3, sort="name"),
     Column("Project or programme", 28, lambda r, p: fmt.one_line(r[1], 60), grow=2, sort="owner"),
-    Column("Due (printed)", 13, lambda r, p: fmt.one_line(r[0].due_text, 30), least=8),
+    Column("Due (printed)", 13, lambda r, p: fmt.one_line(r[0].due_text, 30), least=8, drop=1),
     # The date it happened, else the date now expected: actual, forecast, baseline.
     Column("Expected", 11, lambda r, p: fmt.date(r[0].expected), sort="date"),
     Column("Status", 13, lambda r, p: _status(r), keep=True, sort="status"),

@@ -169,19 +169,20 @@ def _marked(cell: Text, warned: bool) -> Text:
 class ProjectsPanel(Panel):
     kind, noun, plural = "project", "project", "projects"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Reference", 10, sort="reference", key=text_key(lambda k: k.row.project.reference)),
+        Column("Reference", 10, least=9, sort="reference", key=text_key(lambda k: k.row.project.reference)),
         Column("Project", 19, grow=1, sort="name", key=text_key(lambda k: k.row.project.name)),
-        Column("Lead", 12, fit=True, sort="lead", key=text_key(lambda k: k.row.project.lead)),
-        Column("Stage", 8, fit=True, sort="stage",
+        Column("Lead", 12, fit=True, sort="lead", key=text_key(lambda k: k.row.project.lead), drop=1),
+        Column("Stage", 8, fit=True, sort="stage", drop=2,
                key=lambda k: (STAGES.index(k.row.project.stage) if k.row.project.stage in STAGES
                               else len(STAGES), k.row.project.stage.lower())),
-        Column("RAG", 13, keep=True, sort="rag", key=rag_key(lambda k: k.row.project.rolled_rag)),
-        Column("Next milestone", 14, grow=1, least=8, sort="next",
+        Column("RAG", 13, keep=True, sort="rag", key=rag_key(lambda k: k.row.project.rolled_rag),
+               short=fmt.short_rag),
+        Column("Next milestone", 14, grow=1, least=8, sort="next", drop=3,
                key=text_key(lambda k: k.row.next_milestone)),
-        Column("Due", 11, sort="due", key=lambda k: k.row.next_due),
+        Column("Due", 11, sort="due", key=lambda k: k.row.next_due, drop=3),
         Column("Risks", 5, justify="right", sort="risks", high_first=True, key=lambda k: k.row.open_risks),
         Column("Net saved FY", 12, justify="right", sort="savings", high_first=True, keep=True,
-               key=lambda k: k.row.savings_net),
+               key=lambda k: k.row.savings_net, short=fmt.without_year),
     ]
 
     @classmethod
@@ -231,7 +232,7 @@ class MilestonePanel(Panel):
     kind, noun, plural = "milestone", "milestone", "milestones"
     COLUMNS: ClassVar[list[Column]] = [
         Column("Milestone", 24, grow=1, sort="name", key=text_key(lambda m: m.name)),
-        Column("Due (printed)", 13, least=8, sort="due_text", key=lambda m: m.baseline),
+        Column("Due (printed)", 13, least=8, sort="due_text", key=lambda m: m.baseline, drop=1),
         Column("Baseline", 11, sort="baseline", key=lambda m: m.baseline),
         Column("Forecast", 11, sort="forecast", key=lambda m: m.forecast),
         Column("Actual", 11, sort="actual", key=lambda m: m.actual),

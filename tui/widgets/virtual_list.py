@@ -9,7 +9,9 @@ the count and first page of the narrowed list come from a worker.
 s chooses the column to sort by (a click on its heading does too; the same again reverses), S
 reverses the sort, f steps through the list's quick filters (Red only, ...) and back to all.
 The columns share the list's width: names are cut first when it is narrow, and the status,
-stage and owner columns widen to their longest value when it is wide.
+stage and owner columns widen to their longest value when it is wide. A list still too wide for its
+screen (80 columns, say) shows its RAG and figures in their short form and hides the columns the
+screen says elsewhere (a project's lead, a programme's portfolio), so it never scrolls sideways.
 """
 from __future__ import annotations
 
@@ -54,6 +56,9 @@ class Column:
     fit: bool = False  # widens, when there is room, to its longest value (a status, stage or owner)
     keep: bool = False  # fits its values and keeps them whole while a name can be cut (a RAG, a sum)
     least: int = 0  # the narrowest it is cut to when the list is narrow (0: a name's 8, others uncut)
+    # (never narrower than its heading)
+    short: Callable[[Any], Any] | None = None  # (cell) -> the same in fewer cells, for a narrow list
+    drop: int = 0  # hidden, lowest first, when the list is too narrow for every column (0: never)
 
     @property
     def label(self) -> str:
@@ -62,9 +67,10 @@ class Column:
 
     @property
     def narrowest(self) -> int:
-        if self.least:
-            return min(self.least, self.width)
-        return min(self.width, 8) if self.grow else self.width
+        """The narrowest it is cut to: never narrower than its heading, which stays whole."""
+        own = self.width if not self.grow else 8
+        least = min(self.least or own, self.width)
+        return max(least, min(cell_len(self.title), self.width))
 
 
 class ListQuery(NamedTuple):
@@ -244,6 +250,9 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self._strips: dict[tuple[int, bool, int], Strip] = {}
         self._widths: dict[Column, int] = {}
         self._longest: dict[Column, int] = {}  # the longest value of each column that fits its values
+        self._longest_short: dict[Column, int] = {}  # the same in their short form (Column.short)
+        self.brief = False  # the list is narrow: cells in their short form, where a column has one
+        self.hidden: frozenset[Column] = frozenset()  # the columns a narrow list leaves out
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -518,9 +527,15 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
 
     # -- drawing ------------------------------------------------------------------------------
 
+    @property
+    def shown_columns(self) -> list[Column]:
+        """The columns drawn, left to right (a narrow list hides some)."""
+        return [c for c in self.columns if c not in self.hidden]
+
     def _resize(self) -> None:
         self._layout()
-        width = sum(self._widths.get(c, c.width) + 1 for c in self.columns)
+        # The gap after the last column is blank: it may fall off the screen's edge.
+        width = sum(self._widths.get(c, c.width) + 1 for c in self.shown_columns) - 1
         self.virtual_size = Size(width, self.row_count + 1)
         self.refresh()
 
@@ -538,16 +553,23 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         if not fitting:
             return
         longest = {self.columns[i]: cell_len(self.columns[i].title) for i in fitting}
+        shortened = {c: cell_len(c.title) for c in self.columns if c.short}
         previous = None
         for row in rows[: self.MEASURE_ROWS]:
             cells = self.row_cells(row, previous)
             previous = row
             for i in fitting:
-                cell = cells[i]
-                length = cell.cell_len if isinstance(cell, Text) else cell_len(safe.plain(cell))
                 column = self.columns[i]
-                longest[column] = max(longest[column], length)
+                longest[column] = max(longest[column], self._length(cells[i]))
+            for i, column in enumerate(self.columns):
+                if column.short is not None:
+                    shortened[column] = max(shortened[column], self._length(column.short(cells[i])))
         self._longest = longest
+        self._longest_short = shortened
+
+    @staticmethod
+    def _length(cell) -> int:
+        return cell.cell_len if isinstance(cell, Text) else cell_len(safe.plain(cell))
 
     FIT_MOST = 32  # a column that fits its values is widened to at most this for them
     READABLE = 16  # a name cut no narrower than this keeps its first words, while there is a choice
@@ -555,27 +577,56 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
     def _layout(self) -> None:
         """Each column's width at the list's width. The columns that fit their values (RAG, status,
         stage, owner) ask for their longest value; where that does not fit, the names are cut first,
-        so the RAG and status stay in view at 80 columns. Width to spare goes to the names."""
+        so the RAG and status stay in view at 80 columns. Width to spare goes to the names.
+
+        Still too wide with every name at its narrowest, the list uses the gap after its last column,
+        then the RAG and figures' short forms, then hides the columns that say least (Column.drop),
+        lowest first; only then are the RAG and figures cut."""
         room = self.scrollable_content_region.width
         if room <= 0:
             return
         columns = self.columns
+        brief, hidden = False, frozenset[Column]()
+        widths, over = self._fitted(columns, room, brief)
+        if over > 0:
+            room += 1
+            widths, over = self._fitted(columns, room, brief)
+        if over > 0 and any(c.short for c in columns):
+            brief = True
+            widths, over = self._fitted(columns, room, brief)
+        for rank in sorted({c.drop for c in columns if c.drop}):
+            if over <= 0:
+                break
+            hidden = hidden | {c for c in columns if c.drop == rank}
+            widths, over = self._fitted([c for c in columns if c not in hidden], room, brief)
+        if over > 0:  # the RAG and figures are cut last, to their own width
+            kept = [c for c in columns if c.keep and c not in hidden]
+            self._cut(widths, {c: widths[c] - c.width for c in kept}, over)
+        if (widths, brief, hidden) != (self._widths, self.brief, self.hidden):
+            self._widths, self.brief, self.hidden = widths, brief, hidden
+            self._forget_drawn()
+            self.refresh()
+
+    def _fitted(self, columns: list[Column], room: int, brief: bool) -> tuple[dict[Column, int], int]:
+        """The widths of these columns in room (brief: the RAG and figures in their short form), and by
+        how much they are still over it with every name and fitted column at its narrowest."""
+        def asks(c: Column) -> int:
+            longest = self._longest_short if brief and c.short else self._longest
+            return max(c.width, min(longest.get(c, 0), self.FIT_MOST))
+
         longest = self._longest
-        widths = {c: max(c.width, min(longest.get(c, 0), self.FIT_MOST)) if c.fit or c.keep else c.width
-                  for c in columns}
+        widths = {c: asks(c) if c.fit or c.keep else c.width for c in columns}
         over = sum(widths[c] + 1 for c in columns) - room
         if over > 0:
             # The names to a width that still reads, then what the owner and stage columns asked for
             # beyond their own, then the names to their narrowest, then those columns to theirs, and
-            # only then what the RAG and figure columns asked for.
+            # only then (in _layout) what the RAG and figure columns asked for.
             names = [c for c in columns if not (c.fit or c.keep)]
             fitting = [c for c in columns if c.fit and not c.keep]
-            kept = [c for c in columns if c.keep]
             readable = {c: max(c.narrowest, min(c.width, self.READABLE)) for c in names}
             for group, least in ((names, readable), (fitting, {c: c.width for c in fitting}),
                                  (names, {c: c.narrowest for c in names}),
-                                 (fitting, {c: c.narrowest for c in fitting}),
-                                 (kept, {c: c.width for c in kept})):
+                                 (fitting, {c: c.narrowest for c in fitting})):
                 over = self._cut(widths, {c: widths[c] - least[c] for c in group}, over)
         elif over < 0:  # the names their longest value, as far as it goes; the rest shared among them
             spare = -over
@@ -592,10 +643,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
                 for c in columns:
                     if c.grow:
                         widths[c] += spare * c.grow // shares
-        if widths != self._widths:
-            self._widths = widths
-            self._forget_drawn()
-            self.refresh()
+        return widths, over
 
     @staticmethod
     def _cut(widths: dict[Column, int], slack: dict[Column, int], over: int) -> int:
@@ -657,7 +705,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         base = self._style("")
         if y == 0:
             segments = []
-            for column in self.columns:
+            for column in self.shown_columns:
                 segments.extend(self._cell(self._heading(column), column))
             return self._strip(segments, width, scroll_x, base + self._style("virtual-list--header"))
         index = scroll_y + y - 1
@@ -690,7 +738,12 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         else:
             previous = self._previous(real) if grouped else None
             segments = []
+            hidden, brief = self.hidden, self.brief
             for column, cell in zip(self.columns, self.row_cells(row, previous), strict=True):
+                if column in hidden:
+                    continue
+                if brief and column.short is not None:
+                    cell = column.short(cell)
                 segments.extend(self._cell(cell, column))
             if previous is not None or not grouped:
                 self._drawn[(real, grouped)] = segments
@@ -840,7 +893,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
     def column_at(self, x: int) -> Column | None:
         """The column under a point x cells from the list's left edge."""
         x += round(self.scroll_offset.x)
-        for column in self.columns:
+        for column in self.shown_columns:
             x -= self._widths.get(column, column.width) + 1
             if x < 0:
                 return column
