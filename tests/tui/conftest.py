@@ -225,10 +225,11 @@ def raw_controls(app) -> list[str]:
 
 
 @asynccontextmanager
-async def started(path: Path, *, notifications: bool = False, **options) -> AsyncIterator[tuple]:
-    """The app on this file, running at the test size and settled on its first screen: (app, pilot).
-    options go to make_app (read_only, poll, ...); notifications=True shows notices on screen."""
+async def started(path: Path, *, size: tuple[int, int] = SIZE, notifications: bool = False,
+                  **options) -> AsyncIterator[tuple]:
+    """The app on this file, running at the test size (or size) and settled on its first screen:
+    (app, pilot). options go to make_app (read_only, poll, ...); notifications=True shows notices."""
     app = make_app(path, **options)
-    async with app.run_test(size=SIZE, notifications=notifications) as pilot:
+    async with app.run_test(size=size, notifications=notifications) as pilot:
         await settle(pilot)
         yield app, pilot

@@ -53,6 +53,12 @@ def set_field(app, key: str, value: str) -> None:
         widget.value = value
 
 
+def fill(app, **values: str) -> None:
+    """Set each of the form's fields named to its value, as typed."""
+    for key, value in values.items():
+        set_field(app, key, value)
+
+
 def error_text(app, key: str) -> str:
     widget = app.screen.query_one(f"#error-{key}")
     return str(widget.render()) if widget.display else ""
@@ -235,10 +241,7 @@ async def test_add_risk(fixture_db):
     async with started(path) as (app, pilot):
         await open_project(pilot)
         await press(pilot, "2", "n")
-        set_field(app, "reference", "R4")
-        set_field(app, "description", "Network outage during go-live")
-        set_field(app, "likelihood", "2")
-        set_field(app, "impact", "5")
+        fill(app, reference="R4", description="Network outage during go-live", likelihood="2", impact="5")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectScreen)
     with fresh(path) as s:

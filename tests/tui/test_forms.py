@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from conftest import fresh, make_app, on_screen, press, screen_svg, settle
+from conftest import fresh, on_screen, press, screen_svg, settle, started
 from textual.widgets import Input
 
 from tui import forms
@@ -21,13 +19,6 @@ from tui.screens.project import ProjectScreen
 SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 MILESTONES, RISKS = "1", "2"
 
-
-@asynccontextmanager
-async def at_size(path: Path, size: tuple[int, int]) -> AsyncIterator[tuple]:
-    app = make_app(path)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        yield app, pilot
 
 
 async def open_form(pilot, tab: str, *keys: str) -> FormScreen:
@@ -86,7 +77,7 @@ def drawn_in(app, text: str) -> set[str]:
 async def test_dates_show_in_words_and_a_form_left_as_shown_saves_nothing(fixture_db, size):
     path, ids = fixture_db
     before = history_size(path)
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         form = await open_form(pilot, MILESTONES, "down", "e")
         assert form.title_text == "Edit milestone Procure new CRM"
         assert field_value(app, "baseline") == "30 Jun 2014"
@@ -104,7 +95,7 @@ async def test_dates_show_in_words_and_a_form_left_as_shown_saves_nothing(fixtur
 @pytest.mark.parametrize("typed", ["2014-09-30", "30/09/2014", "30 Sep 2014", "30 September 2014"])
 async def test_a_date_is_taken_in_every_style_the_store_reads(fixture_db, size, typed):
     path, ids = fixture_db
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         await open_form(pilot, MILESTONES, "down", "e")
         await type_into(pilot, "forecast", typed)
         await press(pilot, "ctrl+s")
@@ -118,7 +109,7 @@ async def test_a_date_is_taken_in_every_style_the_store_reads(fixture_db, size, 
 @SIZES
 async def test_a_date_field_says_every_style_it_takes(fixture_db, size):
     path, _ids = fixture_db
-    async with at_size(path, size) as (_app, pilot):
+    async with started(path, size=size) as (_app, pilot):
         await open_form(pilot, MILESTONES, "down", "e")
         await to_field(pilot, "forecast")
         assert on_screen(pilot.app, "A date, as 30 Jun 2025, 30/06/2025 or 2025-06-30")
@@ -130,7 +121,7 @@ async def test_a_date_field_says_every_style_it_takes(fixture_db, size):
 async def test_an_empty_date_shows_an_example_drawn_as_a_hint(fixture_db, size):
     """An empty date field's placeholder starts "e.g." and is drawn dim and italic, unlike a value."""
     path, _ids = fixture_db
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         await open_form(pilot, MILESTONES, "down", "e")  # no actual date yet
         assert field_value(app, "actual") == ""
         assert on_screen(app, "once done, e.g. 30 Jun 2025")
@@ -160,7 +151,7 @@ def test_every_example_in_every_form_follows_e_g():
 async def test_escape_on_a_changed_form_asks_and_no_keeps_what_was_typed(fixture_db, size):
     path, ids = fixture_db
     before = history_size(path)
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         form = await open_form(pilot, MILESTONES, "down", "e")
         await pilot.press(*"Retender")
         await settle(pilot)
@@ -186,7 +177,7 @@ async def test_escape_on_a_changed_form_asks_and_no_keeps_what_was_typed(fixture
 @SIZES
 async def test_escape_on_an_unchanged_form_closes_it_at_once(fixture_db, size):
     path, _ids = fixture_db
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         await open_form(pilot, RISKS, "e")
         await press(pilot, "escape")
         assert isinstance(app.screen, ProjectScreen)
@@ -198,7 +189,7 @@ async def test_escape_on_an_unchanged_form_closes_it_at_once(fixture_db, size):
 
 async def test_escape_on_a_new_form_with_typing_asks_about_the_new_record(fixture_db):
     path, _ids = fixture_db
-    async with at_size(path, (80, 24)) as (app, pilot):
+    async with started(path, size=(80, 24)) as (app, pilot):
         await open_form(pilot, MILESTONES, "n")
         await pilot.press(*"Launch")
         await settle(pilot)
@@ -215,7 +206,7 @@ async def test_escape_on_a_new_form_with_typing_asks_about_the_new_record(fixtur
 @SIZES
 async def test_a_residual_score_above_the_inherent_warns_as_a_field_is_left_and_saves(fixture_db, size):
     path, ids = fixture_db
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         form = await open_form(pilot, RISKS, "e")
         assert form.title_text == "Edit risk R1"  # 4x5 = 20, residual 3x3
         assert not on_screen(app, "Warning:")
@@ -234,7 +225,7 @@ async def test_a_residual_score_above_the_inherent_warns_as_a_field_is_left_and_
 @SIZES
 async def test_a_milestone_warns_of_an_actual_date_after_the_status_date(fixture_db, size):
     path, ids = fixture_db
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         form = await open_form(pilot, MILESTONES, "down", "e")
         assert form.title_text == "Edit milestone Procure new CRM"  # status date 31 Mar 2014
         await type_into(pilot, "actual", "30/04/2014")
@@ -251,7 +242,7 @@ async def test_a_milestone_warns_of_an_actual_date_after_the_status_date(fixture
 
 async def test_a_form_opened_on_a_green_milestone_that_is_overdue_says_so_at_once(fixture_db):
     path, _ids = fixture_db
-    async with at_size(path, (80, 24)) as (app, pilot):
+    async with started(path, size=(80, 24)) as (app, pilot):
         form = await open_form(pilot, MILESTONES, "down", "down", "down", "e")
         assert form.title_text == "Edit milestone Staff consultation"  # Green, baseline 31 Jan 2014
         assert on_screen(app, "Warning: Green, but overdue", wrapped=True)
@@ -262,7 +253,7 @@ async def test_a_form_opened_on_a_green_milestone_that_is_overdue_says_so_at_onc
 @SIZES
 async def test_the_portfolio_form_shows_its_status_date_in_words_and_saves_its_risk_matrix(fixture_db, size):
     path, ids = fixture_db
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         with fresh(path) as s:
             portfolio = s.portfolio(ids["worc"])
         submit = forms.edit_submit(app, portfolio, forms.PORTFOLIO, app.store.edit_portfolio)

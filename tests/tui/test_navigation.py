@@ -1,7 +1,7 @@
 """Escape goes where the breadcrumb says, however a screen was reached."""
 from __future__ import annotations
 
-from conftest import make_app, press, screen_lines, settle, started
+from conftest import press, screen_lines, settle, started
 from test_flows import palette_search
 
 from tui.screens.home import HomeScreen
@@ -61,9 +61,7 @@ def footer_keys(app) -> list[str]:
 
 async def test_home_offers_escape_only_while_there_is_a_filter_to_clear(fixture_db):
     path, _ = fixture_db
-    app = make_app(path)
-    async with app.run_test(size=(200, 30)) as pilot:  # wide enough for every key in the footer
-        await settle(pilot)
+    async with started(path, size=(200, 30)) as (app, pilot):  # wide enough for every key in the footer
         assert "esc" not in footer_keys(app)
         await press(pilot, "slash", "p", "e", "o", "enter")
         assert "esc" in footer_keys(app)

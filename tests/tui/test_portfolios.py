@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from conftest import fresh, on_screen, press, screen_lines, settle, started
-from test_flows import palette_hits, palette_search, set_field
+from test_flows import fill, palette_hits, palette_search
 
 from tui.screens.form import FormScreen
 from tui.screens.home import HomeScreen
@@ -27,9 +27,7 @@ async def test_a_new_portfolio_is_added_from_the_palette_with_the_default_matrix
     path, _ = fixture_db
     async with started(path) as (app, pilot):
         await open_command(pilot, "New portfolio")
-        set_field(app, "name", "Adult Social Care")
-        set_field(app, "organisation", "Plymouth City Council")
-        set_field(app, "status_date", "30/06/2014")
+        fill(app, name="Adult Social Care", organisation="Plymouth City Council", status_date="30/06/2014")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, HomeScreen)
     with fresh(path) as s:
@@ -43,8 +41,7 @@ async def test_a_portfolio_renamed_and_its_red_band_widened_shows_on_home(fixtur
     async with started(path) as (app, pilot):
         risks_red_before = home_line(app, "CCO")[-3]
         await open_command(pilot, "Edit portfolio: Transformation")
-        set_field(app, "name", "Plymouth Transformation")
-        set_field(app, "red_min", "15")
+        fill(app, name="Plymouth Transformation", red_min="15")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, HomeScreen)
         assert on_screen(app, "Plymouth Transformation")
@@ -59,8 +56,7 @@ async def test_a_matrix_whose_green_reaches_its_red_is_refused_and_nothing_is_wr
     path, ids = fixture_db
     async with started(path) as (app, pilot):
         await open_command(pilot, "Edit portfolio: FutureFit")
-        set_field(app, "green_max", "20")
-        set_field(app, "red_min", "10")
+        fill(app, green_max="20", red_min="10")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, FormScreen)  # stays open, with what was typed
     with fresh(path) as s:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import fresh, make_app, on_screen, press, screen_lines, screen_svg, settle
+from conftest import fresh, on_screen, press, screen_lines, screen_svg, settle, started
 from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 
@@ -19,13 +18,6 @@ from tui.screens.form import FormScreen
 SMALL = (80, 24)
 LARGE = (160, 45)
 
-
-@asynccontextmanager
-async def at_size(path: Path, size: tuple[int, int]) -> AsyncIterator[tuple]:
-    app = make_app(path)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        yield app, pilot
 
 
 def in_view(app, widget: Widget) -> bool:
@@ -127,7 +119,7 @@ async def test_every_form_is_filled_and_saved_by_keys(db, form, size):
     """Tab walks every field to Save, each in view as it takes the keys; Enter on Save writes it."""
     which, keys, typed, check = FORMS[form]
     path, ids = db(which)
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         await press(pilot, *keys)
         assert isinstance(app.screen, FormScreen)
         assert inside_screen(app, "#dialog"), "the whole form is inside the screen"
@@ -144,7 +136,7 @@ async def test_a_long_form_scrolls_to_keep_the_field_with_the_keys_in_view(db):
     """On a screen too short for the risk form (80x16), Tab scrolls each field into view, and
     shift+tab back up to the first."""
     path, _ids = db("fixture")
-    async with at_size(path, (80, 16)) as (app, pilot):
+    async with started(path, size=(80, 16)) as (app, pilot):
         await press(pilot, "enter", "enter", "2", "e")
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -160,7 +152,7 @@ async def test_a_long_form_scrolls_to_keep_the_field_with_the_keys_in_view(db):
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x45"])
 async def test_a_form_is_never_wider_than_the_screen_nor_sprawls(db, size):
     path, _ids = db("fixture")
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         await press(pilot, "enter", "enter", "2", "e")
         dialog = app.screen.query_one("#dialog")
         assert inside_screen(app, "#dialog")
@@ -171,7 +163,7 @@ async def test_a_form_is_never_wider_than_the_screen_nor_sprawls(db, size):
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x45"])
 async def test_the_reason_line_and_a_confirmation_fit(db, size):
     path, _ids = db("fixture")
-    async with at_size(path, size) as (app, pilot):
+    async with started(path, size=size) as (app, pilot):
         await press(pilot, "enter", "enter", "1", "down", "r")
         assert inside_screen(app, "#reason-bar") and inside_screen(app, "#reason")
         assert on_screen(app, "Enter saves, Escape cancels")
@@ -198,7 +190,7 @@ def runs_of_top_line(app) -> list[str]:
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x45"])
 async def test_the_top_line_keeps_the_file_and_the_status_dates_apart(db, size):
     path, _ids = db("fixture")
-    async with at_size(path, size) as (app, _pilot):
+    async with started(path, size=size) as (app, _pilot):
         line = top_line(app)
         assert "fixture.db  │  " in line, line
         assert "31 Mar 2014" in line and "19 Nov 2015" in line, "every status date on the one line"
@@ -215,10 +207,10 @@ async def test_at_80_columns_a_long_path_is_shortened_before_any_status_date(db,
     folder.mkdir(parents=True)
     target = folder / "plymouth-portfolio.db"
     path.rename(target)
-    async with at_size(target, SMALL) as (app, _pilot):
+    async with started(target, size=SMALL) as (app, _pilot):
         line = top_line(app)
         assert line.startswith("ragboard plymouth-") and "…  │  " in line, line
         assert "board papers" not in line, "the folders go before the file's own name is cut"
         assert "31 Mar 2014" in line and "19 Nov 2015" in line, line
-    async with at_size(target, LARGE) as (app, _pilot):
+    async with started(target, size=LARGE) as (app, _pilot):
         assert f"ragboard {target}  │  status dates: " in top_line(app)
