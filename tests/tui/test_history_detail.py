@@ -37,6 +37,13 @@ def row_value(app, label: str) -> str:
     raise AssertionError(f"no {label} row in the detail: {dialog_lines(app)}")
 
 
+def go_live_set_amber(path, ids, reason: str):
+    """Go live phase 1 (Red) set Amber, by another window, with this reason."""
+    with fresh(path) as s:
+        m = s.milestone(ids["milestones"]["live"])
+        s.set_milestone_status(m.id, m.version, "Amber", reason)
+
+
 async def open_history_row(pilot, kind: str, down: int = 0) -> None:
     """Open the CCO programme (or its project GAME_08), its History tab, and press Enter on a row."""
     app = pilot.app
@@ -52,9 +59,7 @@ async def open_history_row(pilot, kind: str, down: int = 0) -> None:
 
 async def test_enter_on_an_edit_shows_it_whole_and_undoes_nothing(fixture_db):
     path, ids = fixture_db
-    with fresh(path) as s:
-        m = s.milestone(ids["milestones"]["live"])
-        s.set_milestone_status(m.id, m.version, "Amber", "supplier back on plan")
+    go_live_set_amber(path, ids, "supplier back on plan")
     async with started(path) as (app, pilot):
         await open_history_row(pilot, "project")
         assert row_value(app, "Item") == "Milestone Go live phase 1"
@@ -108,9 +113,7 @@ async def test_an_added_record_shows_its_fields_one_a_line(fixture_db):
 
 async def test_a_long_reason_is_shown_whole_and_the_item_history_cuts_it_at_a_word(fixture_db):
     path, ids = fixture_db
-    with fresh(path) as s:
-        m = s.milestone(ids["milestones"]["live"])
-        s.set_milestone_status(m.id, m.version, "Amber", LONG_REASON)
+    go_live_set_amber(path, ids, LONG_REASON)
     async with started(path) as (app, pilot):
         await item_history(pilot, 2)  # Go live phase 1
         row = next(line for line in screen_lines(app) if "Red -> Amber" in line).split("█")[1]
@@ -126,9 +129,7 @@ async def test_a_long_reason_is_shown_whole_and_the_item_history_cuts_it_at_a_wo
 
 async def test_u_in_the_detail_undoes_the_change_after_the_confirmation(fixture_db):
     path, ids = fixture_db
-    with fresh(path) as s:
-        m = s.milestone(ids["milestones"]["live"])
-        s.set_milestone_status(m.id, m.version, "Amber", "supplier back on plan")
+    go_live_set_amber(path, ids, "supplier back on plan")
     async with started(path) as (app, pilot):
         await open_history_row(pilot, "project")
         detail = app.screen
@@ -167,9 +168,7 @@ async def test_a_change_undone_already_offers_no_undo(fixture_db):
 
 async def test_a_read_only_file_offers_no_undo(fixture_db):
     path, ids = fixture_db
-    with fresh(path) as s:
-        m = s.milestone(ids["milestones"]["live"])
-        s.set_milestone_status(m.id, m.version, "Amber", "")
+    go_live_set_amber(path, ids, "")
     async with started(path, read_only=True) as (app, pilot):
         await open_history_row(pilot, "project")
         assert "read-only" in detail_text(app)
