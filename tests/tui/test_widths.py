@@ -98,3 +98,16 @@ async def test_wide_lists_show_everything(fixture_db, size):
     for title in ("Project", "Lead", "Stage", "RAG", "Next milestone", "Due", "Risks"):
         assert title in heading
     assert "£250,000 2013/14" in "\n".join(lines)
+
+
+@pytest.mark.parametrize(("size", "note"), [(NARROW, "A Amber (set; R)"),
+                                            ((120, 36), "A Amber (set; derived R)")])
+@pytest.mark.parametrize("keys", [("enter",), ()], ids=["projects", "home"])
+async def test_a_rag_set_by_hand_is_shown_whole_at_once(fixture_db, size, note, keys):
+    """Setting a RAG by hand lengthens its cell: the list makes room for it at once, every heading
+    still whole."""
+    lines = await shown(fixture_db[0], size, (*keys, "a", "enter"))
+    first = "Reference" if keys else "Code" if size == NARROW else "Portfolio"
+    heading = heading_line(lines, first, "Net saved FY")
+    assert len(heading.rstrip()) <= size[0]
+    assert note in "\n".join(lines[lines.index(heading) + 1:])

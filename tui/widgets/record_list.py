@@ -142,6 +142,7 @@ class RecordList(VirtualList):
                 self._shown[index] = record
                 self._forget_drawn(index)
                 self.refresh_line(index + 1)
+                self.measure_again()
                 if index == self.cursor:
                     self._post_highlight()
                 return

@@ -372,6 +372,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
                     rows[i] = make(row)
                     self._forget_drawn()
                     self.refresh()
+                    self.measure_again()
                     self._post_highlight()
                     return True
         return False
@@ -566,6 +567,14 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
                     shortened[column] = max(shortened[column], self._length(column.short(cells[i])))
         self._longest = longest
         self._longest_short = shortened
+
+    def measure_again(self) -> None:
+        """Measure the columns again after an edit (a RAG set by hand reads longer than a derived one):
+        the columns are laid out again only if a longest value changed."""
+        before = (self._longest, self._longest_short)
+        self._measure(self._pages.get(0, []))
+        if (self._longest, self._longest_short) != before:
+            self._resize()
 
     @staticmethod
     def _length(cell) -> int:
