@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from store import fields, queries
+from store import fields, queries, rules
 
 APPLICATION_ID = 0x52616762  # "Ragb"
 _LINE = 110  # a column longer than this puts its CHECK on a line of its own
@@ -90,9 +90,13 @@ CREATE TRIGGER change_is_append_only_d BEFORE DELETE ON change
 # What a step does before dropping the columns the spec says it drops.
 _BEFORE: dict[int, str] = {
     # Step 5: one milestone date model. The due date was the plan a milestone is measured against:
-    # it becomes the baseline where none was given, and the indexes naming it lose it.
-    5: """
+    # it becomes the baseline where none was given, and the indexes naming it lose it. A due date
+    # edited apart from its baseline (the figures went by the baseline) is kept in the notes.
+    5: f"""
 UPDATE milestone SET baseline = due WHERE baseline IS NULL AND due IS NOT NULL;
+UPDATE milestone SET notes = notes || CASE WHEN notes = '' THEN '' ELSE char(10) END
+    || 'Due date (before the baseline took its place): ' || {rules.shown_date('due')} || '.'
+    WHERE due IS NOT NULL AND due <> baseline;
 DROP INDEX milestone_by_project;
 DROP INDEX milestone_by_programme;
 """,

@@ -891,7 +891,13 @@ def _checked_history(changes: Iterable[tuple[Any, ...]]) -> list[tuple[str, str,
     holds values those fields can: anything else was written by another tool and is refused
     (ForeignHistoryError) before any of it reaches SQL."""
     out = []
+    due_only = False
     for op, item_kind, item_id, field, old, new in changes:
+        if op == "update" and item_kind == "milestone" and field == "due":
+            # Schema step 5 folded the due date into the baseline (or, where they differed, the
+            # notes): an edit of it names a column that is gone, and is left as it stands.
+            due_only = True
+            continue
         cols = fields.columns(item_kind) if isinstance(item_kind, str) and item_kind in KINDS else None
         if cols is None or op not in ("update", "create", "delete") or not _fits_int64(item_id):
             raise ForeignHistoryError()
@@ -912,16 +918,17 @@ def _checked_history(changes: Iterable[tuple[Any, ...]]) -> list[tuple[str, str,
                     or whole.get("version", 1) in (None, INT64[1]):  # a re-insert steps the version on
                 raise ForeignHistoryError()
         out.append((op, item_kind, item_id, field, old, new))
+    if not out and due_only:
+        raise StoreError("That change was to a milestone's due date, which ragboard now keeps as its "
+                         "baseline (or, where the two differed, in its notes); it cannot be undone.")
     if not out:  # ragboard never keeps a group with no changes (an empty edit is dropped)
         raise ForeignHistoryError()
     return out
 
 
 def _due_as_baseline(field: Any, old: Any, new: Any) -> tuple[Any, Any, Any]:
-    """Schema step 5 folded a milestone's due date into its baseline (where it had none): a change
-    logged before it that names due speaks of what is now the baseline."""
-    if field == "due":
-        return "baseline", old, new
+    """Schema step 5 folded a milestone's due date into its baseline (where it had none): a whole
+    row logged before it brings its due date back as its baseline when it had none."""
     rows = []
     for whole in (old, new):
         if isinstance(whole, dict) and "due" in whole:

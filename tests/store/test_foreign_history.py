@@ -163,11 +163,23 @@ def test_a_value_that_is_not_ragboards_json_is_refused(store, tree, db_path, set
 
 # -- entries ragboard wrote before a schema step -------------------------------------------------
 
-def test_an_edit_of_a_due_date_logged_before_it_became_the_baseline_is_undone_on_the_baseline(
-        store, tree, db_path):
+def test_an_edit_of_a_due_date_logged_before_step_5_is_not_undone_and_says_why(store, tree, db_path):
     m = store.add_milestone(project_id=tree.project.id, name="Go live", baseline="2025-02-28")
     group = _new_group(db_path)
     _insert_change(db_path, group, "update", "milestone", m.id, "due", "2025-01-31", "2025-02-28")
+    before = dump(db_path)
+    with pytest.raises(StoreError) as e:
+        store.undo_group(group)
+    assert not isinstance(e.value, ForeignHistoryError)
+    assert "due date" in str(e.value) and "cannot be undone" in str(e.value)
+    assert dump(db_path) == before
+
+
+def test_an_old_edit_of_a_due_date_and_a_baseline_undoes_the_baseline(store, tree, db_path):
+    m = store.add_milestone(project_id=tree.project.id, name="Go live", baseline="2025-02-28")
+    group = _new_group(db_path)
+    _insert_change(db_path, group, "update", "milestone", m.id, "due", "2025-01-31", "2025-03-31")
+    _insert_change(db_path, group, "update", "milestone", m.id, "baseline", "2025-01-31", "2025-02-28")
     store.undo_group(group)
     assert store.milestone(m.id).baseline == "2025-01-31"
 
