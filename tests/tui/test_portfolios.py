@@ -72,3 +72,17 @@ async def test_a_portfolio_named_as_markup_is_listed_in_the_palette_as_typed(fix
     async with started(path) as (app, pilot):
         await palette_search(pilot, "Edit portfolio")
         assert any("Edit portfolio: [b]Future[/b]Fit" in hit for hit in palette_hits(app)), palette_hits(app)
+
+
+async def test_a_portfolio_named_as_broken_markup_is_offered_as_typed_when_adding_a_programme(fixture_db):
+    path, ids = fixture_db
+    name = "[b]Evil[/b] [/]"
+    with fresh(path) as s:
+        p = s.portfolio(ids["worc"])
+        s.edit_portfolio(p.id, p.version, name=name)
+    async with started(path) as (app, pilot):
+        await press(pilot, "n")
+        assert isinstance(app.screen, FormScreen)
+        await press(pilot, "enter")  # the Portfolio list, its first field, opens
+        assert on_screen(app, name)
+        assert app.is_running

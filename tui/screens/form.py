@@ -104,8 +104,8 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
                         yield Label(f.label, classes="form-label")
                         value = self.values.get(f.key, "")
                         if f.options:
-                            yield Select(
-                                [(o, o) for o in f.options],
+                            yield Select(  # an option may be a name: shown literally, never as markup
+                                [(safe.literal(o), o) for o in f.options],
                                 value=value if value in f.options else Select.NULL,
                                 allow_blank=value not in f.options,
                                 id=f"field-{f.key}",
