@@ -68,3 +68,18 @@ async def test_home_offers_escape_only_while_there_is_a_filter_to_clear(fixture_
         await press(pilot, "escape")  # the filter cleared
         assert isinstance(app.screen, HomeScreen)
         assert "esc" not in footer_keys(app)
+
+
+async def test_over_a_dialog_the_footer_lists_the_dialogs_keys(fixture_db):
+    """A change's detail opens over the History tab: its footer offers u and Escape, not the tab's
+    Sort and Filter, which do nothing there."""
+    path, _ = fixture_db
+    async with started(path) as (app, pilot):
+        await press(pilot, "enter", "enter", "down", "r", "enter", "4")
+        assert "Sort" in footer_keys(app)
+        await press(pilot, "enter")
+        assert type(app.screen).__name__ == "ChangeDetailScreen"
+        assert "Sort" not in footer_keys(app) and "Filter" not in footer_keys(app), footer_keys(app)
+        assert "u" in footer_keys(app), footer_keys(app)
+        await press(pilot, "escape")
+        assert "Sort" in footer_keys(app)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from tui.app_typing import OfRagboard
@@ -138,8 +138,16 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
             create,
         )
 
+    def on_screen_suspend(self) -> None:
+        # A dialog opened over this screen leaves this footer in view: it lists the dialog's keys.
+        if isinstance(self.app.screen, ModalScreen):
+            with contextlib.suppress(NoMatches):
+                self.query_one(KeyBar).show_dialog(self.app.screen)
+
     def on_screen_resume(self, event) -> None:
         # Subclasses override resumed(), not this: Textual would call both handlers.
+        with contextlib.suppress(NoMatches):
+            self.query_one(KeyBar).show_dialog(None)
         self.resumed()
 
     def resumed(self) -> None:

@@ -145,15 +145,23 @@ class KeyBar(Static):
         if self.is_attached and screen is self.screen:
             self.call_after_refresh(self._draw)
 
+    _dialog: Any = None  # a dialog open over this footer's screen: its keys are the ones that act
+
+    def show_dialog(self, dialog: Any) -> None:
+        """List the keys of the dialog open over this screen (None: this screen's own again)."""
+        self._dialog = dialog
+        self.call_after_refresh(self._draw)  # once the dialog has mounted and taken the focus
+
     def _draw(self) -> None:
         if not self.is_attached:
             return  # the screen closed before this redraw came round
+        shown = self._dialog if self._dialog is not None and self._dialog.is_attached else self.screen
         try:
-            keys = keys_in_view(self.screen)
+            keys = keys_in_view(shown)
         except Exception:  # noqa: BLE001 - the screen is closing: nothing to draw
             return
         width = self.size.width or self.app.size.width
-        text = footer_line(keys, width, self.app.ENABLE_COMMAND_PALETTE)
+        text = footer_line(keys, width, self.app.ENABLE_COMMAND_PALETTE and shown is self.screen)
         if text != getattr(self, "_drawn", None):  # unchanged keys: no layout, no redraw
             self._drawn = text
             self.update(text)
