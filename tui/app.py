@@ -333,7 +333,7 @@ class RagboardApp(App):
             )
             yield SystemCommand(
                 f"Edit portfolio: {name}",
-                f"Rename {of}, or change its status date or risk matrix (Green up to "
+                f"Rename this portfolio of {of}, or change its status date or risk matrix (Green up to "
                 f"{portfolio.green_max}, Red from {portfolio.red_min})",
                 lambda p=portfolio: self.edit_portfolio(p),
             )

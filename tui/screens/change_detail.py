@@ -33,7 +33,9 @@ DERIVED_RAGS = frozenset({("programme", "rag"), ("project", "rag")})
 def when(at: str) -> str:
     """A change's UTC time stamp as "31 Mar 2014 09:30 UTC"."""
     date, _, time = at.removesuffix("Z").partition("T")
-    return f"{day(date)} {time[:5]} UTC" if time else f"{day(date)} UTC"
+    # Made safe: a file written by another tool may hold anything here, and day() hands back
+    # what is not a date as it is.
+    return safe.plain(f"{day(date)} {time[:5]} UTC" if time else f"{day(date)} UTC")
 
 
 def value_text(kind: str, field: str, value: Any) -> str:
@@ -41,7 +43,7 @@ def value_text(kind: str, field: str, value: Any) -> str:
     if value is None or value == "":
         return "(derived)" if (kind, field) in DERIVED_RAGS else "(blank)"
     if field in DATES and isinstance(value, str):
-        return day(value)
+        return safe.plain(day(value))
     if kind == "saving" and field == "amount" and isinstance(value, int):
         return fmt.money(value)
     return safe.plain(value, multiline=True)

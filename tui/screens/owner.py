@@ -11,6 +11,7 @@ then the screen refreshes its roll-ups in a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import work
@@ -61,7 +62,10 @@ def ask_completion(app: Any, milestone: Any, status_date: str | None, then: Call
     from store.fields import specs
     from tui.screens.form import Field
 
-    actual = forms.field_of("milestone", "actual", specs("milestone")["actual"])  # a date: "1 Mar 2014"
+    spec = specs("milestone")["actual"]
+    # A date ("1 Mar 2014"), and here a required one: its help does not offer blank.
+    actual = replace(forms.field_of("milestone", "actual", spec),
+                     help=forms.date_help(spec.hint, required=True))
     fields = [actual, Field("reason", "Reason", placeholder="optional, one line")]
     values = {"actual": milestone.actual or status_date or "", "reason": ""}
 
