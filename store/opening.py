@@ -141,6 +141,18 @@ def _failure(exc: sqlite3.Error, path: Path) -> StoreError:
     return _damaged(path)
 
 
+# DROP COLUMN (schema step 5) and MATERIALIZED (the home page's query) came in SQLite 3.35.
+SQLITE_NEEDED = (3, 35, 0)
+
+
+def check_sqlite(version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> None:
+    """Refuse, in words, an SQLite library older than ragboard needs (before a file is touched)."""
+    if version < SQLITE_NEEDED:
+        raise StoreError(f"ragboard needs SQLite {'.'.join(map(str, SQLITE_NEEDED))} or newer; this Python "
+                         f"has SQLite {'.'.join(map(str, version))}. Use a newer Python (3.11 from "
+                         "python.org or your system's packages has one).")
+
+
 def connect(path: str | os.PathLike[str], *, read_only: bool | None = None, check: bool = True) -> Opened:
     """Open or create a ragboard file: (connection, whether read-only, a warning or None).
 
@@ -151,6 +163,7 @@ def connect(path: str | os.PathLike[str], *, read_only: bool | None = None, chec
     always checked first. The warning says when the file could be opened only without its most
     recent changes (a -wal file we may not read): the file is then opened read-only.
     """
+    check_sqlite()
     path = Path(path)
     if check_path(path) is None:
         if not path.parent.is_dir():

@@ -399,3 +399,13 @@ def test_two_windows_opening_an_older_file_together(tmp_path):
     for t in threads:
         t.join(timeout=30)
     assert results == [20, 20]
+
+
+def test_an_sqlite_too_old_for_ragboard_is_refused_in_words():
+    from store.errors import StoreError
+    from store.opening import check_sqlite
+
+    check_sqlite()  # this machine's is new enough
+    with pytest.raises(StoreError) as e:
+        check_sqlite((3, 31, 1))
+    assert str(e.value).startswith("ragboard needs SQLite 3.35.0 or newer; this Python has SQLite 3.31.1.")
