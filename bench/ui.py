@@ -115,8 +115,9 @@ FORM_MARK = "Save (ctrl+s)"  # a form's button
 
 def _programme_ready(programme, projects):
     needles = [f"{programme.code}  {programme.name}"[:40]]
-    if projects:
-        needles.append(projects[0].project.name[:14])
+    if projects:  # its first project's reference (a name may be cut to a word or two)
+        first = projects[0].project
+        needles.append(first.reference or first.name.split()[0])
     return _all_text(*needles)
 
 
