@@ -402,8 +402,11 @@ def _walk(s: Session, walk: Walk, samples: dict[str, list[float]]) -> None:
         samples["palette_open"].append(_ms(t2, t3))
         samples["palette_total"].append(_ms(t0, t1) + _ms(t2, t3))
         s.settle(QUIET)
-        s.press("escape")  # the palette opened the project on top of home
-        _home_again(s, walk, "1 Milestones")
+        s.press("escape")  # from a project the palette opened, Escape goes to its programme, then home
+        s.wait_for(_all_text("1 Projects"), what="its programme")
+        s.settle(QUIET)
+        s.press("escape")
+        _home_again(s, walk, "1 Projects")
 
 
 def _record(db, samples: dict[str, list[float]]) -> None:
