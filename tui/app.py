@@ -237,6 +237,19 @@ class RagboardApp(App):
 
     # -- app-wide actions ----------------------------------------------------------------------
 
+    def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
+        """Close once no screen is half built ahead (see Keeper.stop): quitting at once is safe."""
+        built = self.keeper.stop()
+        if built.done():
+            super().exit(result, return_code, message)
+            return
+
+        async def when_built() -> None:
+            await built
+            App.exit(self, result, return_code, message)
+
+        self.run_worker(when_built(), name="close", group="close")
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

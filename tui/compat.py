@@ -42,6 +42,7 @@ Palette (search + open 158 -> 45 ms, b43d4f6 / 8a1a116):
 from __future__ import annotations
 
 import traceback
+from collections.abc import Awaitable
 from typing import Any
 
 from textual import events
@@ -100,10 +101,12 @@ def withdraw_notices(app: App, title: str, keep: Any = None) -> None:
 
 # -- screens built ahead ---------------------------------------------------------------------------
 
-def build_hidden(app: App, screen: Screen) -> None:
-    """Compose and mount an installed screen now, without showing it."""
+def build_hidden(app: App, screen: Screen) -> Awaitable[None]:
+    """Compose and mount an installed screen now, without showing it; awaiting the result waits until
+    it and its widgets are mounted."""
     app._load_screen_css(screen)
-    app._get_screen(screen)
+    _, mounted = app._get_screen(screen)
+    return mounted
 
 
 def lay_out_hidden(app: App, screen: Screen) -> None:

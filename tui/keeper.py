@@ -7,6 +7,7 @@ screen remains the plain path whenever nothing kept can serve.
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,15 @@ if TYPE_CHECKING:
 
 class Keeper:
     BUILD_GAP = 0.1  # seconds between two screens built ahead (a key pressed meanwhile waits one build)
+    STOP_WAIT = 2.0  # seconds closing waits at most for a screen still mounting
 
     def __init__(self, app: RagboardApp) -> None:
         self.app = app
         self.owner_screens: dict[str, Any] = {}  # "programme" / "project" -> the screen kept
         self.forms: dict[tuple, Any] = {}  # FormScreen.layout_of(...) -> the form kept
+        self.stopped = False  # no more building ahead: the app is closing
+        self.built: list[Screen] = []  # every screen built ahead, in order
+        self.stopping: asyncio.Future[None] | None = None
 
     # -- programme and project screens ------------------------------------------------------
 
@@ -73,6 +78,8 @@ class Keeper:
         """Build the programme and project screens, hidden and empty, one per idle moment, then the
         milestone form (its first showing also loads the styles of its kinds of field); then()."""
         app = self.app
+        if self.stopped:
+            return
         if kinds:
             kind, rest = kinds[0], kinds[1:]
             if kind not in self.owner_screens and app.is_running:
@@ -98,12 +105,34 @@ class Keeper:
         app = self.app
         app.install_screen(screen, name=name)
         compat.build_hidden(app, screen)
+        self.built.append(screen)
 
         def lay_out() -> None:
             if screen.is_mounted and screen not in app.screen_stack:
                 compat.lay_out_hidden(app, screen)
 
         app.set_timer(0.05, lay_out)
+
+
+    def stop(self) -> asyncio.Future[None]:
+        """Build nothing more ahead. Awaiting the result waits until the screens built ahead, and those
+        open, have all their widgets mounted: Textual cannot mount once exit is called, nor tear down
+        a screen whose widgets are still mounting (a Select finds its parts gone)."""
+        if self.stopping is None:
+            self.stopped = True
+            screens = [*self.built, *self.app.screen_stack]
+            self.stopping = asyncio.ensure_future(self._all_mounted(screens))
+        return self.stopping
+
+    async def _all_mounted(self, screens: list[Screen]) -> None:
+        waited = 0.0
+        while not all(_mounted(screen) for screen in screens) and waited < self.STOP_WAIT:
+            await asyncio.sleep(0.01)  # mounting runs in each widget's own task: let it
+            waited += 0.01  # past this, closing goes on: a mount so slow has failed some other way
+
+
+def _mounted(screen: Screen) -> bool:
+    return screen.is_mounted and all(widget.is_mounted for widget in screen.walk_children())
 
 
 def _owner_class(kind: str) -> type:

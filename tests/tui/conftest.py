@@ -225,11 +225,23 @@ def raw_controls(app) -> list[str]:
 
 
 @asynccontextmanager
+async def running(app, **options) -> AsyncIterator:
+    """app.run_test(**options) -> pilot. Leaving run_test tears the app down without exit, which
+    Textual cannot do to a screen whose widgets are still mounting: the app first finishes the
+    screens it is building ahead, as its exit does."""
+    async with app.run_test(**options) as pilot:
+        try:
+            yield pilot
+        finally:
+            await app.keeper.stop()
+
+
+@asynccontextmanager
 async def started(path: Path, *, size: tuple[int, int] = SIZE, notifications: bool = False,
                   **options) -> AsyncIterator[tuple]:
     """The app on this file, running at the test size (or size) and settled on its first screen:
     (app, pilot). options go to make_app (read_only, poll, ...); notifications=True shows notices."""
     app = make_app(path, **options)
-    async with app.run_test(size=size, notifications=notifications) as pilot:
+    async with running(app, size=size, notifications=notifications) as pilot:
         await settle(pilot)
         yield app, pilot

@@ -5,7 +5,7 @@ import gc
 import weakref
 
 import pytest
-from conftest import make_app, press
+from conftest import make_app, press, running
 
 import tui.collector as collector_module
 from tui.collector import IdleCollector
@@ -148,7 +148,7 @@ async def test_the_app_tells_the_collector_of_keys(fixture_db, fake_gc, monkeypa
 
     monkeypatch.setattr(collector_module, "IdleCollector", collector_on_the_test_clock)
     app = make_app(path, collect_when_idle=True)
-    async with app.run_test() as pilot:
+    async with running(app) as pilot:
         assert len(made) == 1, "the app made its collector"
         clock.now += 5
         await press(pilot, "down")

@@ -9,7 +9,7 @@ import inspect
 from contextlib import asynccontextmanager
 
 import pytest
-from conftest import SIZE, make_app, on_screen, press, screen_lines, settle
+from conftest import SIZE, make_app, on_screen, press, running, screen_lines, settle
 from textual.app import App
 from textual.command import CommandPalette
 from textual.reactive import Reactive
@@ -23,7 +23,7 @@ from tui import compat
 async def home(fixture_db, **options):
     """The app on the fixture file, settled on its home screen."""
     app = make_app(fixture_db[0])
-    async with app.run_test(size=SIZE, **options) as pilot:
+    async with running(app, size=SIZE, **options) as pilot:
         await settle(pilot)
         yield app, pilot
 
@@ -105,8 +105,7 @@ async def test_a_screen_built_hidden_is_mounted_laid_out_and_not_shown(fixture_d
         first = app.screen
         screen = HelpScreen(first)
         app.install_screen(screen, name="built-hidden")
-        compat.build_hidden(app, screen)
-        await settle(pilot)
+        await compat.build_hidden(app, screen)  # waits until the screen and its widgets are mounted
         assert screen.is_mounted and screen not in app.screen_stack
         compat.lay_out_hidden(app, screen)
         await settle(pilot)

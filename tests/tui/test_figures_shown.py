@@ -3,7 +3,7 @@ to the Savings tab's for the same financial year, history rows in words, warning
 columns at 80 and 160 columns, and a new file's first portfolio and programme written as one."""
 from __future__ import annotations
 
-from conftest import fresh, make_app, notices, on_screen, press, screen_lines, settle, started
+from conftest import fresh, make_app, notices, on_screen, press, running, screen_lines, settle, started
 from textual.widgets import Input
 
 from tui.screens.form import FormScreen
@@ -138,7 +138,7 @@ async def test_all_milestones_c_asks_the_date_done_so_completing_leaves_no_warni
 
 async def test_at_80_columns_every_list_keeps_its_rag_or_status_in_view(fixture_db):
     app = make_app(fixture_db[0])
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with running(app, size=(80, 24)) as pilot:
         await settle(pilot)
         assert "RAG" in _rows(app)[0]
         assert "A Amber" in _line_with(app, "PPL") and "R Red" in _line_with(app, "CCO")
@@ -162,7 +162,7 @@ async def test_at_160_columns_no_status_stage_or_owner_is_cut(fixture_db):
         programme = s.programme(ids["dm"])
         s.edit_programme(programme.id, programme.version, sro="Jane O'Neill-Fotheringham")
     app = make_app(path)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with running(app, size=(160, 40)) as pilot:
         await settle(pilot)
         assert "Jane O'Neill-Fotheringham" in _line_with(app, "DM")
         await press(pilot, "enter")

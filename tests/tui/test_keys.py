@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import pytest
-from conftest import SIZE, fresh, make_app, notices, press, screen_lines, settle, started
+from conftest import SIZE, fresh, make_app, notices, press, running, screen_lines, settle, started
 
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
@@ -37,7 +37,7 @@ KNOWN = {"⏎", *EVERY_ACTION_KEY, "/", "u", "esc", "q", "^y", "^p", "?"}
 async def started_at(path, width: int, *, notifications: bool = False):
     """The app on this file in a terminal this many columns wide, settled on home."""
     app = make_app(path)
-    async with app.run_test(size=(width, SIZE[1]), notifications=notifications) as pilot:
+    async with running(app, size=(width, SIZE[1]), notifications=notifications) as pilot:
         await settle(pilot)
         yield app, pilot
 

@@ -3,7 +3,7 @@ readable, and no sideways scrolling; at 120 and 160 columns the lists show all t
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, press, screen_lines, settle
+from conftest import make_app, press, running, screen_lines, settle
 
 NARROW = (80, 24)
 
@@ -37,7 +37,7 @@ def heading_line(lines: list[str], first: str, last: str) -> str:
 
 async def shown(path, size, keys) -> list[str]:
     app = make_app(path)
-    async with app.run_test(size=size) as pilot:
+    async with running(app, size=size) as pilot:
         await settle(pilot)
         await press(pilot, *keys)
         return screen_lines(app)
@@ -62,7 +62,7 @@ async def test_each_list_fits_80_columns(fixture_db, name):
 async def test_a_narrow_list_does_not_scroll_sideways(fixture_db):
     """Right arrow, or the end of a long row, never moves the heading: the first one stays in view."""
     app = make_app(fixture_db[0])
-    async with app.run_test(size=NARROW) as pilot:
+    async with running(app, size=NARROW) as pilot:
         await settle(pilot)
         await press(pilot, "enter")
         for _ in range(3):
