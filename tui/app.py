@@ -44,9 +44,12 @@ class RagboardApp(App):
     ]
     POLL_SECONDS = 0.5
 
-    def __init__(self, store, *, notice: str | None = None, collect_when_idle: bool = False) -> None:
+    def __init__(
+        self, store, *, notice: str | None = None, collect_when_idle: bool = False, build_ahead: bool = True
+    ) -> None:
         """collect_when_idle: run Python's garbage collector while the user is idle (IdleCollector);
-        the ragboard command sets it, as it owns the process (a test run does not)."""
+        the ragboard command sets it, as it owns the process (a test run does not). build_ahead: build
+        the next screens while idle after start-up (most tests turn it off: it costs each ~0.2 s)."""
         super().__init__()
         self.store = store
         self.notice = notice
@@ -60,6 +63,7 @@ class RagboardApp(App):
         # Seconds of no typing before a '/' filter over a long list asks the store (tests set 0).
         self.filter_delay = 0.04
         self.keeper = Keeper(self)  # screens and forms kept once built, filled again
+        self.builds_ahead = build_ahead
         self._collector = None
         if collect_when_idle:
             from tui.collector import IdleCollector
@@ -495,7 +499,11 @@ class RagboardApp(App):
 
     def build_ahead(self) -> None:
         """Once home is painted and the app idle: the next screens and the first form, built hidden."""
-        self.keeper.build_ahead(then=self._start_collector if self._collector is not None else None)
+        then = self._start_collector if self._collector is not None else None
+        if self.builds_ahead:
+            self.keeper.build_ahead(then=then)
+        elif then is not None:
+            then()
 
     def _start_collector(self) -> None:
         collector = self._collector

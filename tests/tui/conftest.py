@@ -9,11 +9,15 @@ import asyncio
 import datetime as dt
 import html
 import re
+import time
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.keys import key_to_character
 
 from store import open_store
 
@@ -105,12 +109,28 @@ def empty_db(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def make_app(path: Path, *, read_only: bool | None = None, poll: float = 3600, **options):
-    """The app on a store of path (options: RagboardApp's own, e.g. collect_when_idle)."""
+_BUILD_AHEAD = {"default": False}
+
+
+@pytest.fixture(autouse=True)
+def _build_ahead_as_marked(request):
+    """Apps build screens ahead (as the ragboard command's does) in tests marked build_ahead; in the
+    others not, which saves each ~0.2 s of CPU."""
+    _BUILD_AHEAD["default"] = request.node.get_closest_marker("build_ahead") is not None
+    yield
+    _BUILD_AHEAD["default"] = False
+
+
+def make_app(path: Path, *, read_only: bool | None = None, poll: float = 3600,
+             build_ahead: bool | None = None, **options):
+    """The app on a store of path (options: RagboardApp's own, e.g. collect_when_idle); it builds
+    screens ahead if build_ahead, by default if the test is marked build_ahead."""
     from tui.app import RagboardApp
 
     store = open_store(path, who="tester", clock=clock, read_only=read_only)
-    app = RagboardApp(store, **options)
+    if build_ahead is None:
+        build_ahead = _BUILD_AHEAD["default"]
+    app = RagboardApp(store, build_ahead=build_ahead, **options)
     app.cursor_blink = False
     app.poll_seconds = poll
     app.filter_delay = 0  # the '/' filter at once, so a test's settle sees its result
@@ -155,21 +175,48 @@ async def settle(pilot, rounds: int = SETTLE_ROUNDS) -> None:
     raise AssertionError(f"the app is still busy after {rounds} rounds: workers {list(app.workers)}")
 
 
+_NAMED = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at", "hyphen_minus": "minus",
+          "plus_sign": "plus", "low_line": "underscore"}  # as Textual names these characters' keys
+
+
+def key_event(key: str) -> events.Key:
+    """A key as the terminal sends it: by name ("enter", "slash", "ctrl+s") or a character typed."""
+    if len(key) == 1 and not key.isalnum():
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        return events.Key(_NAMED.get(name, name), key)
+    return events.Key(key, key_to_character(key))
+
+
 async def press(pilot, *keys: str) -> None:
-    """Press each key in turn, letting the app settle after each."""
+    """Press each key in turn, letting the app settle after each. Keys go to the app as the terminal
+    sends them; Pilot.press would also wait for the process to go idle twice per key (40 ms at least),
+    which settle's own wait covers."""
     for key in keys:
-        await pilot.press(key)
+        pilot.app.post_message(key_event(key))
         await settle(pilot)
 
 
-async def wait_until(pilot, condition: Callable[[], object], what: str, rounds: int = 200) -> None:
-    """Pause until condition() holds (a timer or a poll that no settle waits for); fail naming what
-    was awaited if it still does not after `rounds` pauses (at least 20 ms each)."""
-    for _ in range(rounds):
+async def typed(pilot, text: str) -> None:
+    """Type text (each character a key, sent at once, as a fast typist or a paste would), then settle."""
+    for character in text:
+        pilot.app.post_message(key_event(character))
+    await settle(pilot)
+
+
+WAIT_SECONDS = 10  # what a test waits for and has not seen by then is not coming
+
+
+async def wait_until(pilot, condition: Callable[[], object], what: str, seconds: float = WAIT_SECONDS):
+    """Settle until condition() holds (a timer, a poll or a second layout that no settle waits for);
+    fail naming what was awaited if it still does not after seconds."""
+    give_up = time.monotonic() + seconds
+    while True:
         await settle(pilot)
         if condition():
             return
-    raise AssertionError(f"waited {rounds} rounds and still not: {what}")
+        if time.monotonic() > give_up:
+            raise AssertionError(f"waited {seconds} s and still not: {what}")
+        await asyncio.sleep(0.01)
 
 
 _SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '

@@ -18,6 +18,8 @@ from textual.widget import Widget
 
 from tui import compat
 
+pytestmark = pytest.mark.build_ahead  # as the ragboard command runs: screens built ahead
+
 
 @asynccontextmanager
 async def home(fixture_db, **options):

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import fresh, notices, press, settle, started, wait_until
+from conftest import fresh, notices, press, settle, started, typed, wait_until
 
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.screens.home import HomeScreen
 from tui.screens.programme import ProgrammeScreen
 from tui.screens.project import ProjectScreen
+
+pytestmark = pytest.mark.build_ahead  # as the ragboard command runs: screens built ahead
 
 
 async def open_project(pilot) -> ProjectScreen:
@@ -19,8 +21,7 @@ async def open_project(pilot) -> ProjectScreen:
 
 
 async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
-    await settle(pilot)
+    await typed(pilot, text)
 
 
 async def palette_search(pilot, text: str) -> None:

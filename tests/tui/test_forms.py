@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import fresh, on_screen, press, screen_svg, settle, started
+from conftest import fresh, on_screen, press, screen_svg, settle, started, typed
 from textual.widgets import Input
 
 from tui import forms
@@ -43,8 +43,7 @@ async def to_field(pilot, key: str) -> None:
 
 async def type_into(pilot, key: str, text: str) -> None:
     await to_field(pilot, key)
-    await pilot.press(*[{" ": "space", "/": "slash"}.get(ch, ch) for ch in text])
-    await settle(pilot)
+    await typed(pilot, text)
 
 
 def field_value(app, key: str) -> str:

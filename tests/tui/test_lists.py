@@ -1,11 +1,14 @@
 """The lists' own drawing and the screens kept between visits: colours, tabs, styles, messages."""
 from __future__ import annotations
 
+import pytest
 from conftest import notices, press, settle, started, wait_until
 from textual.screen import Screen
 
 from tui.screens.programme import ProgrammeScreen
 from tui.screens.project import ProjectScreen
+
+pytestmark = pytest.mark.build_ahead  # as the ragboard command runs: screens built ahead
 
 
 def _segments_of(vlist, needle: str):

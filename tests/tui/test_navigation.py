@@ -1,12 +1,15 @@
 """Escape goes where the breadcrumb says, however a screen was reached."""
 from __future__ import annotations
 
+import pytest
 from conftest import press, screen_lines, settle, started
 from test_flows import palette_search
 
 from tui.screens.home import HomeScreen
 from tui.screens.programme import ProgrammeScreen
 from tui.screens.project import ProjectScreen
+
+pytestmark = pytest.mark.build_ahead  # as the ragboard command runs: screens built ahead
 
 
 def crumb(app) -> str:

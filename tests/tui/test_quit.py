@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from conftest import make_app
 
+pytestmark = pytest.mark.build_ahead  # as the ragboard command runs: screens built ahead
+
 
 @pytest.mark.parametrize("build_first", [False, True])
 async def test_quitting_while_screens_are_built_ahead_exits_cleanly(fixture_db, build_first, capsys):

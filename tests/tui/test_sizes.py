@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import fresh, on_screen, press, screen_lines, screen_svg, settle, started
+from conftest import fresh, on_screen, press, screen_lines, screen_svg, started, typed, wait_until
 from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 
@@ -38,8 +38,7 @@ def inside_screen(app, selector: str) -> bool:
 
 
 async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space", "/": "slash"}.get(ch, ch) for ch in text])
-    await settle(pilot)
+    await typed(pilot, text)
 
 
 async def tab_to_save(app, pilot, typed: dict[str, str]) -> list[str]:
@@ -145,7 +144,7 @@ async def test_a_long_form_scrolls_to_keep_the_field_with_the_keys_in_view(db):
         assert passed[-1] == "status"
         for _ in passed:
             await press(pilot, "shift+tab")
-            assert in_view(app, app.focused)
+            await wait_until(pilot, lambda: in_view(app, app.focused), "the field with the keys in view")
         assert app.focused is form.query_one("#field-reference")
 
 

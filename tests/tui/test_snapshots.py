@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from conftest import SIZE, fresh, make_app, press, settle
 
+pytestmark = pytest.mark.build_ahead  # as the ragboard command runs: screens built ahead
+
 
 def shot(snap_compare, app, *keys, then=None):
     async def run_before(pilot):

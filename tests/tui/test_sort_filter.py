@@ -3,7 +3,7 @@ heading) sorts, the same again (or S) reverses, f steps through the quick filter
 asked for home's and All milestones' rows, the other lists sort in memory."""
 from __future__ import annotations
 
-from conftest import fresh, on_screen, press, screen_lines, settle, started
+from conftest import fresh, on_screen, press, screen_lines, settle, started, typed
 
 from tui.screens.milestones import MilestonesScreen
 from tui.screens.programme import ProgrammeScreen
@@ -41,8 +41,7 @@ def _heading(app, vlist) -> str:
 
 
 async def _type(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
-    await settle(pilot)
+    await typed(pilot, text)
 
 
 async def _filter(pilot, text: str) -> None:

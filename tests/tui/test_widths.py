@@ -3,7 +3,7 @@ readable, and no sideways scrolling; at 120 and 160 columns the lists show all t
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, press, running, screen_lines, settle
+from conftest import make_app, on_screen, press, running, screen_lines, settle, wait_until
 
 NARROW = (80, 24)
 
@@ -35,18 +35,21 @@ def heading_line(lines: list[str], first: str, last: str) -> str:
     return found[0]
 
 
-async def shown(path, size, keys) -> list[str]:
+async def shown(path, size, keys, cells=()) -> list[str]:
+    """The screen's lines after the keys, once every one of cells is on it (a list's rows are laid
+    out again as the panels below it fill)."""
     app = make_app(path)
     async with running(app, size=size) as pilot:
         await settle(pilot)
         await press(pilot, *keys)
+        await wait_until(pilot, lambda: all(on_screen(app, cell) for cell in cells), f"{cells} on screen")
         return screen_lines(app)
 
 
 @pytest.mark.parametrize("name", LISTS)
 async def test_each_list_fits_80_columns(fixture_db, name):
     keys, headings, cells = LISTS[name]
-    lines = await shown(fixture_db[0], NARROW, keys)
+    lines = await shown(fixture_db[0], NARROW, keys, cells)
     heading = heading_line(lines, headings[0], headings[-1])
     at = 0
     for title in headings:  # each whole, in order, on screen
