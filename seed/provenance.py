@@ -55,7 +55,32 @@ def problems(data_dir: Path | None = None) -> list[str]:
                 found.append(
                     f"{label}: {wording!r} is not on {source} line {line}: {lines[line - 1][:120]!r}"
                 )
+            found.extend(f"{label}: {problem}" for problem in _printed_beside(record, lines, source))
     return found
+
+
+# Text a record keeps as printed beside a value parsed from it, and the key naming its line.
+_PRINTED_AT = {"actual_text": "actual_line", "status_date_text": "status_date_line"}
+
+
+def _printed_beside(record: dict, lines: tuple[str, ...], source: str) -> list[str]:
+    """What is wrong with the record's printed texts (each on its own cited line) and its inferred
+    values (each named field one the record holds, with a reason)."""
+    out = []
+    for text_key, line_key in _PRINTED_AT.items():
+        text, at = record.get(text_key), record.get(line_key)
+        if text is None:
+            continue
+        if not isinstance(at, int) or not 1 <= at <= len(lines):
+            out.append(f"{text_key} {text!r} has no {line_key} inside {source}")
+        elif plain(text) not in plain(lines[at - 1]):
+            out.append(f"{text_key} {text!r} is not on {source} line {at}: {lines[at - 1][:120]!r}")
+    for field, reason in (record.get("inferred") or {}).items():
+        if not isinstance(reason, str) or not reason.strip():
+            out.append(f"{field} is marked inferred with no reason")
+        elif field not in record:
+            out.append(f"{field} is marked inferred but the record gives no {field}")
+    return out
 
 
 if __name__ == "__main__":

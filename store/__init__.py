@@ -12,7 +12,7 @@ from store.errors import (
     ValidationError,
 )
 from store.fields import field_label
-from store.queries import HOME_SORTS, MILESTONE_FILTERS, MILESTONE_SORTS, QUICK_FILTERS
+from store.queries import HOME_SORTS, MILESTONE_FILTERS, MILESTONE_SORTS, QUICK_FILTERS, savings_year
 from store.records import (
     Change,
     Hit,
@@ -75,4 +75,5 @@ __all__ = [
     "field_label",
     "financial_year_of",
     "open_store",
+    "savings_year",
 ]

@@ -21,6 +21,10 @@ def _values(kind: str, record: dict[str, Any]) -> dict[str, Any]:
         if record.get("baseline") in (None, ""):
             record["baseline"] = due
     values = {k: record[k] for k in fields.editable(kind) if k in record}
+    if isinstance(values.get("roles"), list):  # a data file lists them; the record holds a line each
+        values["roles"] = "\n".join(str(role) for role in values["roles"])
+    if "inferred" in values:  # {field: reason}, each field one of this record's
+        values["inferred"] = v.inferred(values["inferred"], known=fields.stored(kind))
     out = clean(kind, values, new=True)
     if "source" in record:
         out["source"] = record["source"]

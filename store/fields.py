@@ -81,13 +81,13 @@ def owner(kind: str, *, required: bool = True) -> Spec:
 
 
 def text(label: str, *, required: bool = False, multiline: bool = False, limit: int | None = None,
-         hint: str = "", form: bool = True) -> Spec:
+         hint: str = "", form: bool = True, step: int = 1) -> Spec:
     """A name (one line, 200 characters unless limit) or, multiline, long text; never NULL."""
     def clean(value: object) -> str:
         return v.text(label, value, required=required, multiline=multiline, limit=limit)
 
     return Spec(label, "TEXT", not_null=True, default=None if required else "", clean=clean,
-                required=required, multiline=multiline, hint=hint, form=form)
+                required=required, multiline=multiline, hint=hint, form=form, step=step)
 
 
 def date(label: str, *, required: bool = False, hint: str = "") -> Spec:
@@ -133,6 +133,26 @@ def financial_year(label: str, *, hint: str = "") -> Spec:
         return v.financial_year(label, value)
 
     return Spec(label, "TEXT", not_null=True, clean=clean, required=True, hint=hint)
+
+
+def later_year(label: str, *, hint: str = "", step: int) -> Spec:
+    """A UK financial year written 2016/17, or NULL when not given (a field added after step 1)."""
+    def clean(value: object) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return v.financial_year(label, value)
+
+    return Spec(label, "TEXT", clean=clean, hint=hint, step=step)
+
+
+def inferred(step: int) -> Spec:
+    """Which of a record's values were inferred rather than printed, and why: one line per value,
+    "field: reason" (store/provenance.py reads it). Set by a load; an edit of a field drops its line."""
+    def clean(value: object) -> str:
+        return v.inferred(value)
+
+    return Spec("Inferred (why)", "TEXT", not_null=True, default="", clean=clean, multiline=True,
+                form=False, step=step)
 
 
 def threshold(label: str, default: int, *, step: int) -> Spec:

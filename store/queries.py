@@ -284,7 +284,8 @@ class Reader:
         portfolio = self.portfolio_of(programme_id=programme_id)
         return [_make_project_row(row) for row in self.conn.execute(
             _PROJECT_ROWS_SQL,
-            {"programme": programme_id, "status_date": portfolio.status_date, "red_min": portfolio.red_min})]
+            {"programme": programme_id, "status_date": portfolio.status_date, "red_min": portfolio.red_min,
+             "year": savings_year(portfolio)})]
 
     def projects(self, programme_id: int) -> list[r.Project]:
         return [s.project for s in self.project_rows(programme_id)]
@@ -491,10 +492,14 @@ def _project_count(table: str, alias: str, condition: str) -> str:
     return f"(SELECT count(*) FROM {table} {alias} WHERE {alias}.project_id = j.id AND {condition})"
 
 
-def _project_figures(status_date: str, red_min: str) -> Columns:
-    """A project's (alias j) figures, against a status date and its portfolio's Red band (SQL
-    expressions or parameters)."""
-    year = rules.financial_year(status_date)
+def savings_year(portfolio: r.Portfolio) -> str:
+    """The financial year whose savings a portfolio's screens show (see rules.savings_year)."""
+    return portfolio.savings_year or rules.financial_year_of(portfolio.status_date)
+
+
+def _project_figures(status_date: str, red_min: str, year: str) -> Columns:
+    """A project's (alias j) figures, against a status date, its portfolio's Red band and the
+    financial year its savings are reported for (SQL expressions or parameters)."""
     gross, cost = _in_year(rules.gross("s"), year), _in_year(rules.cost("s"), year)
     return [
         ("open_risks", "(SELECT count(*) FROM risk k WHERE k.project_id = j.id AND k.status = 'Open')"),
@@ -509,7 +514,7 @@ def _project_figures(status_date: str, red_min: str) -> Columns:
 # The next milestone packed as "name<US>date<US>due text": one subquery for the three.
 _PROJECT_ROW = [("next_milestone", _next(f"m.name || char(31) || COALESCE({rules.LATEST}, '') "
                                          "|| char(31) || m.due_text")),
-                *_project_figures(":status_date", ":red_min")]
+                *_project_figures(":status_date", ":red_min", ":year")]
 _PROJECT_ROW_NAMES = _names([*_PROJECT, *_PROJECT_ROW])
 _PROJECT_ROWS_SQL = (f"SELECT {_select([*_PROJECT, *_PROJECT_ROW])} FROM project j "
                      "WHERE j.programme_id = :programme ORDER BY j.position, j.id")
@@ -550,8 +555,9 @@ HOME_SORTS = ("portfolio", "code", "name", "sro", "rag", "projects", "red", "ove
 QUICK_FILTERS = ("red", "amber", "overdue", "high_risks")
 RAG_WORDS = ("Red", "Amber", "Green", "Not rated")  # as home shows a programme's RAG
 
-# Each portfolio (alias f) with the financial year of its status date.
-_PORTFOLIO_FY = f"(SELECT *, {rules.financial_year('status_date')} AS fy FROM portfolio)"
+# Each portfolio (alias f) with the financial year its savings are reported for: the one its paper
+# reports on where set (schema step 6), else its status date's.
+_PORTFOLIO_FY = f"(SELECT *, {rules.savings_year('savings_year', 'status_date')} AS fy FROM portfolio)"
 
 
 def _both_owners(table: str, alias: str, condition: str, aggregate: str = "count(*)") -> str:
@@ -721,7 +727,7 @@ def views() -> str:
     ], f"FROM (\n    SELECT {_select(programme_inner)}\n"
        f"    FROM programme p JOIN {_PORTFOLIO_FY} f ON f.id = p.portfolio_id\n)")
 
-    project = dict([*_PROJECT, *_project_figures("f.status_date", "f.red_min")])
+    project = dict([*_PROJECT, *_project_figures("f.status_date", "f.red_min", "f.fy")])
 
     project_inner = [
         ("id", "j.id"), ("programme_id", "j.programme_id"), ("portfolio_id", "f.id"),

@@ -127,6 +127,12 @@ def financial_year(date: str) -> str:
     return f"printf('%d/%02d', {start}, ({start} + 1) % 100)"
 
 
+def savings_year(savings_year: str, status_date: str) -> str:
+    """The financial year whose savings a portfolio's screens show: the one its paper reports on
+    where set, else its status date's (SQL expressions)."""
+    return f"COALESCE({savings_year}, {financial_year(status_date)})"
+
+
 def financial_year_of(day: str) -> str:
     """The UK financial year (April to March) holding an ISO date, by the rule the queries use."""
     iso = dt.date.fromisoformat(day).isoformat()  # refuses anything but a date

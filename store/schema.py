@@ -14,13 +14,13 @@ the column lists in store/queries.py), so the file's views and the screens agree
 released step, they are frozen as released: a later change to a rule, or to a column list a view
 takes from, changes step 5 as built here, which test_schema refuses. Such a change needs a new step
 that drops the views and creates them again (DROP VIEW ...; then queries.views()), and step 5 keeps
-the SQL it was released with (written out here from released_schema/step5.sql.txt).
+the SQL it was released with (store/released_views.py).
 """
 from __future__ import annotations
 
 import sqlite3
 
-from store import fields, queries, rules
+from store import fields, queries, released_views, rules
 
 APPLICATION_ID = 0x52616762  # "Ragb"
 _LINE = 110  # a column longer than this puts its CHECK on a line of its own
@@ -103,6 +103,8 @@ DROP INDEX milestone_by_programme;
 }
 
 # What a step does besides adding and dropping the columns the spec gives it.
+VIEWS = ("programme_summary", "project_summary", "milestone_status", "risk_scored", "savings_by_year")
+
 _MORE: dict[int, str] = {
     # Step 2: each portfolio may set its own risk-matrix thresholds (green_max, red_min).
     2: "",
@@ -144,7 +146,11 @@ CREATE INDEX change_by_portfolio ON change(portfolio_id);
     5: ("\n"
         "CREATE INDEX milestone_by_project ON milestone(project_id, status, actual, forecast, baseline);\n"
         "CREATE INDEX milestone_by_programme ON milestone(programme_id, status, actual, forecast, baseline)\n"
-        "    WHERE programme_id IS NOT NULL;\n" + queries.views()),
+        "    WHERE programme_id IS NOT NULL;\n" + released_views.STEP_5.strip("\n")),
+    # Step 6: what the papers print and what was inferred (fields.inferred), every named role, and
+    # the financial year a portfolio's paper reports its savings for: the views' savings year is
+    # that year where it is set.
+    6: "\n".join(f"DROP VIEW {name};" for name in VIEWS) + "\n" + queries.views(),
 }
 
 

@@ -26,7 +26,7 @@ RAGS = ("Red", "Amber", "Green")
 RISK_STATUSES = ("Open", "Closed")
 SAVING_KINDS = ("saving", "income", "cost avoidance", "cost")
 SAVING_BANDS = ("Green Delivered", "Green On Target", "Amber", "Red", "Not rated")
-STAGES = ("Concept", "Outline Business Case", "Full Business Case", "Delivery", "Closed")
+STAGES = ("Concept", "Outline Business Case", "Full Business Case", "Delivery", "Closed", "Not recorded")
 
 # English month names, whatever the machine's locale (calendar's and strftime's follow it).
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -226,6 +226,34 @@ def amount(field: str, value: object) -> int:
     if abs(value) > AMOUNT_LIMIT:
         raise ValidationError(field, "must be within £10 billion either way.")
     return value
+
+
+def inferred(value: object, known: tuple[str, ...] = ()) -> str:
+    """Which values were inferred and why: a table {field: reason} (as a data file gives it) or its
+    stored text, "field: reason" per line. Each reason is said; with known, each field is one of them."""
+    from store.inferred import parse, written
+
+    field = "Inferred (why)"
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        reasons = parse(value)
+        if len(reasons) != len([line for line in value.splitlines() if line.strip()]):
+            raise ValidationError(field, 'must be lines of "field: reason".')
+    elif isinstance(value, dict):
+        reasons = {}
+        for key, reason in value.items():
+            if not isinstance(key, str) or not re.fullmatch(r"[a-z_]+", key):
+                raise ValidationError(field, f"{_echo(key)} is not a field name.")
+            if not isinstance(reason, str) or not reason.strip():
+                raise ValidationError(field, f"the reason {key} was inferred is missing.")
+            reasons[key] = reason
+    else:
+        raise ValidationError(field, 'must be lines of "field: reason".')
+    unknown = [key for key in reasons if known and key not in known]
+    if unknown:
+        raise ValidationError(field, f"{_echo(unknown[0])} is not one of this record's fields.")
+    return text(field, written(reasons), multiline=True)
 
 
 def financial_year(field: str, value: object) -> str:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from store import fields
+from store import fields, inferred
 from store import records as r
 from store import validate as v
 from store.errors import (
@@ -326,6 +326,7 @@ class Writer:
             if row["version"] != version:
                 values = self._merge(kind, item_id, row, values, base)
             self._check_record(kind, row, values)
+            values = _theirs_now(row, values)
             tx.update(kind, row, values, reason)
 
     def _check_record(self, kind: str, row: dict[str, Any], values: dict[str, Any]) -> None:
@@ -723,6 +724,17 @@ class Writer:
         for programme in portfolio.get("programme") or []:
             if isinstance(programme, dict):
                 _unique_in("project", programme.get("project") or [])
+
+
+def _theirs_now(row: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """values, and the record's inferred lines less those of the fields they change: a value the
+    user sets is theirs, no longer one a load inferred (undo restores the line with the value)."""
+    reasons = row.get("inferred")
+    if not reasons or "inferred" in values:
+        return values
+    changed = [k for k, val in values.items() if row.get(k) != val]
+    kept = inferred.without(reasons, changed)
+    return values if kept == reasons else {**values, "inferred": kept}
 
 
 class _Tx:

@@ -16,7 +16,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from store.errors import ConflictError, InUseError, ReadOnlyError, StoreError, ValidationError
-from tui import compat, safe
+from tui import compat, fmt, safe
 from tui.keeper import Keeper
 
 
@@ -459,7 +459,8 @@ class RagboardApp(App):
                 self.reload_screen()
 
         self.open_form(f"Edit portfolio {portfolio.name}", forms.PORTFOLIO,
-                       forms.values_of(portfolio, forms.PORTFOLIO), submit, done)
+                       forms.values_of(portfolio, forms.PORTFOLIO), submit, done,
+                       note=fmt.why_inferred(portfolio))
 
     def change_status_date(self, portfolio) -> None:
         if not self.writable("change the status date"):

@@ -26,8 +26,9 @@ BAND_STYLE = {
     "Red": RAG_STYLE["Red"],
 }
 DERIVED_MARK = "*"
+INFERRED_MARK = "≈"
 LEGEND = ("* = derived (from milestones and projects; a risk's from L x I); "
-          "set = set by hand, the derived one beside it")
+          "set = set by hand, the derived one beside it; ≈ = inferred, not printed (e on it says why)")
 
 
 def rag(value: str | None, *, derived: bool = False, width: int = 0) -> Text:
@@ -116,13 +117,41 @@ def slippage(days: int | None) -> Text:
     return Text("on plan")
 
 
-def score(likelihood: int | None, impact: int | None, value: int | None, rag_value: str | None) -> Text:
-    """'4x5=20 R Red' for a risk rating, or 'not rated'."""
+def score(likelihood: int | None, impact: int | None, value: int | None, rag_value: str | None,
+          printed: str = "") -> Text:
+    """'4x5=20 R Red' for a risk rating, or 'not rated'; with the rating as its paper printed it
+    beside the RAG it maps to: '3x4=12 A Amber* (Orange)'."""
     if value is None:
         return Text("not rated", style="dim")
     text = Text(f"{likelihood}x{impact}={value:<2} ")
     text.append_text(rag(rag_value, derived=True))  # worked out from L x I, never set by hand
+    if printed:
+        text.append(f" ({plain(printed)})", style="italic")
     return text
+
+
+def inferred(record, field: str, cell: str | Text) -> Text:
+    """The cell of a record's field, marked with a dim ≈ when the value was inferred rather than
+    printed (its record says why: store.inferred)."""
+    from store.inferred import parse
+
+    cell = cell if isinstance(cell, Text) else Text(cell)
+    if field not in parse(getattr(record, "inferred", "")):
+        return cell
+    out = Text(INFERRED_MARK, style="dim")
+    out.append_text(cell)
+    return out
+
+
+def why_inferred(record) -> str:
+    """The reasons a record's inferred values were inferred, a line each, for its form: 'Baseline ≈
+    summer read as 31 Aug' ("" when every value is printed)."""
+    from store import field_label
+    from store.inferred import parse
+
+    kind = type(record).__name__.lower()
+    return "\n".join(f"{field_label(kind, field)} {INFERRED_MARK} {reason}"
+                     for field, reason in parse(getattr(record, "inferred", "")).items())
 
 
 def one_line(value: str, limit: int = 80) -> str:

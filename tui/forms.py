@@ -77,7 +77,7 @@ PROGRAMME = _form("programme")
 PROJECT = _form("project")
 # A new portfolio is named in the same form as its first programme: its name has a key of its own.
 NEW_PORTFOLIO = [replace(f, key="portfolio_name", label="Portfolio name") if f.key == "name" else f
-                 for f in _form("portfolio")]
+                 for f in _form("portfolio") if f.key not in ("status_date_text", "savings_year")]
 # A portfolio on its own (the palette's Edit portfolio and New portfolio): its name, organisation
 # and status date, and the risk scores its matrix calls Green (up to) and Red (from).
 PORTFOLIO = [

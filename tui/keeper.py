@@ -132,7 +132,7 @@ class Keeper:
 
 
 def _mounted(screen: Screen) -> bool:
-    return screen.is_mounted and all(widget.is_mounted for widget in screen.walk_children())
+    return screen.is_mounted and all(widget.is_mounted for widget in screen.query("*"))
 
 
 def _owner_class(kind: str) -> type:

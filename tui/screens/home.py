@@ -197,7 +197,8 @@ class HomeScreen(RagScreen):
                 self._replace(saved)
                 self.notify(f"Programme {saved.code} saved.", title="Saved")
 
-        self.app.open_form(f"Edit programme {programme.code}", forms.PROGRAMME, original, submit, done)
+        self.app.open_form(f"Edit programme {programme.code}", forms.PROGRAMME, original, submit, done,
+                           note=fmt.why_inferred(programme))
 
     def action_new(self) -> None:
         if not self.app.writable("add a programme"):

@@ -286,6 +286,19 @@ class OwnerScreen(RagScreen):
             text.append(f"  because: {fmt.one_line(record.rag_reason, 60)}")
 
     @staticmethod
+    def append_status_date(text, portfolio) -> None:
+        """'   Status date: 31 Mar 2014', marked ≈ when the paper prints no such date."""
+        text.append("   Status date: ")
+        text.append_text(fmt.inferred(portfolio, "status_date", fmt.date(portfolio.status_date)))
+
+    @staticmethod
+    def append_roles(text, record) -> None:
+        """Every other role its paper names for the record, as printed: 'Also: Cabinet Member: ...'."""
+        roles = [fmt.one_line(line, 80) for line in (record.roles or "").splitlines() if line.strip()]
+        if roles:
+            text.append(f"\nAlso: {'; '.join(roles)}")
+
+    @staticmethod
     def append_source(text, record, description_width: int, unsourced: str) -> None:
         """The header's source document and line (or unsourced), then the description's first line."""
         source = (
@@ -614,7 +627,7 @@ class OwnerScreen(RagScreen):
 
         name = getattr(record, "name", "") or getattr(record, "reference", "") or ""
         title = f"Edit {kind} {fmt.one_line(name, 40)}"
-        self.app.open_form(title.strip(), fields, original, submit, done)
+        self.app.open_form(title.strip(), fields, original, submit, done, note=fmt.why_inferred(record))
 
     def action_new(self) -> None:
         panel = self.active_panel()
@@ -626,9 +639,9 @@ class OwnerScreen(RagScreen):
         fields = forms.FIELDS[kind]
         values = dict(forms.DEFAULTS.get(kind, {}))
         if kind == "saving" and self.portfolio is not None:
-            from store.validate import financial_year_of
+            from store import savings_year
 
-            values["year"] = financial_year_of(self.portfolio.status_date)
+            values["year"] = savings_year(self.portfolio)
         store = self.app.store
 
         def submit(values):

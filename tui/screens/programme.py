@@ -5,7 +5,6 @@ from typing import ClassVar
 
 from rich.text import Text
 
-from tui import fmt
 from tui.safe import plain
 from tui.screens.owner import ITEM_TABS, OwnerScreen, tab_bindings
 from tui.widgets.panels import Panel, ProjectsPanel
@@ -28,9 +27,9 @@ class ProgrammeScreen(OwnerScreen):
         text.append(f"{plain(p.code)}  {plain(p.name)}", style="bold")
         self.append_rag(text, p)
         organisation = f" ({plain(portfolio.organisation)})" if portfolio.organisation else ""
-        text.append(
-            f"\nSRO: {plain(p.sro) or 'not recorded'}   Portfolio: {plain(portfolio.name)}{organisation}"
-            f"   Status date: {fmt.date(portfolio.status_date)}"
-        )
+        text.append(f"\nSRO: {plain(p.sro) or 'not recorded'}   "
+                    f"Portfolio: {plain(portfolio.name)}{organisation}")
+        self.append_status_date(text, portfolio)
+        self.append_roles(text, p)
         self.append_source(text, p, 150, "entered in ragboard")
         return text

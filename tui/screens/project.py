@@ -36,7 +36,9 @@ class ProjectScreen(OwnerScreen):
         self.append_rag(text, p)
         sro = self.programme.sro if self.programme else ""
         text.append(f"\nLead: {plain(p.lead) or 'not recorded'}   SRO: {plain(sro) or 'not recorded'}   "
-                    f"Stage: {plain(p.stage)}"
-                    f"   Status date: {fmt.date(portfolio.status_date)}")
+                    "Stage: ")
+        text.append_text(fmt.inferred(p, "stage", plain(p.stage)))
+        self.append_status_date(text, portfolio)
+        self.append_roles(text, p)
         self.append_source(text, p, 230, "entered in ragboard (no source document)")
         return text

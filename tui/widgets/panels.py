@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from store import STAGES, field_label, financial_year_of
+from store import STAGES, field_label, savings_year
 from tui import fmt, safe
 from tui.app_typing import OfRagboard
 from tui.widgets.heatmap import HeatMap
@@ -201,7 +201,8 @@ class ProjectsPanel(Panel):
     def cells(self, keyed) -> tuple:
         row = keyed.row
         p = row.project
-        return (p.reference, fmt.one_line(p.name, 60), p.lead, p.stage, fmt.rolled_rag(p),
+        return (p.reference, fmt.one_line(p.name, 60), p.lead, fmt.inferred(p, "stage", p.stage),
+                fmt.rolled_rag(p),
                 fmt.one_line(row.next_milestone or "", 40), fmt.date(row.next_due), str(row.open_risks),
                 fmt.net_for_year(row.savings_net, row.financial_year) if row.financial_year else "")
 
@@ -233,7 +234,7 @@ class MilestonePanel(Panel):
     COLUMNS: ClassVar[list[Column]] = [
         Column("Milestone", 24, grow=1, sort="name", key=text_key(lambda m: m.name)),
         Column("Due (printed)", 13, least=8, sort="due_text", key=lambda m: m.baseline, drop=1),
-        Column("Baseline", 11, sort="baseline", key=lambda m: m.baseline),
+        Column("Baseline", 12, sort="baseline", key=lambda m: m.baseline),
         Column("Forecast", 11, sort="forecast", key=lambda m: m.forecast),
         Column("Actual", 11, sort="actual", key=lambda m: m.actual),
         Column("Slippage", 9, sort="slippage", high_first=True, key=lambda m: m.slippage_days),
@@ -246,9 +247,12 @@ class MilestonePanel(Panel):
         return store.milestones(**owner)
 
     def cells(self, m) -> tuple:
-        return (fmt.one_line(m.name, 70), fmt.one_line(m.due_text, 30), fmt.date(m.baseline),
-                fmt.date(m.forecast), fmt.date(m.actual), fmt.slippage(m.slippage_days),
-                _marked(fmt.rag(m.status), bool(self.warnings(m))),
+        return (fmt.one_line(m.name, 70), fmt.one_line(m.due_text, 30),
+                fmt.inferred(m, "baseline", fmt.date(m.baseline)),
+                fmt.inferred(m, "forecast", fmt.date(m.forecast)),
+                fmt.inferred(m, "actual", fmt.date(m.actual)),
+                fmt.slippage(m.slippage_days),
+                _marked(fmt.inferred(m, "status", fmt.rag(m.status)), bool(self.warnings(m))),
                 Text("overdue", style="bold") if m.overdue else "")
 
     def also(self, m) -> str:
@@ -317,9 +321,9 @@ class RiskPanel(Panel):
     def cells(self, k) -> tuple:
         status = Text(k.status, style="dim") if k.status == "Closed" else Text(k.status)
         return (k.reference, fmt.one_line(k.description, 80), k.owner,
-                fmt.score(k.likelihood, k.impact, k.score, k.rag),
+                fmt.score(k.likelihood, k.impact, k.score, k.rag, k.rating_text),
                 fmt.score(k.residual_likelihood, k.residual_impact, k.residual_score, k.residual_rag),
-                _marked(status, bool(self.warnings(k))))
+                _marked(fmt.inferred(k, "status", status), bool(self.warnings(k))))
 
     def quick_filters(self) -> dict[str, tuple[str, Callable[[Any], bool]]]:
         return {"red": ("Red", lambda k: k.rag == "Red"),
@@ -335,7 +339,7 @@ class RiskPanel(Panel):
 class SavingPanel(Panel):
     kind, noun, plural = "saving", "saving", "savings"
     COLUMNS: ClassVar[list[Column]] = [
-        Column("Year", 7, sort="year", key=lambda s: s.year),
+        Column("Year", 8, sort="year", key=lambda s: s.year),  # room for ≈ and a space after
         Column("Kind", 14, fit=True, sort="kind", key=text_key(lambda s: s.kind)),
         Column("Band", 19, keep=True, sort="band", key=text_key(lambda s: s.band)),
         Column("Amount", 12, justify="right", sort="amount", high_first=True, key=lambda s: s.amount),
@@ -370,7 +374,7 @@ class SavingPanel(Panel):
         """Gross, cost and net by financial year, as the store adds them up (home shows the same net)."""
         if not years:
             return Text("No savings recorded. Press n to add one.", style="dim")
-        current = financial_year_of(portfolio.status_date)
+        current = savings_year(portfolio)
         whose = ("this programme's own and its projects'" if "programme_id" in self.owner
                  else "this project's")
         grid = RichTable(title=f"Savings by financial year, {whose} (net = gross - cost)",
@@ -384,14 +388,15 @@ class SavingPanel(Panel):
         for year in years:
             now = year.year == current
             grid.add_row(safe.literal(year.year), fmt.money(year.gross), fmt.money(year.cost),
-                         fmt.money(year.net), "◀ status date's FY, as home shows" if now else "",
+                         fmt.money(year.net), "◀ the year reported, as home shows" if now else "",
                          style="bold" if now else "")
         grid.add_row("All years", *(fmt.money(sum(getattr(y, part) for y in years))
                                     for part in ("gross", "cost", "net")), "", style="dim")
         return grid
 
     def cells(self, s) -> tuple:
-        return (s.year, s.kind, fmt.band(s.band), fmt.money(s.amount), fmt.one_line(s.amount_text, 30),
+        return (fmt.inferred(s, "year", s.year), s.kind, fmt.inferred(s, "band", fmt.band(s.band)),
+                fmt.inferred(s, "amount", fmt.money(s.amount)), fmt.one_line(s.amount_text, 30),
                 fmt.one_line(s.notes, 60))
 
     def quick_filters(self) -> dict[str, tuple[str, Callable[[Any], bool]]]:
