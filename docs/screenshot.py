@@ -24,7 +24,7 @@ async def main() -> None:
         path = Path("ragboard.db")
         write_demo_file(path)
         store = open_store(path)
-        app = RagboardApp(store)
+        app = RagboardApp(store, build_ahead=False)  # a picture of home: nothing else need be built
         async with app.run_test(size=(140, 24)) as pilot:
             await pilot.pause(0.5)
             svg = app.export_screenshot(title="ragboard")

@@ -21,9 +21,9 @@ class Portfolio(NamedTuple):
     organisation: Annotated[str, f.text("Organisation", hint="e.g. Plymouth City Council")]
     status_date: Annotated[str, f.date("Status date", required=True, hint="the 'as at' date: 31/03/2025")]
     status_date_text: Annotated[str, f.text("Status date as printed", limit=100, step=6,
-                                            hint="the report's date as its paper prints it")]
+                                            hint="e.g. 13 March (the report's date, as printed)")]
     savings_year: Annotated[str | None, f.later_year(
-        "Savings year reported", step=6, hint="2014/15: home's savings column (blank: the status date's)")]
+        "Savings year reported", step=6, hint="e.g. 2014/15 (blank: the status date's year)")]
     green_max: Annotated[int, f.threshold("Green up to", 6, step=2)]
     red_min: Annotated[int, f.threshold("Red from", 20, step=2)]
     inferred: Annotated[str, f.inferred(step=6)]
@@ -39,7 +39,7 @@ class Programme(NamedTuple):
     name: Annotated[str, f.text("Name", required=True)]
     sro: Annotated[str, f.text("SRO")]
     roles: Annotated[str, f.text("Other roles", multiline=True, step=6,
-                                 hint="one per line, as printed: Cabinet Member: Cllr A Smith")]
+                                 hint="e.g. Cabinet Member: Cllr A Smith (one per line)")]
     description: Annotated[str, f.text("Description", multiline=True)]
     rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]  # set by hand
     rag_reason: Annotated[str, f.text("Reason", multiline=True, form=False)]
@@ -60,7 +60,7 @@ class Project(NamedTuple):
     name: Annotated[str, f.text("Name", required=True)]
     lead: Annotated[str, f.text("Lead")]
     roles: Annotated[str, f.text("Other roles", multiline=True, step=6,
-                                 hint="one per line, as printed: Head of Service: B Jones")]
+                                 hint="e.g. Head of Service: B Jones (one per line)")]
     stage: Annotated[str, f.choice("Stage", STAGES, default="Concept", checked=False)]
     description: Annotated[str, f.text("Description", multiline=True)]
     rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]

@@ -94,7 +94,7 @@ def net_for_year(net: int, year: str) -> Text:
 
 def without_year(cell):
     """net_for_year's cell for a narrow list: the figure alone (the heading and legend say the year is
-    the status date's financial year)."""
+    the financial year its portfolio's paper reports, else the status date's)."""
     if not isinstance(cell, Text) or " " not in cell.plain:
         return cell
     return cell[: cell.plain.index(" ")]

@@ -170,6 +170,9 @@ async def settle(pilot, rounds: int = SETTLE_ROUNDS) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         await refreshed(pilot)
+        # And what that refresh set going (a notice's toast mounting, say): the idle wait above can
+        # end early on a machine whose cores are busy with other work.
+        await pilot.pause(0)
         if not app.workers:
             return
     raise AssertionError(f"the app is still busy after {rounds} rounds: workers {list(app.workers)}")

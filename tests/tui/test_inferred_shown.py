@@ -10,6 +10,8 @@ def _mark_inferred(path, ids) -> None:
         s.edit_milestone(m.id, m.version, inferred="baseline: 'June 2014' read as its last day")
         project = s.project(m.project_id)
         s.edit_project(project.id, project.version, roles="Cabinet Member: Cllr A Smith\nAuthor: B Jones")
+        portfolio = s.portfolio_of(project_id=project.id)
+        s.edit_portfolio(portfolio.id, portfolio.version, inferred="status_date: no date with a year printed")
 
 
 def _row(app, text: str) -> str:
@@ -20,8 +22,11 @@ async def test_an_inferred_date_is_marked_and_its_form_says_why(fixture_db):
     path, ids = fixture_db
     _mark_inferred(path, ids)
     async with started(path, size=(160, 45)) as (app, pilot):
+        assert "Transformation Portfolio ≈31 Mar 2014" in screen_lines(app)[0]  # the top line
+        assert "FutureFit 19 Nov 2015" in screen_lines(app)[0]
         await press(pilot, "enter", "enter", "1")
         assert "≈30 Jun 2014" in _row(app, "Procure new CRM")
+        assert on_screen(app, "Status date: ≈31 Mar 2014")
         assert "≈" not in _row(app, "Staff consultation")
         assert on_screen(app, "Also: Cabinet Member: Cllr A Smith; Author: B Jones")
         assert on_screen(app, "≈ = inferred, not printed")

@@ -77,13 +77,13 @@ async def test_a_narrow_list_does_not_scroll_sideways(fixture_db):
 
 async def test_home_at_80_columns_says_what_the_narrow_forms_mean(fixture_db):
     """The short RAG keeps the derived one beside the one set by hand, and the legend says the figure
-    is the status date's financial year (the year itself no longer beside each figure)."""
+    is the year its paper reports, else the status date's (the year itself no longer beside each figure)."""
     lines = await shown(fixture_db[0], NARROW, ())
     text = "\n".join(lines)
     assert "A Amber (set; -)" in text and "£325,000" in text
     assert "(set; derived" not in text and "2013/14" not in text
     assert "set = set by hand, the derived one beside it" in " ".join(" ".join(lines).split())
-    assert "status date's financial year" in " ".join(" ".join(lines).split())
+    assert "financial year its paper reports (else the status date's)" in " ".join(" ".join(lines).split())
 
 
 @pytest.mark.parametrize("size", [(120, 36), (160, 45)])

@@ -54,7 +54,7 @@ COLUMNS = [
     Column("Red", 3, lambda r, p: _count(r.red_milestones), "right", sort="red", high_first=True),
     Column("Overdue", 7, lambda r, p: _count(r.overdue_milestones), "right", sort="overdue", high_first=True),
     Column("Risks R", 7, lambda r, p: _count(r.high_risks), "right", sort="high_risks", high_first=True),
-    # Net: gross (savings, income, avoided costs) less costs, for the status date's financial year.
+    # Net: gross (savings, income, avoided costs) less costs, for the year its paper reports savings for.
     Column("Net saved FY", 12, lambda r, p: fmt.net_for_year(r.savings_net, r.financial_year), "right",
            sort="savings", high_first=True, keep=True, short=fmt.without_year),
 ]
@@ -97,7 +97,8 @@ class HomeScreen(RagScreen):
             f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
             "Red, Overdue: milestones (against the status date). "
             "Risks R: open risks rated Red by their portfolio's matrix. "
-            "Net saved FY: savings less costs in the status date's financial year.",
+            "Net saved FY: savings less costs in the financial year its paper reports "
+            "(else the status date's).",
             id="legend",
         )
         yield from self.compose_bottom()

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
+from store.inferred import parse
 from store.text import day
 from tui import safe
 from tui.app_typing import OfRagboard
@@ -21,6 +22,7 @@ SHORTEST_NAME = 10  # a portfolio's name is cut to no fewer characters (its stat
 class Dated(NamedTuple):
     name: str
     status_date: str  # ISO
+    inferred: bool = False  # its paper prints no such date: shown ≈
 
 
 def short_path(path: str, width: int) -> str:
@@ -50,7 +52,7 @@ def file_line(path: str, read_only: bool, portfolios: list[Dated], width: int) -
     then "status dates:" goes, then the portfolios' names are cut; their dates stay whole."""
     path = safe.plain(path)
     flag = "  (read-only)" if read_only else ""
-    dates = [(safe.plain(p.name), day(p.status_date)) for p in portfolios]
+    dates = [(safe.plain(p.name), ("≈" if p.inferred else "") + day(p.status_date)) for p in portfolios]
     label = ("status date: " if len(dates) == 1 else "status dates: ") if dates else ""
 
     def right(names: list[str], label: str) -> int:
@@ -153,7 +155,8 @@ class TopBar(OfRagboard, Vertical):
         except Exception:  # noqa: BLE001 - an unreadable file: the top line shows no dates
             portfolios = []
         self.query_one(FileLine).show(str(store.path), bool(store.read_only),
-                                      [Dated(p.name, p.status_date) for p in portfolios])
+                                      [Dated(p.name, p.status_date, "status_date" in parse(p.inferred))
+                                       for p in portfolios])
         if self._crumb_shown != self.crumb:  # only a line that changed is given its text again
             self.query_one("#topbar-crumb", Static).update(safe.literal(self.crumb, style="bold"))
             self._crumb_shown = self.crumb
