@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import pytest
-from conftest import SIZE, fresh, make_app, notices, press, running, screen_lines, settle, started
+from conftest import SIZE, fresh, make_app, notices, on_screen, press, running, screen_lines, settle, started
 
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
@@ -176,6 +176,9 @@ async def test_help_lists_what_each_key_does_in_the_tab_in_view(fixture_db):
         assert rows["c"].startswith("Return the selected project's RAG to the one derived")
         assert rows["⏎"] == "Open the selected project" and "x" not in rows
         assert "1" not in rows and rows["2"] == "Show the Milestones tab"  # the tab in view is no key
+        for nothing in ("Scroll Left", "Scroll Right", "Page Left", "Page Right"):  # lists fit the width
+            assert not on_screen(app, nothing), nothing
+        assert [key for key, _ in app.screen.rows if "ctrl+p" in key or "^p" in key] == ["ctrl+p"]  # once
         await press(pilot, "escape", "5", "question_mark")
         rows = dict(app.screen.rows)
         assert rows["⏎"].startswith("Show the selected change in full")

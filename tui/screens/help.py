@@ -59,7 +59,8 @@ class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
                  and describe is not None and describe(key.binding) is not None]
         moves = [(key, does) for key, does in MOVES if key != "enter" or not opens]
         moves[2:2] = [(key.displays, key.words.does) for key in opens[:1]]
-        ours = [key for key in keys if not (key.binding.id or "").startswith(("list.", "records."))]
+        ours = [key for key in keys if not (key.binding.id or "").startswith(("list.", "records."))
+                and key.binding.action != "command_palette"]  # MOVES says what ctrl+p opens
         ours.sort(key=lambda key: (key.binding.id or "").startswith("app."))  # the screen's keys first
         self.rows: list[tuple[str, str]] = moves + [(key.displays, key.words.does) for key in ours]
         for key, does in self.rows:

@@ -48,6 +48,11 @@ class Key(NamedTuple):
         return " / ".join((self.display, *self.also))
 
 
+# Textual's scrolling containers bind these; ragboard's lists and forms never scroll sideways (they
+# fit the width), so the keys move nothing and help does not offer them.
+SIDEWAYS = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
+
+
 def keys_in_view(screen: Any) -> list[Key]:
     """Every key that acts on screen now, with what it does there, in the order Textual finds them
     (the focused widget's, the screen's, the app's). Keys bound to the same thing are one entry,
@@ -57,7 +62,7 @@ def keys_in_view(screen: Any) -> list[Key]:
     found: dict[tuple[str, str], Key] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not active.enabled:
+        if not active.enabled or binding.action in SIDEWAYS:
             continue
         words = describe(binding) if describe is not None else None
         if words is None:
