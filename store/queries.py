@@ -345,7 +345,8 @@ class Reader:
 
         text keeps those it matches in any column the list shows: the owner's name, the name, the
         due date as printed, the status, the expected date (ISO, or as printed: "1 Mar 2014"), and
-        the word "overdue" for overdue ones; and the notes. sort is one of MILESTONE_SORTS (None: the
+        the word "overdue" for overdue ones (never the notes, which the list does not show). sort is
+        one of MILESTONE_SORTS (None: the
         order they were added); text sorts A to Z, "date" (the expected date) earliest first with
         undated ones last, "status" worst first (Red, Amber, Green, Complete, Not rated) and
         "overdue" overdue ones first; descending reverses the sort, never the ties (the order they
@@ -435,7 +436,7 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tu
     terms, args, needs = [], {}, False
     if text:
         args["q"] = f"%{_escape_like(text)}%"
-        shown = ["m.name", "m.due_text", "m.status", "m.notes"]
+        shown = ["m.name", "m.due_text", "m.status"]
         if _might_be_in_a_date(text):
             shown += [_FOUND["expected"], rules.shown_date(_FOUND["expected"])]
         if _might_match(text, ("overdue",)):

@@ -293,6 +293,19 @@ async def test_slash_does_not_find_hidden_notes(fixture_db):
         assert on_screen(app, "No milestone matches the filter.")
 
 
+async def test_all_milestones_slash_does_not_find_hidden_notes(fixture_db):
+    path, ids = fixture_db
+    with fresh(path) as s:
+        m = s.milestone(ids["milestones"]["crm"])
+        s.edit_milestone(m.id, m.version, notes="waiting on procurement board")
+        assert s.search_milestones("procurement board") == []
+        assert [found.name for found, _ in s.search_milestones("Procure new")] == ["Procure new CRM"]
+    async with started(path) as (app, pilot):
+        await press(pilot, "m")
+        await _filter(pilot, "procurement board")
+        assert not on_screen(app, "Procure new CRM")
+
+
 def test_home_and_all_milestones_offer_the_sorts_and_filters_the_store_knows():
     """Every sortable heading and quick filter of the two lists the store sorts is one it knows, and
     every one it knows is offered."""
