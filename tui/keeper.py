@@ -113,7 +113,6 @@ class Keeper:
 
         app.set_timer(0.05, lay_out)
 
-
     def stop(self) -> asyncio.Future[None]:
         """Build nothing more ahead. Awaiting the result waits until the screens built ahead, and those
         open, have all their widgets mounted: Textual cannot mount once exit is called, nor tear down
