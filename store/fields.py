@@ -147,7 +147,7 @@ def later_year(label: str, *, hint: str = "", step: int) -> Spec:
 
 def inferred(step: int) -> Spec:
     """Which of a record's values were inferred rather than printed, and why: one line per value,
-    "field: reason" (store/provenance.py reads it). Set by a load; an edit of a field drops its line."""
+    "field: reason" (store/inferred.py reads it). Set by a load; an edit of a field drops its line."""
     def clean(value: object) -> str:
         return v.inferred(value)
 
