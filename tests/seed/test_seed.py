@@ -44,6 +44,23 @@ def test_provenance_check_catches_a_wrong_line(tmp_path):
     assert len(found) == 1 and "milestone" in found[0]
 
 
+@pytest.mark.parametrize("pattern,change,says", [
+    (r"\nactual_line = (\d+)", lambda m: f"\nactual_line = {int(m[1]) + 1}", "actual_text"),
+    (r"\nstatus_date_line = (\d+)", lambda m: f"\nstatus_date_line = {int(m[1]) + 2}", "status_date_text"),
+    (r"inferred = \{ (\w+) = \"[^\"]*\"", lambda m: f'inferred = {{ {m[1]} = " "', "no reason"),
+])
+def test_provenance_check_catches_printed_text_off_its_line_or_an_unexplained_inference(
+        tmp_path, pattern, change, says):
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (SEED_DIR / "data" / "haringey.toml").read_text(encoding="utf-8")
+    changed = re.sub(pattern, change, text, count=1)
+    assert changed != text
+    (data / "haringey.toml").write_text(changed, encoding="utf-8")
+    found = problems(data)
+    assert len(found) == 1 and says in found[0], found
+
+
 def test_the_five_papers_are_all_cited(portfolios):
     cited = {rec["source"] for p in portfolios for _, rec in walk(p)}
     assert cited == {path.name for path in (SEED_DIR / "sources").glob("*.txt")}
