@@ -68,8 +68,8 @@ def test_a_milestone_set_red_in_a_project_shows_on_home_on_the_way_back(tmp_path
     with open_store(db) as store:
         rows = store.home_rows()
         # The first programme not yet Red whose first project has a milestone, and that milestone.
-        at, row, milestone = next(
-            (i, row, found[0]) for i, row in enumerate(rows) if row.programme.rolled_rag != "Red"
+        at, row, project, milestone = next(
+            (i, row, projects[0], found[0]) for i, row in enumerate(rows) if row.programme.rolled_rag != "Red"
             for projects in [store.projects(row.programme.id)] if projects
             for found in [store.milestones(project_id=projects[0].id)] if found and found[0].status != "Red")
     code, red_before = row.programme.code, row.red_milestones
@@ -81,7 +81,7 @@ def test_a_milestone_set_red_in_a_project_shows_on_home_on_the_way_back(tmp_path
         for _ in range(at):
             term.send("Down")
         term.send("Enter")
-        term.wait_for("Projects")
+        term.wait_for(project.name[:20])  # the programme's projects listed, the first selected
         term.send("Enter")
         term.wait_for(milestone.name[:30])
         term.send("r")
