@@ -200,10 +200,9 @@ async def press(pilot, *keys: str) -> None:
 
 
 async def typed(pilot, text: str) -> None:
-    """Type text (each character a key, sent at once, as a fast typist or a paste would), then settle."""
-    for character in text:
-        pilot.app.post_message(key_event(character))
-    await settle(pilot)
+    """Type text, each character a key, settling after each (a whole word sent at once was once read
+    half-typed on a machine busy with other work)."""
+    await press(pilot, *text)
 
 
 WAIT_SECONDS = 10  # what a test waits for and has not seen by then is not coming

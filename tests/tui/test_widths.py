@@ -114,3 +114,18 @@ async def test_a_rag_set_by_hand_is_shown_whole_at_once(fixture_db, size, note, 
     heading = heading_line(lines, first, "Net saved FY")
     assert len(heading.rstrip()) <= size[0]
     assert note in "\n".join(lines[lines.index(heading) + 1:])
+
+
+async def test_home_at_80_columns_names_the_selected_programmes_portfolio(fixture_db):
+    """The Portfolio column is the first a narrow home hides: the breadcrumb then names the selected
+    programme's portfolio, and follows the cursor into the next one; at full width it need not."""
+    app = make_app(fixture_db[0])
+    async with running(app, size=NARROW) as pilot:
+        await settle(pilot)
+        assert "Portfolio" not in screen_lines(app)[2]  # the heading: the column is hidden
+        assert screen_lines(app)[1].strip() == "Programmes · in Transformation Portfolio"
+        await press(pilot, "down", "down")
+        assert screen_lines(app)[1].strip() == "Programmes · in FutureFit"
+        await pilot.resize_terminal(160, 24)
+        await wait_until(pilot, lambda: screen_lines(app)[1].strip() == "Programmes", "the crumb alone")
+        assert "Portfolio" in screen_lines(app)[2]

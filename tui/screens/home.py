@@ -6,14 +6,17 @@ into view, so a file with thousands of programmes opens as fast as a small one. 
 """
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from tui import fmt
 from tui.screens.base import RagScreen, status_bindings
+from tui.widgets.topbar import TopBar
 from tui.widgets.virtual_list import Column, ListQuery, VirtualList
 
 WELCOME = """[b]Welcome to ragboard.[/b]
@@ -35,6 +38,13 @@ def _portfolio_cell(row, previous) -> Text:
     if previous is not None and previous.portfolio_name == row.portfolio_name:
         return Text("")
     return Text(row.portfolio_name, style="bold")
+
+
+def _portfolio_unseen(vlist: VirtualList, row) -> str | None:
+    """The row's portfolio, where the list is too narrow to show its Portfolio column (else None)."""
+    if row is None or any(column.title == "Portfolio" for column in vlist.shown_columns):
+        return None
+    return row.portfolio_name
 
 
 def _count(value: int, alarm: bool = True) -> Text:
@@ -63,6 +73,8 @@ QUICK = [("red", "Red"), ("amber", "Amber"), ("overdue", "Overdue"), ("high_risk
 
 class HomeScreen(RagScreen):
     crumb = "Programmes"
+    _summary = ""  # what the list shows, when filtered (VirtualList.shown_summary)
+    _portfolio_shown: str | None = None  # the selected row's portfolio, shown while its column is hidden
     BINDINGS: ClassVar[list[BindingType]] = [
         *status_bindings("home", "the programme's RAG by hand",
                          "Clear the RAG set by hand: show the one derived from its projects",
@@ -111,8 +123,22 @@ class HomeScreen(RagScreen):
         return self.app.locked(self.app.store.programme_count, query.text or None, only=query.only)
 
     def _counted(self, vlist: VirtualList) -> None:
-        summary = vlist.shown_summary()
-        self.refresh_top(f"{self.crumb}: {summary}" if summary else self.crumb)
+        self._summary = vlist.shown_summary()
+        self._portfolio_shown = _portfolio_unseen(vlist, vlist.selected)
+        self.refresh_top(self._top_crumb())
+
+    def _top_crumb(self) -> str:
+        """'Programmes' (and what the list shows, if filtered); where the list is too narrow for its
+        Portfolio column, the selected programme's portfolio too."""
+        crumb = f"{self.crumb}: {self._summary}" if self._summary else self.crumb
+        return f"{crumb} · in {self._portfolio_shown}" if self._portfolio_shown else crumb
+
+    def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
+        portfolio = _portfolio_unseen(event.vlist, event.row)
+        if portfolio != self._portfolio_shown:
+            self._portfolio_shown = portfolio
+            with contextlib.suppress(NoMatches):
+                self.query_one(TopBar).show_crumb(self._top_crumb())
 
     def on_mount(self) -> None:
         super().on_mount()

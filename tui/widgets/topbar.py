@@ -145,6 +145,14 @@ class TopBar(OfRagboard, Vertical):
     def on_mount(self) -> None:
         self.refresh_info()
 
+    def show_crumb(self, crumb: str | None = None) -> None:
+        """The breadcrumb alone (the file's line is left as it is: a cursor move may change the crumb)."""
+        if crumb is not None:
+            self.crumb = crumb
+        if self._crumb_shown != self.crumb:  # only a line that changed is given its text again
+            self.query_one("#topbar-crumb", Static).update(safe.literal(self.crumb, style="bold"))
+            self._crumb_shown = self.crumb
+
     def refresh_info(self, crumb: str | None = None) -> None:
         if crumb is not None:
             self.crumb = crumb
@@ -157,9 +165,7 @@ class TopBar(OfRagboard, Vertical):
         self.query_one(FileLine).show(str(store.path), bool(store.read_only),
                                       [Dated(p.name, p.status_date, "status_date" in parse(p.inferred))
                                        for p in portfolios])
-        if self._crumb_shown != self.crumb:  # only a line that changed is given its text again
-            self.query_one("#topbar-crumb", Static).update(safe.literal(self.crumb, style="bold"))
-            self._crumb_shown = self.crumb
+        self.show_crumb()
         banner = self.query_one("#read-only-banner", Static)
         banner.display = bool(store.read_only)
         if store.read_only:

@@ -612,9 +612,12 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
             kept = [c for c in columns if c.keep and c not in hidden]
             self._cut(widths, {c: widths[c] - c.width for c in kept}, over)
         if (widths, brief, hidden) != (self._widths, self.brief, self.hidden):
+            columns_changed = hidden != self.hidden
             self._widths, self.brief, self.hidden = widths, brief, hidden
             self._forget_drawn()
             self.refresh()
+            if columns_changed:  # what the screen says of the selected row may depend on what is shown
+                self._post_highlight()
 
     def _fitted(self, columns: list[Column], room: int, brief: bool) -> tuple[dict[Column, int], int]:
         """The widths of these columns in room (brief: the RAG and figures in their short form), and by
