@@ -198,6 +198,22 @@ async def test_home_quick_filters_step_through_red_amber_overdue_high_risks_and_
         assert _order(app, HOME_CODES) == ["CCO", "PPL", "DM"]
 
 
+async def test_escape_clears_a_quick_filter_even_when_it_leaves_nothing_shown(fixture_db):
+    path, ids = fixture_db
+    with fresh(path) as s:  # no programme Red: "Red only" shows none
+        for programme_id in (ids["cco"],):
+            programme = s.programme(programme_id)
+            s.set_programme_rag(programme.id, programme.version, "Green", "board agreed")
+    async with started(path, size=(160, 45)) as (app, pilot):  # wide enough for every footer key
+        await press(pilot, "f")
+        assert "Redonly:0of3" in _crumb(app) and on_screen(app, "No programme matches the filter.")
+        assert "esc" in screen_lines(app)[-1]  # the footer offers Escape while the list is narrowed
+        await press(pilot, "escape")
+        assert _crumb(app) == "Programmes"
+        assert _order(app, HOME_CODES) == ["CCO", "PPL", "DM"]
+        assert "esc" not in screen_lines(app)[-1]  # home, unfiltered: nothing for Escape to do
+
+
 async def test_home_quick_filter_combines_with_slash(fixture_db):
     async with started(fixture_db[0]) as (app, pilot):
         await press(pilot, "f", "f")  # Amber only: PPL

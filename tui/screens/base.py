@@ -213,21 +213,33 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
         """Escape is a key of the footer only where it does something: a filter to clear, or a
         screen to go back from (home, unfiltered, has neither)."""
         if action == "back" and len(self.app.screen_stack) <= 1:
-            box = self.filter_box()
-            return bool((box is not None and box.display) or self.filter_text())
+            return self._narrowed()
         return True
 
-    def action_back(self) -> None:
+    def _narrowed(self) -> bool:
+        """A '/' filter is open or set, or a quick filter (f) narrows the list: Escape clears them."""
         box = self.filter_box()
-        if (box is not None and box.display) or self.filter_text():
-            if box is None:
-                box = self.filter_box(create=True)
-            if box is not None:
-                box.value = ""
-                box.display = False
-            self.apply_filter("")
+        only = getattr(self.list_widget(), "only", None)
+        return bool((box is not None and box.display) or self.filter_text() or only)
+
+    def action_back(self) -> None:
+        if self._narrowed():
+            vlist = self.list_widget()
+            quick = getattr(vlist, "only", None)
+            if quick:
+                vlist.only = None  # the query below, or the one here, reads every row again
+            box = self.filter_box()
+            if (box is not None and box.display) or self.filter_text():
+                if box is None:
+                    box = self.filter_box(create=True)
+                if box is not None:
+                    box.value = ""
+                    box.display = False
+                self.apply_filter("")
+            elif quick:
+                vlist.requery()
             self.refresh_bindings()
-            self.set_focus(self.list_widget())  # at once: a key typed next goes to the list
+            self.set_focus(vlist)  # at once: a key typed next goes to the list
             return
         self.go_back()
 

@@ -126,6 +126,7 @@ class HomeScreen(RagScreen):
         self._summary = vlist.shown_summary()
         self._portfolio_shown = _portfolio_unseen(vlist, vlist.selected)
         self.refresh_top(self._top_crumb())
+        self.refresh_bindings()  # Escape is a key of home's footer only while the list is narrowed
 
     def _top_crumb(self) -> str:
         """'Programmes' (and what the list shows, if filtered); where the list is too narrow for its
