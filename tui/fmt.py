@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from store import field_label
 from store import text as words
+from store.inferred import parse
 from tui.safe import plain
 
 RAG_LETTER = {"Red": "R", "Amber": "A", "Green": "G", "Complete": "C", "Not rated": "-", None: "-"}
@@ -133,8 +135,6 @@ def score(likelihood: int | None, impact: int | None, value: int | None, rag_val
 def inferred(record, field: str, cell: str | Text) -> Text:
     """The cell of a record's field, marked with a dim ≈ when the value was inferred rather than
     printed (its record says why: store.inferred)."""
-    from store.inferred import parse
-
     cell = cell if isinstance(cell, Text) else Text(cell)
     if field not in parse(getattr(record, "inferred", "")):
         return cell
@@ -146,9 +146,6 @@ def inferred(record, field: str, cell: str | Text) -> Text:
 def why_inferred(record) -> str:
     """The reasons a record's inferred values were inferred, a line each, for its form: 'Baseline ≈
     summer read as 31 Aug' ("" when every value is printed)."""
-    from store import field_label
-    from store.inferred import parse
-
     kind = type(record).__name__.lower()
     return "\n".join(f"{field_label(kind, field)} {INFERRED_MARK} {reason}"
                      for field, reason in parse(getattr(record, "inferred", "")).items())

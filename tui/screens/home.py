@@ -42,7 +42,7 @@ def _portfolio_cell(row, previous) -> Text:
 
 def _portfolio_unseen(vlist: VirtualList, row) -> str | None:
     """The row's portfolio, where the list is too narrow to show its Portfolio column (else None)."""
-    if row is None or any(column.title == "Portfolio" for column in vlist.shown_columns):
+    if row is None or PORTFOLIO in vlist.shown_columns:
         return None
     return row.portfolio_name
 
@@ -52,8 +52,9 @@ def _count(value: int, alarm: bool = True) -> Text:
 
 
 # Each sortable column names its sort as the store knows it (store HOME_SORTS).
+PORTFOLIO = Column("Portfolio", 15, _portfolio_cell, grow=1, sort="portfolio", drop=1)  # hidden first
 COLUMNS = [
-    Column("Portfolio", 15, _portfolio_cell, grow=1, sort="portfolio", drop=1),
+    PORTFOLIO,
     Column("Code", 6, lambda r, p: r.programme.code, sort="code"),
     Column("Programme", 22, lambda r, p: r.programme.name, grow=3, sort="name"),
     Column("SRO", 13, lambda r, p: r.programme.sro, fit=True, least=8, sort="sro"),

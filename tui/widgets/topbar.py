@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from store.inferred import parse
 from store.text import day
-from tui import safe
+from tui import fmt, safe
 from tui.app_typing import OfRagboard
 
 APP = "ragboard"
@@ -52,7 +52,8 @@ def file_line(path: str, read_only: bool, portfolios: list[Dated], width: int) -
     then "status dates:" goes, then the portfolios' names are cut; their dates stay whole."""
     path = safe.plain(path)
     flag = "  (read-only)" if read_only else ""
-    dates = [(safe.plain(p.name), ("≈" if p.inferred else "") + day(p.status_date)) for p in portfolios]
+    dates = [(safe.plain(p.name), (fmt.INFERRED_MARK if p.inferred else "") + day(p.status_date))
+             for p in portfolios]
     label = ("status date: " if len(dates) == 1 else "status dates: ") if dates else ""
 
     def right(names: list[str], label: str) -> int:
