@@ -49,7 +49,18 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="the file to create; an existing non-empty file is refused",
     )
+    for command in _commands().values():
+        command.add_parser(sub)
     return parser
+
+
+def _commands() -> dict:
+    """The commands that read or write a file without the app, each in a module of its own:
+    name -> module with add_parser(sub) and run(args) -> exit status. Their heavy imports
+    (pandas, openpyxl) happen only when run."""
+    from ragboard_cli import export, period, report
+
+    return {"export": export, "report": report, "period": period}
 
 
 def _fail(message: str) -> int:
@@ -91,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "seed":
         return _seed(Path(args.seed_db).expanduser())
+    if args.command in _commands():
+        from ragboard_cli.outfile import Refused
+
+        try:
+            status: int = _commands()[args.command].run(args)
+        except Refused as exc:
+            return _fail(str(exc))
+        return status
 
     from store import StoreError
     from store.errors import DiskFullError

@@ -1,4 +1,5 @@
 """ragboard's store: the only code that touches the SQLite file. Imports no UI library."""
+from store.dca import DEFINITIONS as DCA_DEFINITIONS
 from store.errors import (
     ConflictError,
     CorruptFileError,
@@ -13,10 +14,13 @@ from store.errors import (
 )
 from store.fields import field_label
 from store.queries import HOME_SORTS, MILESTONE_FILTERS, MILESTONE_SORTS, QUICK_FILTERS, savings_year
+from store.rag import trend
 from store.records import (
     Change,
     Hit,
     Milestone,
+    Period,
+    PeriodItem,
     Portfolio,
     Programme,
     ProgrammeSummary,
@@ -29,6 +33,8 @@ from store.records import (
 )
 from store.store import Store, open_store
 from store.validate import (
+    DCAS,
+    HEADLINES,
     MILESTONE_STATUSES,
     RAGS,
     RISK_STATUSES,
@@ -39,6 +45,9 @@ from store.validate import (
 )
 
 __all__ = [
+    "DCAS",
+    "DCA_DEFINITIONS",
+    "HEADLINES",
     "HOME_SORTS",
     "MILESTONE_FILTERS",
     "MILESTONE_SORTS",
@@ -58,6 +67,8 @@ __all__ = [
     "NewerSchemaError",
     "NotFoundError",
     "NotRagboardError",
+    "Period",
+    "PeriodItem",
     "Portfolio",
     "Programme",
     "ProgrammeSummary",
@@ -76,4 +87,5 @@ __all__ = [
     "financial_year_of",
     "open_store",
     "savings_year",
+    "trend",
 ]

@@ -99,7 +99,7 @@ def date(label: str, *, required: bool = False, hint: str = "") -> Spec:
 
 
 def choice(label: str, options: tuple[str, ...], *, default: str | None = None, checked: bool = True,
-           form: bool = True) -> Spec:
+           form: bool = True, hint: str = "", step: int = 1) -> Spec:
     """One of options. With a default, never blank; without one, blank (NULL) is allowed."""
     blank_ok = default is None
 
@@ -108,7 +108,7 @@ def choice(label: str, options: tuple[str, ...], *, default: str | None = None, 
 
     check = "{name} IN (" + ", ".join(sql_literal(o) for o in options) + ")" if checked else ""
     return Spec(label, "TEXT", not_null=not blank_ok, default=default, check=check, clean=clean,
-                options=options, form=form)
+                options=options, form=form, hint=hint, step=step)
 
 
 def rating(label: str, *, hint: str = "") -> Spec:

@@ -31,3 +31,21 @@ def score(likelihood: int | None, impact: int | None) -> int | None:
 def worst(rags: Iterable[str | None]) -> str | None:
     ranks = [RANK[r] for r in rags if r in RANK]
     return BY_RANK[max(ranks)] if ranks else None
+
+
+# How good each value is, best lowest, on the scale it belongs to: a trend compares two values of one
+# scale (a milestone's Complete is better than Green; a DCA has five points).
+_RAG_GOODNESS = {rag: i for i, rag in enumerate(("Complete", "Green", "Amber", "Red"))}
+_DCA_GOODNESS = {dca: i for i, dca in enumerate(("Green", "Amber/Green", "Amber", "Amber/Red", "Red"))}
+
+
+def trend(old: str | None, new: str | None, *, dca: bool = False) -> str | None:
+    """"up" (better), "down" (worse) or "same" from old to new; None when either is not rated.
+
+    dca: both are delivery confidence values, whose Green..Red have five points, not three."""
+    scale = _DCA_GOODNESS if dca else _RAG_GOODNESS
+    if old not in scale or new not in scale:
+        return None
+    if scale[new] == scale[old]:
+        return "same"
+    return "up" if scale[new] < scale[old] else "down"

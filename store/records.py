@@ -10,7 +10,16 @@ annotations are evaluated (no `from __future__ import annotations`) so their Spe
 from typing import Annotated, NamedTuple
 
 from store import fields as f
-from store.validate import MILESTONE_STATUSES, RAGS, RISK_STATUSES, SAVING_BANDS, SAVING_KINDS, STAGES
+from store.validate import (
+    DCAS,
+    HEADLINES,
+    MILESTONE_STATUSES,
+    RAGS,
+    RISK_STATUSES,
+    SAVING_BANDS,
+    SAVING_KINDS,
+    STAGES,
+)
 
 _DATE_HINT = "30/06/2025"
 
@@ -26,6 +35,8 @@ class Portfolio(NamedTuple):
         "Savings year reported", step=6, hint="e.g. 2014/15 (blank: the status date's year)")]
     green_max: Annotated[int, f.threshold("Green up to", 6, step=2)]
     red_min: Annotated[int, f.threshold("Red from", 20, step=2)]
+    headline: Annotated[str, f.choice("Headline", HEADLINES, default="RAG", step=7,
+                                      hint="RAG or DCA: which the screens and reports lead with")]
     inferred: Annotated[str, f.inferred(step=6)]
     source: Annotated[str | None, f.SOURCE]
     source_line: Annotated[str | None, f.SOURCE_LINE]
@@ -43,6 +54,8 @@ class Programme(NamedTuple):
     description: Annotated[str, f.text("Description", multiline=True)]
     rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]  # set by hand
     rag_reason: Annotated[str, f.text("Reason", multiline=True, form=False)]
+    dca: Annotated[str | None, f.choice("Delivery confidence", DCAS, form=False, step=7)]  # set by hand
+    dca_reason: Annotated[str, f.text("Confidence reason", multiline=True, form=False, step=7)]
     position: Annotated[int, f.POSITION]
     inferred: Annotated[str, f.inferred(step=6)]
     source: Annotated[str | None, f.SOURCE]
@@ -65,6 +78,8 @@ class Project(NamedTuple):
     description: Annotated[str, f.text("Description", multiline=True)]
     rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]
     rag_reason: Annotated[str, f.text("Reason", multiline=True, form=False)]
+    dca: Annotated[str | None, f.choice("Delivery confidence", DCAS, form=False, step=7)]  # set by hand
+    dca_reason: Annotated[str, f.text("Confidence reason", multiline=True, form=False, step=7)]
     position: Annotated[int, f.POSITION]
     inferred: Annotated[str, f.inferred(step=6)]
     source: Annotated[str | None, f.SOURCE]
@@ -146,6 +161,32 @@ RECORDS: dict[str, type[Portfolio | Programme | Project | Milestone | Risk | Sav
     "portfolio": Portfolio, "programme": Programme, "project": Project,
     "milestone": Milestone, "risk": Risk, "saving": Saving,
 }
+
+
+class Period(NamedTuple):
+    """A closed reporting period of a portfolio: what stood at its status date is kept (PeriodItem)."""
+    id: int
+    portfolio_id: int
+    starts: str | None  # the previous period's end (ISO date), None for the first one closed
+    ends: str  # the status date it closed (ISO date)
+    closed_at: str  # when it was closed (UTC)
+    who: str
+
+
+class PeriodItem(NamedTuple):
+    """One item as it stood when its period closed."""
+    period_id: int
+    item_kind: str
+    item_id: int
+    label: str
+    rag: str | None  # programme, project: rolled RAG; milestone: status; risk: RAG; saving: band
+    dca: str | None  # programme, project
+    score: int | None  # risk
+    residual_score: int | None  # risk
+    amount: int | None  # saving
+    baseline: str | None  # milestone
+    forecast: str | None
+    actual: str | None
 
 
 class Change(NamedTuple):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from store import fields, queries, released_views, rules
+from store import fields, periods, queries, released_views, rules
 
 APPLICATION_ID = 0x52616762  # "Ragb"
 _LINE = 110  # a column longer than this puts its CHECK on a line of its own
@@ -151,6 +151,9 @@ CREATE INDEX change_by_portfolio ON change(portfolio_id);
     # the financial year a portfolio's paper reports its savings for: the views' savings year is
     # that year where it is set.
     6: "\n".join(f"DROP VIEW {name};" for name in VIEWS) + "\n" + queries.views(),
+    # Step 7: delivery confidence beside RAG (programme and project dca, dca_reason), each
+    # portfolio's headline (RAG or DCA), and closed reporting periods (store/periods.py).
+    7: periods.TABLES,
 }
 
 
@@ -210,7 +213,7 @@ def _steps() -> dict[int, str]:
 
 STEPS: dict[int, str] = _steps()
 SCHEMA_VERSION = max(STEPS)
-TABLES = (*fields.KINDS, "change_group", "change")
+TABLES = (*fields.KINDS, "change_group", "change", "period", "period_item")
 
 
 def apply_steps(conn: sqlite3.Connection, from_version: int, to_version: int = SCHEMA_VERSION) -> None:

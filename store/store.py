@@ -7,7 +7,7 @@ import getpass
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -15,6 +15,7 @@ from typing import Any, Self
 from store import records as r
 from store.errors import DiskFullError, InUseError, StoreError
 from store.opening import BUSY_TIMEOUT_MS, check_intact, connect, is_disk_full
+from store.periods import PeriodReader
 from store.queries import Reader
 from store.writes import Writer
 
@@ -388,6 +389,56 @@ class Store:
                           base: dict[str, Any] | None = None) -> r.Programme:
         with self.lock:
             return self._writer.set_programme_rag(programme_id, version, rag, reason, base=base)
+
+    def set_programme_dca(self, programme_id: int, version: int, dca: str | None, reason: str = "", *,
+                          base: dict[str, Any] | None = None) -> r.Programme:
+        """Set a programme's delivery confidence (one of DCAS, or None: not assessed) with a reason."""
+        with self.lock:
+            self._writer.set_dca("programme", programme_id, version, dca, reason, base=base)
+            return self._reader.programme(programme_id)
+
+    def set_project_dca(self, project_id: int, version: int, dca: str | None, reason: str = "", *,
+                        base: dict[str, Any] | None = None) -> r.Project:
+        with self.lock:
+            self._writer.set_dca("project", project_id, version, dca, reason, base=base)
+            return self._reader.project(project_id)
+
+    def close_period(self, portfolio_id: int, version: int, next_status_date: object = None,
+                     reason: str = "") -> r.Period:
+        """Close the portfolio's reporting period at its status date, keeping every RAG, DCA, score
+        and saving as they stand; the status date moves to next_status_date (default: a month on)."""
+        with self.lock:
+            return self._writer.close_period(portfolio_id, version, next_status_date, reason)
+
+    # -- closed periods ------------------------------------------------------------------------
+
+    def periods(self, portfolio_id: int | None = None) -> list[r.Period]:
+        """Closed reporting periods, oldest first (of one portfolio, or of all)."""
+        with self.lock:
+            return PeriodReader(self.conn).periods(portfolio_id)
+
+    def last_period(self, portfolio_id: int) -> r.Period | None:
+        with self.lock:
+            return PeriodReader(self.conn).last_period(portfolio_id)
+
+    def period_items(self, period_id: int, kind: str | None = None) -> dict[tuple[str, int], r.PeriodItem]:
+        """What each item stood at when a period closed, by (item_kind, item_id)."""
+        with self.lock:
+            return PeriodReader(self.conn).period_items(period_id, kind)
+
+    def previous(self, kind: str, ids: Iterable[int]) -> dict[int, r.PeriodItem]:
+        """What these items stood at when their portfolio's last period closed, by id (none for an
+        item added since, or before any period closed)."""
+        with self.lock:
+            return PeriodReader(self.conn).previous(kind, ids)
+
+    def changes_since(self, portfolio_id: int, *, programme_id: int | None = None,
+                      project_id: int | None = None, limit: int = 5000) -> list[r.Change]:
+        """The changes to RAG, DCA, status, dates and scores (and items added or removed) since the
+        portfolio's last closed period, newest first; those since undone are left out."""
+        with self.lock:
+            return PeriodReader(self.conn).changes_since(portfolio_id, programme_id=programme_id,
+                                                          project_id=project_id, limit=limit)
 
     def set_status_date(self, portfolio_id: int, version: int, status_date: object, reason: str = "", *,
                         base: dict[str, Any] | None = None) -> r.Portfolio:

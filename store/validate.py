@@ -12,7 +12,8 @@ from store.rules import financial_year_of  # found here by the store's callers; 
 from store.text import shorten
 
 __all__ = [
-    "AMOUNT_LIMIT", "DATE_STYLES", "MILESTONE_STATUSES", "NAME_MAX", "RAGS", "RISK_STATUSES", "SAVING_BANDS",
+    "AMOUNT_LIMIT", "DATE_STYLES", "DCAS", "HEADLINES", "MILESTONE_STATUSES", "NAME_MAX", "RAGS",
+    "RISK_STATUSES", "SAVING_BANDS",
     "SAVING_KINDS", "STAGES", "TEXT_MAX", "amount", "choice", "financial_year", "financial_year_of",
     "has_visible_character", "parse_date", "rating", "text",
 ]
@@ -26,6 +27,10 @@ RAGS = ("Red", "Amber", "Green")
 RISK_STATUSES = ("Open", "Closed")
 SAVING_KINDS = ("saving", "income", "cost avoidance", "cost")
 SAVING_BANDS = ("Green Delivered", "Green On Target", "Amber", "Red", "Not rated")
+# The IPA's delivery confidence assessment (DCA), best first: store/dca.py gives each its definition.
+DCAS = ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")
+# What a portfolio leads with on its screens and in its reports; both are always kept.
+HEADLINES = ("RAG", "DCA")
 STAGES = ("Concept", "Outline Business Case", "Full Business Case", "Delivery", "Closed", "Not recorded")
 
 # English month names, whatever the machine's locale (calendar's and strftime's follow it).

@@ -527,6 +527,38 @@ class Writer:
         self._update(kind, item_id, version, {"rag": rag, "rag_reason": reason or ""}, reason, base,
                      f"Set {kind} '{{name}}' to {rag or 'derived'}")
 
+    def set_dca(self, kind: str, item_id: int, version: int, dca: str | None, reason: str = "", *,
+                base: dict[str, Any] | None = None) -> None:
+        """Set a programme's or project's delivery confidence (None: not assessed), with its reason."""
+        if kind not in ("programme", "project"):
+            raise StoreError("only a programme or a project has a delivery confidence; nothing was written.")
+        dca = clean(kind, {"dca": dca}, new=False)["dca"]
+        self._update(kind, item_id, version, {"dca": dca, "dca_reason": reason or ""}, reason, base,
+                     f"Set the delivery confidence of {kind} '{{name}}' to {dca or 'not assessed'}")
+
+    def close_period(self, portfolio_id: int, version: int, next_status_date: object = None,
+                     reason: str = "") -> r.Period:
+        """Close a portfolio's reporting period at its status date: keep what every item stands at
+        (store/periods.py), then move the status date on (by default a month: periods.next_status_date)."""
+        from store import periods
+
+        current = self._current("portfolio", portfolio_id)
+        ends = current["status_date"]
+        if next_status_date is None or (isinstance(next_status_date, str) and not next_status_date.strip()):
+            next_status_date = periods.next_status_date(ends)
+        moved = v.parse_date("Next status date", next_status_date, blank_ok=False)
+        if moved is None or moved <= ends:
+            raise ValidationError("Next status date",
+                                  f"must be after the status date being closed ({day(ends)}).")
+        label = (f"Closed the period to {day(ends)} of {shown('portfolio', current)}; "
+                 f"status date now {day(moved)}")
+        with self._transaction(label) as tx:
+            row = self._checked_row("portfolio", portfolio_id, version)
+            period_id = periods.snapshot(self.conn, row, tx.at, self.who)
+            tx.update("portfolio", row, {"status_date": moved}, v.text("Reason", reason, multiline=True))
+        found = periods.PeriodReader(self.conn).periods(portfolio_id)
+        return next(p for p in found if p.id == period_id)
+
     def set_status_date(self, portfolio_id: int, version: int, status_date: object, reason: str = "", *,
                         base: dict[str, Any] | None = None) -> r.Portfolio:
         values = clean("portfolio", {"status_date": status_date}, new=False)

@@ -11,31 +11,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-_SHOWN = "\ufffd"  # the replacement character: visible, and one cell wide
+from store.text import plain
 
-# C0 controls as their control pictures (U+2400 + code), DEL as U+2421.
-_TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
-_TABLE[0x7F] = "\u2421"
-_TABLE[ord("\t")] = " "
-_TABLE.update({code: _SHOWN for code in range(0x80, 0xA0)})  # C1, including the 8-bit CSI (0x9B)
-# Bidi overrides and isolates reorder the rest of the line (a name could show as something it is
-# not). The marks LRM, RLM and ALM (U+200E, U+200F, U+061C) only say which way a neutral character
-# runs: Arabic and Hebrew typists use them, the store keeps them, and they are shown as typed.
-_TABLE.update({code: _SHOWN for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-_TABLE[0x2028] = " "  # line separator
-_TABLE[0x2029] = " "  # paragraph separator
-_ONE_LINE = {**_TABLE, ord("\n"): " ", ord("\r"): " "}
-_LINES = {**_TABLE, ord("\n"): "\n", ord("\r"): " "}
-
-
-def plain(value: object, *, multiline: bool = False) -> str:
-    """The value as a string that is safe to put on screen (None is blank)."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if text.isprintable():  # most text: no copy (printable excludes every character in the table)
-        return text
-    return text.translate(_LINES if multiline else _ONE_LINE)
+__all__ = ["literal", "made_safe", "plain"]
 
 
 def literal(value: object, style: str = "", *, multiline: bool = False) -> Text:
