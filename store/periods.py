@@ -16,6 +16,8 @@ from typing import Any
 
 from store import queries
 from store import records as r
+from store.rules import BASELINE_LOADS as _BASELINE_LOADS
+from store.rules import REPORTED_FIELDS
 
 # Schema step 7's tables (store/schema.py runs this).
 TABLES = """
@@ -58,9 +60,6 @@ CREATE TRIGGER period_item_is_append_only_d BEFORE DELETE ON period_item
     BEGIN SELECT RAISE(ABORT, 'a closed period cannot be altered'); END;
 """
 
-# The fields whose changes a board hears about: RAG, confidence, status, dates and scores.
-REPORTED_FIELDS = ("rag", "dca", "status", "baseline", "forecast", "actual", "likelihood", "impact",
-                   "residual_likelihood", "residual_impact", "band", "amount", "year", "stage")
 
 _PROGRAMME = dict(queries._PROGRAMME)
 _PROJECT = dict(queries._PROJECT)
@@ -87,9 +86,6 @@ _SNAPSHOT = (
     "SELECT :period, 'saving', s.id, s.year || ' ' || s.kind, s.band, NULL, NULL, NULL, s.amount, "
     f"NULL, NULL, NULL FROM saving s {queries._item_portfolio('s')} WHERE f.id = :portfolio",
 )
-# Records an import added are where a portfolio starts from, not changes to report; what an import
-# changed in records already there is reported.
-_BASELINE_LOADS = "(g.kind <> 'import' OR c.op = 'update')"
 _PERIOD_SQL = "SELECT id, portfolio_id, starts, ends, closed_at, who FROM period"
 # The last period closed of each portfolio: the one screens and reports compare against.
 _LATEST = "SELECT max(id) FROM period GROUP BY portfolio_id"
@@ -179,16 +175,4 @@ class PeriodReader:
         return [queries._make_change(row) for row in rows]
 
 
-def changed_since_sql(programme: str) -> str:
-    """SQL true when a programme (an SQL expression for its id) has a reported change since its
-    portfolio's last closed period: home's "changed" quick filter."""
-    fields_sql = ", ".join(repr(f) for f in REPORTED_FIELDS)
-    return (f"EXISTS (SELECT 1 FROM change c JOIN change_group g ON g.id = c.group_id "
-            f"WHERE c.programme_id = {programme} "
-            "AND c.id > COALESCE((SELECT after_change FROM period pe WHERE pe.portfolio_id = c.portfolio_id "
-            "ORDER BY pe.id DESC LIMIT 1), 0) "
-            f"AND (c.op <> 'update' OR c.field IN ({fields_sql})) AND {_BASELINE_LOADS} "
-            "AND g.kind IN ('edit', 'import', 'redo') AND g.reverted_by IS NULL)")
-
-
-__all__ = ["REPORTED_FIELDS", "TABLES", "PeriodReader", "changed_since_sql", "next_status_date", "snapshot"]
+__all__ = ["REPORTED_FIELDS", "TABLES", "PeriodReader", "next_status_date", "snapshot"]

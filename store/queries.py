@@ -522,7 +522,7 @@ _PROJECT_ROWS_SQL = (f"SELECT {_select([*_PROJECT, *_PROJECT_ROW])} FROM project
 _make_project_in_row = builder(r.Project, _PROJECT_ROW_NAMES, flags=("rag_is_derived",))
 # The packed next milestone, then the figures after next_due, in the record's order.
 _pick_project_row = itemgetter(*(_PROJECT_ROW_NAMES.index(name)
-                                 for name in ("next_milestone", *r.ProjectSummary._fields[3:])))
+                                 for name in ("next_milestone", *r.ProjectSummary._fields[3:-1])))
 
 
 def _make_project_row(row: Row) -> r.ProjectSummary:
@@ -553,7 +553,7 @@ _SAVINGS_BY_YEAR_SQL = {
 
 HOME_SORTS = ("portfolio", "code", "name", "sro", "rag", "projects", "red", "overdue", "high_risks",
               "savings")
-QUICK_FILTERS = ("red", "amber", "overdue", "high_risks")
+QUICK_FILTERS = ("red", "amber", "overdue", "high_risks", "changed")
 RAG_WORDS = ("Red", "Amber", "Green", "Not rated")  # as home shows a programme's RAG
 
 # Each portfolio (alias f) with the financial year its savings are reported for: the one its paper
@@ -610,7 +610,7 @@ _HOME = [
 _HOME_NAMES = _names(_HOME)
 _HOME_SELECT = _select(_HOME)
 _make_home_programme = builder(r.Programme, _HOME_NAMES, flags=("rag_is_derived",))
-_pick_home_figures = itemgetter(*(_HOME_NAMES.index(name) for name in r.ProgrammeSummary._fields[1:]))
+_pick_home_figures = itemgetter(*(_HOME_NAMES.index(name) for name in r.ProgrammeSummary._fields[1:-1]))
 _HOME_ORDER = itemgetter(*(_HOME_NAMES.index(name) for name in ("portfolio_id", "position", "id")))
 _FIGURE = dict(_HOME_FIGURES)
 _PROGRAMME_ROLLED = rules.rolled("p.rag", _PROGRAMME_DERIVED_RAG)
@@ -632,6 +632,7 @@ _HOME_ONLY = {
     "amber": f"{_PROGRAMME_ROLLED} = 'Amber'",
     "overdue": _any_of_both_owners("milestone", "m", _OVERDUE),
     "high_risks": _any_of_both_owners("risk", "k", _HIGH_RISK),
+    "changed": rules.changed_since("p.id"),
 }
 _HOME_TIES = ("p.portfolio_id", "p.position", "p.id")
 

@@ -217,6 +217,7 @@ class ProgrammeSummary(NamedTuple):
     savings_cost: int  # spent
     savings_net: int  # gross - cost
     financial_year: str  # that of the portfolio's status date
+    was: PeriodItem | None = None  # the programme when its portfolio's last period closed
 
 
 class ProjectSummary(NamedTuple):
@@ -232,6 +233,7 @@ class ProjectSummary(NamedTuple):
     red_milestones: int = 0  # as home counts them for a programme
     overdue_milestones: int = 0
     high_risks: int = 0
+    was: PeriodItem | None = None  # the project when its portfolio's last period closed
 
 
 class SavingsYear(NamedTuple):

@@ -139,3 +139,25 @@ def financial_year_of(day: str) -> str:
     with closing(sqlite3.connect(":memory:")) as conn:
         year: str = conn.execute(f"SELECT {financial_year('?1')}", (iso,)).fetchone()[0]
     return year
+
+
+# -- reporting periods (store/periods.py) ---------------------------------------------------------
+
+# The fields whose changes a board hears about: RAG, confidence, status, dates and scores.
+REPORTED_FIELDS = ("rag", "dca", "status", "baseline", "forecast", "actual", "likelihood", "impact",
+                   "residual_likelihood", "residual_impact", "band", "amount", "year", "stage")
+# Records an import added are where a portfolio starts from, not changes to report; what an import
+# changed in records already there is reported. (g: the change's group.)
+BASELINE_LOADS = "(g.kind <> 'import' OR c.op = 'update')"
+
+
+def changed_since(programme: str) -> str:
+    """SQL true when a programme (an SQL expression for its id) has a reported change since its
+    portfolio's last closed period: home's "changed" quick filter."""
+    fields_sql = ", ".join(repr(f) for f in REPORTED_FIELDS)
+    return (f"EXISTS (SELECT 1 FROM change c JOIN change_group g ON g.id = c.group_id "
+            f"WHERE c.programme_id = {programme} "
+            "AND c.id > COALESCE((SELECT after_change FROM period pe WHERE pe.portfolio_id = c.portfolio_id "
+            "ORDER BY pe.id DESC LIMIT 1), 0) "
+            f"AND (c.op <> 'update' OR c.field IN ({fields_sql})) AND {BASELINE_LOADS} "
+            "AND g.kind IN ('edit', 'import', 'redo') AND g.reverted_by IS NULL)")

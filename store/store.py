@@ -155,8 +155,16 @@ class Store:
         with self.lock:
             narrowed = bool(text and text.strip()) or sort is not None or only is not None
             rows = self._take_ahead(offset, limit, narrowed)
-            return rows if rows is not None else self._reader.home_rows(
-                offset, limit, text, sort=sort, descending=descending, only=only)
+            if rows is None:
+                rows = self._reader.home_rows(offset, limit, text, sort=sort, descending=descending,
+                                              only=only)
+            return self._with_was("programme", rows)
+
+    def _with_was(self, kind: str, rows: list[Any]) -> list[Any]:
+        """Summary rows, each with what its programme or project stood at when the last period closed."""
+        ids = [(row.programme if kind == "programme" else row.project).id for row in rows]
+        was = PeriodReader(self.conn).previous(kind, ids)
+        return [row._replace(was=was[i]) if i in was else row for i, row in zip(ids, rows, strict=True)]
 
     def _take_ahead(self, offset: int, limit: int, narrowed: bool) -> list[r.ProgrammeSummary] | None:
         """The rows read ahead, if they answer this request and still describe the file; once only.
@@ -242,11 +250,11 @@ class Store:
 
     def home_rows_in_one_step(self, offset: int = 0, limit: int = 200) -> list[r.ProgrammeSummary]:
         with self.lock:
-            return self._reader.home_rows_in_one_step(offset, limit)
+            return self._with_was("programme", self._reader.home_rows_in_one_step(offset, limit))
 
     def project_rows(self, programme_id: int) -> list[r.ProjectSummary]:
         with self.lock:
-            return self._reader.project_rows(programme_id)
+            return self._with_was("project", self._reader.project_rows(programme_id))
 
     def projects(self, programme_id: int) -> list[r.Project]:
         with self.lock:

@@ -91,7 +91,7 @@ class RagboardApp(App):
 
     SAVED_SECONDS = 3
     # Each replaces the last of these: one notice says what just happened.
-    REPLACED = ("Saved", "Saved, with a warning", "Undone", "Redone")
+    REPLACED = ("Saved", "Saved, with a warning", "Undone", "Redone", "Writing", "Written")
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:
@@ -338,6 +338,7 @@ class RagboardApp(App):
         from textual.markup import escape as escape_title
 
         from store.text import day
+        from tui import reporting
 
         # Textual reads a system command's title and help as markup: a name is escaped in each.
         for portfolio in self._palette_portfolios():
@@ -348,12 +349,14 @@ class RagboardApp(App):
                 f"Change the status date ({day(portfolio.status_date)}) of {of}",
                 lambda p=portfolio: self.change_status_date(p),
             )
+            yield from reporting.portfolio_commands(self, portfolio, name, of)
             yield SystemCommand(
                 f"Edit portfolio: {name}",
                 f"Rename this portfolio of {of}, or change its status date or risk matrix (Green up to "
                 f"{portfolio.green_max}, Red from {portfolio.red_min})",
                 lambda p=portfolio: self.edit_portfolio(p),
             )
+        yield from reporting.file_commands(self)
         yield SystemCommand(
             "New portfolio",
             "Add a portfolio: its name, organisation, status date and risk matrix",
@@ -479,6 +482,14 @@ class RagboardApp(App):
 
         self.open_form(f"Status date of {portfolio.name}", forms.STATUS_DATE,
                        forms.values_of(portfolio, forms.STATUS_DATE), submit, done)
+
+    def show_changes(self, portfolio_id: int, what: str, *, programme_id: int | None = None,
+                     project_id: int | None = None) -> None:
+        """What changed since the portfolio's last closed period (of one programme or project)."""
+        from tui.screens.changes import ChangesSinceScreen
+
+        self.push_screen(ChangesSinceScreen(portfolio_id, what, programme_id=programme_id,
+                                            project_id=project_id))
 
     def show_selection_history(self) -> None:
         selection = getattr(self.screen, "selection_for_history", None)

@@ -165,3 +165,71 @@ def change_value(value, field: str = "") -> str:
             return f"{value['year']} {value.get('kind', '')} {money(value['amount'])}"
         return one_line(value.get("name") or value.get("description") or value.get("code") or "record", 40)
     return one_line(str(value), 40)
+
+
+# -- delivery confidence and trends ----------------------------------------------------------------
+
+DCA_STYLE = {
+    "Green": RAG_STYLE["Green"],
+    "Amber/Green": "bold #000000 on #c0ca33",
+    "Amber": RAG_STYLE["Amber"],
+    "Amber/Red": "bold #ffffff on #e65100",
+    "Red": RAG_STYLE["Red"],
+}
+ARROWS = {"up": "↑", "down": "↓", "same": "→"}
+
+
+def dca(value: str | None, *, short: bool = False) -> Text:
+    """A delivery confidence with its letters and colour: ' AG Amber/Green ' (short: ' AG ');
+    ' - Not assessed ' when none is set."""
+    from store.dca import SHORT
+
+    letters = SHORT.get(value or "", "-")
+    label = letters if short else f"{letters} {value or 'Not assessed'}"
+    return Text(f" {label} ", style=DCA_STYLE.get(value or "", "dim"))
+
+
+def dca_letters(value: str | None) -> str:
+    from store.dca import SHORT
+
+    return SHORT.get(value or "", "-")
+
+
+def trend(was: str | None, now: str | None, *, had: bool, dca: bool = False) -> Text:
+    """Against the last closed period: '↑ was R' (better), '↓ was G' (worse), '→' (the same), 'was -'
+    (rated since); nothing before any period is closed, or for an item added since (had: the item
+    was kept when a period closed)."""
+    from store import trend as compare
+
+    if not had or (was is None and now is None):
+        return Text("")
+    direction = compare(was, now, dca=dca)
+    if direction == "same":
+        return Text(" →", style="dim")
+    letter = dca_letters(was) if dca else RAG_LETTER.get(was, "-")
+    if direction is None:  # rated since, or no longer: neither better nor worse
+        return Text(f" was {letter}")
+    return Text(f" {ARROWS[direction]} was {letter}", style="bold" if direction == "down" else "")
+
+
+def rag_with_trend(record, was) -> Text:
+    """rolled_rag, with its trend against the last closed period (was: that period's PeriodItem)."""
+    cell = rolled_rag(record)
+    cell.append_text(trend(was.rag if was else None, record.rolled_rag, had=was is not None))
+    return cell
+
+
+def dca_with_trend(record, was, *, short: bool = True) -> Text:
+    """A delivery confidence with its trend; short: its letters alone (as is one not assessed)."""
+    cell = dca(record.dca, short=short or record.dca is None)
+    cell.append_text(trend(was.dca if was else None, record.dca, had=was is not None, dca=True))
+    return cell
+
+
+def without_trend(cell):
+    """dca_with_trend's cell for a narrow list: the letters alone (' AR '), the trend left to the
+    header and the report."""
+    if not isinstance(cell, Text):
+        return cell
+    end = cell.plain.find(" ", 1)
+    return cell if end < 0 else cell[: end + 1]

@@ -33,7 +33,8 @@ async def test_a_milestone_set_in_a_project_shows_on_its_programme_and_on_home(f
     path, _ = fixture_db
     async with started(path) as (app, pilot):
         home = line_of(app, "CCO")
-        assert words(home.split("Red", 1)[1])[:2] == ["2", "1"]  # 2 projects, 1 Red milestone
+        # no delivery confidence yet, 2 projects, 1 Red milestone
+        assert words(home.split("Red", 1)[1])[:3] == ["-", "2", "1"]
         await open_game_08(pilot)
         await press(pilot, "down", "down")  # Go live phase 1 (Red)
         await press(pilot, "g", "enter")
@@ -44,7 +45,7 @@ async def test_a_milestone_set_in_a_project_shows_on_its_programme_and_on_home(f
         assert isinstance(app.screen, HomeScreen)
         home = line_of(app, "CCO")
         assert "Amber" in words(home) and "Red" not in words(home)
-        projects, red_milestones = words(home.split("Amber", 1)[1])[:2]
+        _dca, projects, red_milestones = words(home.split("Amber", 1)[1])[:3]
         assert (projects, red_milestones) == ("2", "0")
     with fresh(path) as s:
         assert s.home_rows()[0].programme.rolled_rag == "Amber"

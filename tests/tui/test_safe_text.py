@@ -134,7 +134,7 @@ async def test_markup_typed_into_a_date_or_amount_is_refused_in_words(fixture_db
 
 async def test_a_programme_coded_as_markup_is_added_and_announced(fixture_db):
     path, _ = fixture_db
-    async with started(path, notifications=True) as (app, pilot):
+    async with started(path, size=(160, 45), notifications=True) as (app, pilot):  # its name uncut
         await press(pilot, "n")
         assert isinstance(app.screen, FormScreen)
         set_value(app, "code", "[/]")
@@ -186,7 +186,7 @@ async def test_escape_sequences_written_by_another_program_never_reach_the_termi
               f"Centre{ESCAPES}", "SRO\u202e", ids["cco"])
     shown = safe.plain(ESCAPES)
     async with started(path, notifications=True) as (app, pilot):
-        assert raw_controls(app) == [] and on_screen(app, f"Centre{shown}"[:14])  # home cuts the name to fit
+        assert raw_controls(app) == [] and on_screen(app, f"Centre{shown}"[:10])  # home cuts the name to fit
         await press(pilot, "enter")
         assert raw_controls(app) == [] and on_screen(app, f"CRM{shown}"[:10])  # cut to fit, like any name
         await press(pilot, "enter")

@@ -182,3 +182,35 @@ def test_portfolio_form(snap_compare, fixture_db):
 
 def test_complete_asks_for_the_actual_date(snap_compare, fixture_db):
     assert shot(snap_compare, make_app(fixture_db[0]), "enter", "enter", "down", "c")
+
+
+# -- delivery confidence and the reporting period ---------------------------------------------------
+
+def _period_closed_then_changed(path, ids) -> None:
+    """Each portfolio's period closed; then CCO's DCA set worse and its RAG set by hand, with reasons."""
+    with fresh(path) as s:
+        cco = s.programme(ids["cco"])
+        s.set_programme_dca(cco.id, cco.version, "Amber/Green", "funding agreed")
+        for portfolio in s.portfolios():
+            s.close_period(portfolio.id, portfolio.version)
+        cco = s.set_programme_dca(cco.id, s.programme(cco.id).version, "Amber/Red", "contractor withdrew")
+        s.set_programme_rag(cco.id, cco.version, "Amber", "recovery plan agreed")
+
+
+def test_dca_chooser(snap_compare, fixture_db):
+    assert shot(snap_compare, make_app(fixture_db[0]), "d")
+
+
+def test_home_with_trends_after_a_period(snap_compare, fixture_db):
+    _period_closed_then_changed(*fixture_db)
+    assert shot(snap_compare, make_app(fixture_db[0]))
+
+
+def test_programme_header_with_trends(snap_compare, fixture_db):
+    _period_closed_then_changed(*fixture_db)
+    assert shot(snap_compare, make_app(fixture_db[0]), "enter")
+
+
+def test_what_changed_since_the_period(snap_compare, fixture_db):
+    _period_closed_then_changed(*fixture_db)
+    assert shot(snap_compare, make_app(fixture_db[0]), "w")

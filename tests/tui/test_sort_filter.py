@@ -182,8 +182,14 @@ async def test_all_milestones_sort_in_the_store_by_expected_date(fixture_db):
 
 # -- quick filters ----------------------------------------------------------------------------
 
-async def test_home_quick_filters_step_through_red_amber_overdue_high_risks_and_back(fixture_db):
-    async with started(fixture_db[0]) as (app, pilot):
+async def test_home_quick_filters_step_through_red_amber_overdue_high_risks_changed_and_back(fixture_db):
+    path, ids = fixture_db
+    with fresh(path) as s:  # each portfolio's period closed, then one programme's confidence changed
+        for portfolio in s.portfolios():
+            s.close_period(portfolio.id, portfolio.version)
+        dm = s.programme(ids["dm"])
+        s.set_programme_dca(dm.id, dm.version, "Amber/Red", "a late supplier")
+    async with started(path) as (app, pilot):
         await press(pilot, "f")
         assert "Redonly:1of3" in _crumb(app)
         assert _order(app, HOME_CODES) == ["CCO"]
@@ -193,6 +199,8 @@ async def test_home_quick_filters_step_through_red_amber_overdue_high_risks_and_
         assert "Overdueonly:1of3" in _crumb(app) and _order(app, HOME_CODES) == ["CCO"]
         await press(pilot, "f")
         assert "Highrisksonly:1of3" in _crumb(app) and _order(app, HOME_CODES) == ["CCO"]
+        await press(pilot, "f")
+        assert "Changedsincethelastperiodonly:1of3" in _crumb(app) and _order(app, HOME_CODES) == ["DM"]
         await press(pilot, "f")
         assert _crumb(app) == "Programmes"
         assert _order(app, HOME_CODES) == ["CCO", "PPL", "DM"]

@@ -104,7 +104,7 @@ async def test_wide_lists_show_everything(fixture_db, size):
 
 
 @pytest.mark.parametrize(("size", "note"), [(NARROW, "A Amber (set; R)"),
-                                            ((120, 36), "A Amber (set; derived R)")])
+                                            ((160, 45), "A Amber (set; derived R)")])
 @pytest.mark.parametrize("keys", [("enter",), ()], ids=["projects", "home"])
 async def test_a_rag_set_by_hand_is_shown_whole_at_once(fixture_db, size, note, keys):
     """Setting a RAG by hand lengthens its cell: the list makes room for it at once, every heading

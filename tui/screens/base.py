@@ -127,6 +127,20 @@ class RagScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, Screen):
 
         self.ask_reason(title, done)
 
+    def choose_dca(self, record: Any, what: str, method: Callable, then: Callable[[Any], None]) -> None:
+        """Pick a programme's or project's delivery confidence (tui/screens/dca.py), then ask for the
+        reason and write method(record.id, record.version, dca, reason, base=...) as set_with_reason."""
+        from tui.screens.dca import CANCELLED, DcaChooser
+
+        def chosen(dca: str | None) -> None:
+            if dca == CANCELLED:
+                return
+            base = {"dca": record.dca, "dca_reason": record.dca_reason}
+            self.set_with_reason(f"Set the delivery confidence of {what} to {dca or 'not assessed'}",
+                                 method, record, dca, base, then)
+
+        self.app.push_screen(DcaChooser(what, record.dca), chosen)
+
     def filter_box(self, create: bool = False) -> Input | None:
         """The '/' line (created hidden when first asked for with create=True)."""
         return self._hidden_line(

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from store import DCA_DEFINITIONS, DCAS
 from tui import fmt, safe
 from tui.app_typing import OfRagboard
 from tui.screens.base import KeepsStyles
@@ -22,6 +23,20 @@ MOVES = [
     ("enter", "Open the selected programme or project; on a milestone, risk or saving, edit it"),
     ("ctrl+p", "Command palette: jump to a programme or project, status dates, theme, history"),
 ]
+
+
+def _confidence() -> Table:
+    """The delivery confidence scale, as the IPA defines it, and how trends read."""
+    table = Table(box=None, show_header=False, padding=(0, 1), title_justify="left",
+                  title="Delivery confidence (DCA), the IPA's definitions; d sets it:")
+    table.add_column("DCA", no_wrap=True)
+    table.add_column("Means")
+    for value in DCAS:
+        table.add_row(fmt.dca(value), DCA_DEFINITIONS[value])
+    table.add_row("↑ ↓ → was",
+                  "Against the portfolio's last closed period (palette: Close period): better, worse, "
+                  "the same, and what it was. w lists what changed since, with who and why.")
+    return table
 
 
 class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
@@ -44,6 +59,7 @@ class HelpScreen(OfRagboard, KeepsStyles, ModalScreen):
                     f"RAG: R Red, A Amber, G Green, C Complete, - Not rated. {fmt.LEGEND}.",
                     classes="dialog-hint",
                 )
+                yield Static(_confidence(), classes="dialog-hint", id="help-dca")
             yield Static("Escape closes.", classes="dialog-hint")
 
     def _table(self) -> Table:

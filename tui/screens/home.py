@@ -58,8 +58,10 @@ COLUMNS = [
     Column("Code", 6, lambda r, p: r.programme.code, sort="code"),
     Column("Programme", 22, lambda r, p: r.programme.name, grow=3, sort="name"),
     Column("SRO", 13, lambda r, p: r.programme.sro, fit=True, least=8, sort="sro"),
-    Column("RAG", 13, lambda r, p: fmt.rolled_rag(r.programme), keep=True, sort="rag",
+    Column("RAG", 13, lambda r, p: fmt.rag_with_trend(r.programme, r.was), keep=True, sort="rag",
            short=fmt.short_rag),
+    Column("DCA", 4, lambda r, p: fmt.dca_with_trend(r.programme, r.was), keep=True, drop=1,
+           short=fmt.without_trend),
     Column("Proj", 4, lambda r, p: _count(r.projects, alarm=False), "right", sort="projects",
            high_first=True, drop=2),
     Column("Red", 3, lambda r, p: _count(r.red_milestones), "right", sort="red", high_first=True),
@@ -69,7 +71,8 @@ COLUMNS = [
     Column("Net saved FY", 12, lambda r, p: fmt.net_for_year(r.savings_net, r.financial_year), "right",
            sort="savings", high_first=True, keep=True, short=fmt.without_year),
 ]
-QUICK = [("red", "Red"), ("amber", "Amber"), ("overdue", "Overdue"), ("high_risks", "High risks")]
+QUICK = [("red", "Red"), ("amber", "Amber"), ("overdue", "Overdue"), ("high_risks", "High risks"),
+         ("changed", "Changed since the last period")]
 
 
 class HomeScreen(RagScreen):
@@ -85,6 +88,10 @@ class HomeScreen(RagScreen):
                 tooltip="Add a programme (and a portfolio if none)"),
         Binding("m", "all_milestones", "Milestones", id="home.milestones",
                 tooltip="Every milestone of every portfolio in one list, filtered with /"),
+        Binding("d", "set_dca", "Confidence", id="home.dca",
+                tooltip="Set the selected programme's delivery confidence (DCA), with an optional reason"),
+        Binding("w", "changes", "What changed", id="home.changes", show=False,
+                tooltip="What changed in the selected programme's portfolio since its last closed period"),
         Binding("x", "close_item", "Close", show=False, id="home.close"),
     ]
 
@@ -108,6 +115,7 @@ class HomeScreen(RagScreen):
         yield Static(WELCOME, id="welcome")
         yield Static(
             f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "
+            "DCA: delivery confidence, G AG A AR R (d sets it). ↑ ↓ → was: against the last closed period. "
             "Red, Overdue: milestones (against the status date). "
             "Risks R: open risks rated Red by their portfolio's matrix. "
             "Net saved FY: savings less costs in the financial year its paper reports "
@@ -208,6 +216,27 @@ class HomeScreen(RagScreen):
         base = {"rag": programme.rag, "rag_reason": programme.rag_reason}
         self.set_with_reason(f"Set {programme.code} {programme.name} to {word}",
                              self.app.store.set_programme_rag, programme, rag, base, saved)
+
+    def action_set_dca(self) -> None:
+        row = self.selected_to_change("Select a programme first.", "set a delivery confidence")
+        if row is None:
+            return
+        programme = row.programme
+
+        def saved(saved) -> None:
+            self._replace(saved)
+            self.notify(f"{programme.code}'s delivery confidence is now {saved.dca or 'not assessed'}.",
+                        title="Saved")
+
+        self.choose_dca(programme, f"{programme.code} {programme.name}", self.app.store.set_programme_dca,
+                        saved)
+
+    def action_changes(self) -> None:
+        row = self.selected
+        if row is None:
+            self.notify("Select a programme first: its portfolio's changes are shown.")
+            return
+        self.app.show_changes(row.programme.portfolio_id, row.portfolio_name)
 
     def action_edit(self) -> None:
         row = self.selected_to_change("Select a programme first.", "edit the programme")

@@ -49,6 +49,7 @@ class _ItemHistory(HistoryPanel):
 
 class ItemHistoryScreen(OfRagboard, KeepsStyles, ModalScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="item_history.close")]
+    PANEL: ClassVar[type[HistoryPanel]] = _ItemHistory  # the list of changes, and what it fetches
 
     def __init__(self, kind: str, item_id: int, label: str) -> None:
         super().__init__()
@@ -57,14 +58,20 @@ class ItemHistoryScreen(OfRagboard, KeepsStyles, ModalScreen):
 
     def compose(self):
         with Vertical(id="dialog", classes="history"):
-            yield Label(safe.literal(f"History of {self.kind} {fmt.one_line(self.label, 80)}"),
-                        id="dialog-title")
-            yield _ItemHistory({"kind": self.kind, "id": self.item_id})
+            yield Label(safe.literal(self.title_text()), id="dialog-title")
+            yield self.PANEL(self.owner())
             yield Static("Enter shows the selected change in full (u there undoes it). Escape closes.",
                          classes="dialog-hint")
 
+    def title_text(self) -> str:
+        return f"History of {self.kind} {fmt.one_line(self.label, 80)}"
+
+    def owner(self) -> dict:
+        """What the panel's fetch is given."""
+        return {"kind": self.kind, "id": self.item_id}
+
     def on_mount(self) -> None:
-        panel = self.query_one(_ItemHistory)
+        panel = self.query_one(self.PANEL)
         _, changes = self.app.attempt(panel.fetch, self.app.store, panel.owner)
         panel.show(changes or [])
         panel.table.focus()
@@ -76,14 +83,14 @@ class ItemHistoryScreen(OfRagboard, KeepsStyles, ModalScreen):
 
     def on_virtual_list_selected(self, event) -> None:
         """Enter on a change: show it whole."""
-        change = self.query_one(_ItemHistory).selected
+        change = self.query_one(self.PANEL).selected
         if change is not None:
             from tui.screens.change_detail import ChangeDetailScreen
 
             self.app.push_screen(ChangeDetailScreen(change))
 
     def reload(self) -> None:
-        panel = self.query_one(_ItemHistory)
+        panel = self.query_one(self.PANEL)
         ok, changes = self.app.attempt(panel.fetch, self.app.store, panel.owner)
         if ok:
             panel.show(changes or [])

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
@@ -107,6 +108,11 @@ class OwnerScreen(RagScreen):
         # a key typed into the '/' or reason line still goes there, as those lines take t as text).
         Binding("t", "toggle_heatmap", "Residual", id="owner.heat_map", priority=True,
                 tooltip="Switch the heat map between inherent and residual scores"),
+        Binding("d", "set_dca", "Confidence", id="owner.dca", show=False,
+                tooltip="Set the delivery confidence (DCA) of the selected project, or of this programme "
+                        "or project, with an optional reason"),
+        Binding("w", "changes", "What changed", id="owner.changes", show=False,
+                tooltip="What changed here since the portfolio's last closed period, with who and why"),
         Binding("tab", "next_tab(1)", "Next tab", show=False, id="owner.next_tab"),
         Binding("shift+tab", "next_tab(-1)", "Previous tab", show=False, id="owner.previous_tab"),
     ]
@@ -120,6 +126,7 @@ class OwnerScreen(RagScreen):
         self.pending_select = select
         self.record: Any = None  # the programme or project shown, and its portfolio
         self.portfolio: Any = None
+        self.was: Any = None  # the record when its portfolio's last period closed (store.PeriodItem)
         self.loaded = self.shown_fresh = False  # fetched once; just fetched (the next resume need not)
         self.lists = TabLists([tab_id for tab_id, _, _ in self.TABS])
         self.active_tab = self.TABS[0][0]
@@ -212,6 +219,7 @@ class OwnerScreen(RagScreen):
         with app.store_lock:
             record = self.fetch_record(app.store)
             portfolio = app.store.portfolio_of(**self.owner)
+            self.was = app.store.previous(self.owner_kind, [record.id]).get(record.id)
             data = {
                 tab_id: panel_class.fetch(app.store, self.owner)
                 for tab_id, _, panel_class in self.TABS
@@ -277,13 +285,20 @@ class OwnerScreen(RagScreen):
     def header(self, record, portfolio):
         raise NotImplementedError
 
-    @staticmethod
-    def append_rag(text, record) -> None:
-        """The header's RAG, marked derived or set by hand, with the reason given for it."""
-        text.append("   RAG ")
-        text.append_text(fmt.rolled_rag(record))
+    def append_rag(self, text, record, portfolio) -> None:
+        """The header's RAG, marked derived or set by hand, and its delivery confidence, each with its
+        trend against the last closed period and the reason given for it; the portfolio's headline
+        first."""
+        rag = Text("   RAG ")
+        rag.append_text(fmt.rag_with_trend(record, self.was))
         if record.rag_reason:
-            text.append(f"  because: {fmt.one_line(record.rag_reason, 60)}")
+            rag.append(f"  because: {fmt.one_line(record.rag_reason, 50)}")
+        dca = Text("   DCA ")
+        dca.append_text(fmt.dca_with_trend(record, self.was, short=False))
+        if record.dca_reason:
+            dca.append(f"  because: {fmt.one_line(record.dca_reason, 50)}")
+        for part in (dca, rag) if getattr(portfolio, "headline", "RAG") == "DCA" else (rag, dca):
+            text.append_text(part)
 
     @staticmethod
     def append_status_date(text, portfolio) -> None:
@@ -464,6 +479,7 @@ class OwnerScreen(RagScreen):
             with app.store_lock:
                 record = self.fetch_record(app.store)
                 portfolio = app.store.portfolio_of(**self.owner)
+                self.was = app.store.previous(self.owner_kind, [record.id]).get(record.id)
         except Exception as exc:  # noqa: BLE001 - an unreadable file: say so (or keep the screen shown)
             app.call_from_thread(self._load_failed, exc)
             return
@@ -590,6 +606,41 @@ class OwnerScreen(RagScreen):
         message += "."
         warnings = milestone_warnings(saved, self.portfolio.status_date) if self.portfolio is not None else []
         self.saved(panel, saved, message, warnings)
+
+    def action_set_dca(self) -> None:
+        """d: the selected project's delivery confidence on the Projects tab, else this screen's own."""
+        panel = self.active_panel()
+        if isinstance(panel, ProjectsPanel):
+            row = self._selected(panel, "set")
+            if row is None or not self.app.writable("set a delivery confidence"):
+                return
+            project = row.project
+
+            def saved_row(saved) -> None:
+                self.saved(panel, saved, f"{fmt.one_line(saved.name, 50)}: delivery confidence "
+                                         f"{saved.dca or 'not assessed'}.")
+
+            self.choose_dca(project, f"'{fmt.one_line(project.name, 50)}'", self.app.store.set_project_dca,
+                            saved_row)
+            return
+        record = self.record
+        if record is None or not self.app.writable("set a delivery confidence"):
+            return
+        method = (self.app.store.set_project_dca if self.owner_kind == "project"
+                  else self.app.store.set_programme_dca)
+
+        def saved(saved) -> None:
+            self.notify(f"{fmt.one_line(saved.name, 50)}: delivery confidence {saved.dca or 'not assessed'}.",
+                        title="Saved")
+            self.edited(panel)
+
+        self.choose_dca(record, f"'{fmt.one_line(record.name, 50)}'", method, saved)
+
+    def action_changes(self) -> None:
+        if self.portfolio is None or self.record is None:
+            return
+        scope = {f"{self.owner_kind}_id": self.record.id}
+        self.app.show_changes(self.portfolio.id, fmt.one_line(self.record.name, 60), **scope)
 
     def _set_project_rag(self, panel: ProjectsPanel, rag: str | None) -> None:
         row = self._selected(panel, "set")

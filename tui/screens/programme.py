@@ -25,7 +25,7 @@ class ProgrammeScreen(OwnerScreen):
     def header(self, p, portfolio) -> Text:
         text = Text()
         text.append(f"{plain(p.code)}  {plain(p.name)}", style="bold")
-        self.append_rag(text, p)
+        self.append_rag(text, p, portfolio)
         organisation = f" ({plain(portfolio.organisation)})" if portfolio.organisation else ""
         text.append(f"\nSRO: {plain(p.sro) or 'not recorded'}   "
                     f"Portfolio: {plain(portfolio.name)}{organisation}")

@@ -33,7 +33,7 @@ class ProjectScreen(OwnerScreen):
         text.append(plain(p.name), style="bold")
         if p.reference:
             text.append(f"   Ref {plain(p.reference)}")
-        self.append_rag(text, p)
+        self.append_rag(text, p, portfolio)
         sro = self.programme.sro if self.programme else ""
         text.append(f"\nLead: {plain(p.lead) or 'not recorded'}   SRO: {plain(sro) or 'not recorded'}   "
                     "Stage: ")

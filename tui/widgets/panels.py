@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from store import STAGES, field_label, savings_year
+from store import DCAS, STAGES, field_label, savings_year
 from tui import fmt, safe
 from tui.app_typing import OfRagboard
 from tui.widgets.heatmap import HeatMap
@@ -177,6 +177,8 @@ class ProjectsPanel(Panel):
                               else len(STAGES), k.row.project.stage.lower())),
         Column("RAG", 13, keep=True, sort="rag", key=rag_key(lambda k: k.row.project.rolled_rag),
                short=fmt.short_rag),
+        Column("DCA", 4, keep=True, sort="dca", drop=1, short=fmt.without_trend,
+               key=lambda k: -DCAS.index(k.row.project.dca) if k.row.project.dca in DCAS else None),
         Column("Next milestone", 14, grow=1, least=8, sort="next", drop=3,
                key=text_key(lambda k: k.row.next_milestone)),
         Column("Due", 11, sort="due", key=lambda k: k.row.next_due, drop=3),
@@ -202,7 +204,7 @@ class ProjectsPanel(Panel):
         row = keyed.row
         p = row.project
         return (p.reference, fmt.one_line(p.name, 60), p.lead, fmt.inferred(p, "stage", p.stage),
-                fmt.rolled_rag(p),
+                fmt.rag_with_trend(p, row.was), fmt.dca_with_trend(p, row.was),
                 fmt.one_line(row.next_milestone or "", 40), fmt.date(row.next_due), str(row.open_risks),
                 fmt.net_for_year(row.savings_net, row.financial_year) if row.financial_year else "")
 

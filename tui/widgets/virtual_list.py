@@ -581,6 +581,8 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         return cell.cell_len if isinstance(cell, Text) else cell_len(safe.plain(cell))
 
     FIT_MOST = 32  # a column that fits its values is widened to at most this for them
+    # A RAG or figure kept whole may read longer: 'A Amber (set; derived R) ↑ was R', its trend too.
+    KEEP_MOST = 40
     READABLE = 16  # a name cut no narrower than this keeps its first words, while there is a choice
 
     def _layout(self) -> None:
@@ -624,7 +626,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         how much they are still over it with every name and fitted column at its narrowest."""
         def asks(c: Column) -> int:
             longest = self._longest_short if brief and c.short else self._longest
-            return max(c.width, min(longest.get(c, 0), self.FIT_MOST))
+            return max(c.width, min(longest.get(c, 0), self.KEEP_MOST if c.keep else self.FIT_MOST))
 
         longest = self._longest
         widths = {c: asks(c) if c.fit or c.keep else c.width for c in columns}
