@@ -169,7 +169,7 @@ def test_unknown_sorts_and_filters_are_a_programming_error(store):
         with pytest.raises(ValueError):
             call()
     assert set(HOME_SORTS) >= {"rag", "savings"}
-    assert QUICK_FILTERS == ("red", "amber", "overdue", "high_risks")
+    assert QUICK_FILTERS == ("red", "amber", "overdue", "high_risks", "changed")
     assert MILESTONE_SORTS == ("owner", "name", "date", "status", "overdue")
     assert MILESTONE_FILTERS == ("red", "amber", "overdue")
 
