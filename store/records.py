@@ -10,16 +10,7 @@ annotations are evaluated (no `from __future__ import annotations`) so their Spe
 from typing import Annotated, NamedTuple
 
 from store import fields as f
-from store.validate import (
-    DCAS,
-    HEADLINES,
-    MILESTONE_STATUSES,
-    RAGS,
-    RISK_STATUSES,
-    SAVING_BANDS,
-    SAVING_KINDS,
-    STAGES,
-)
+from store import validate as v
 
 _DATE_HINT = "30/06/2025"
 
@@ -35,7 +26,7 @@ class Portfolio(NamedTuple):
         "Savings year reported", step=6, hint="e.g. 2014/15 (blank: the status date's year)")]
     green_max: Annotated[int, f.threshold("Green up to", 6, step=2)]
     red_min: Annotated[int, f.threshold("Red from", 20, step=2)]
-    headline: Annotated[str, f.choice("Headline", HEADLINES, default="RAG", step=7,
+    headline: Annotated[str, f.choice("Headline", v.HEADLINES, default="RAG", step=7,
                                       hint="RAG or DCA: which the screens and reports lead with")]
     inferred: Annotated[str, f.inferred(step=6)]
     source: Annotated[str | None, f.SOURCE]
@@ -52,9 +43,9 @@ class Programme(NamedTuple):
     roles: Annotated[str, f.text("Other roles", multiline=True, step=6,
                                  hint="e.g. Cabinet Member: Cllr A Smith (one per line)")]
     description: Annotated[str, f.text("Description", multiline=True)]
-    rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]  # set by hand
+    rag: Annotated[str | None, f.choice("RAG", v.RAGS, form=False)]  # set by hand
     rag_reason: Annotated[str, f.text("Reason", multiline=True, form=False)]
-    dca: Annotated[str | None, f.choice("Delivery confidence", DCAS, form=False, step=7)]  # set by hand
+    dca: Annotated[str | None, f.choice("Delivery confidence", v.DCAS, form=False, step=7)]  # set by hand
     dca_reason: Annotated[str, f.text("Confidence reason", multiline=True, form=False, step=7)]
     position: Annotated[int, f.POSITION]
     inferred: Annotated[str, f.inferred(step=6)]
@@ -74,11 +65,11 @@ class Project(NamedTuple):
     lead: Annotated[str, f.text("Lead")]
     roles: Annotated[str, f.text("Other roles", multiline=True, step=6,
                                  hint="e.g. Head of Service: B Jones (one per line)")]
-    stage: Annotated[str, f.choice("Stage", STAGES, default="Concept", checked=False)]
+    stage: Annotated[str, f.choice("Stage", v.STAGES, default="Concept", checked=False)]
     description: Annotated[str, f.text("Description", multiline=True)]
-    rag: Annotated[str | None, f.choice("RAG", RAGS, form=False)]
+    rag: Annotated[str | None, f.choice("RAG", v.RAGS, form=False)]
     rag_reason: Annotated[str, f.text("Reason", multiline=True, form=False)]
-    dca: Annotated[str | None, f.choice("Delivery confidence", DCAS, form=False, step=7)]  # set by hand
+    dca: Annotated[str | None, f.choice("Delivery confidence", v.DCAS, form=False, step=7)]  # set by hand
     dca_reason: Annotated[str, f.text("Confidence reason", multiline=True, form=False, step=7)]
     position: Annotated[int, f.POSITION]
     inferred: Annotated[str, f.inferred(step=6)]
@@ -102,7 +93,7 @@ class Milestone(NamedTuple):
     forecast: Annotated[str | None, f.date("Forecast", hint=_DATE_HINT)]
     actual: Annotated[str | None, f.date("Actual", hint=f"{_DATE_HINT} once done")]
     actual_text: Annotated[str, f.text("Actual (as written)", limit=100, step=6, form=False)]
-    status: Annotated[str, f.choice("Status", MILESTONE_STATUSES, default="Not rated")]
+    status: Annotated[str, f.choice("Status", v.MILESTONE_STATUSES, default="Not rated")]
     notes: Annotated[str, f.text("Notes", multiline=True)]
     position: Annotated[int, f.POSITION]
     inferred: Annotated[str, f.inferred(step=6)]
@@ -126,7 +117,7 @@ class Risk(NamedTuple):
     residual_likelihood: Annotated[int | None, f.rating("Residual likelihood", hint="1-5 after mitigation")]
     residual_impact: Annotated[int | None, f.rating("Residual impact", hint="1-5 after mitigation")]
     mitigation: Annotated[str, f.text("Mitigation", multiline=True)]
-    status: Annotated[str, f.choice("Status", RISK_STATUSES, default="Open")]
+    status: Annotated[str, f.choice("Status", v.RISK_STATUSES, default="Open")]
     rating_text: Annotated[str, f.text("Rating as printed", limit=50, form=False)]
     position: Annotated[int, f.POSITION]
     inferred: Annotated[str, f.inferred(step=6)]
@@ -146,8 +137,8 @@ class Saving(NamedTuple):
     year: Annotated[str, f.financial_year("Financial year", hint="2016/17")]
     amount: Annotated[int, f.amount("Amount", hint="whole pounds: 250000")]
     amount_text: Annotated[str, f.text("Amount as printed", hint="£250K")]
-    kind: Annotated[str, f.choice("Kind", SAVING_KINDS, default="saving")]
-    band: Annotated[str, f.choice("Band", SAVING_BANDS, default="Not rated")]
+    kind: Annotated[str, f.choice("Kind", v.SAVING_KINDS, default="saving")]
+    band: Annotated[str, f.choice("Band", v.SAVING_BANDS, default="Not rated")]
     notes: Annotated[str, f.text("Notes", multiline=True)]
     position: Annotated[int, f.POSITION]
     inferred: Annotated[str, f.inferred(step=6)]
