@@ -54,12 +54,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     run.add_argument("--no-ui", action="store_true", help="store timings and bare start-up only")
     run.add_argument("--keep", metavar="DIR", help="keep the databases in DIR")
+    exchange = sub.add_parser("exchange", help="time each export and report of a file; append to RESULTS.md")
+    exchange.add_argument("--db", required=True, metavar="PATH", help="e.g. a file `synth` wrote")
+    exchange.add_argument("--repeats", type=int, default=3)
+    exchange.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     prof = sub.add_parser(
         "profile", help="profile one walk of the screens under pyinstrument (the bench extra)"
     )
     prof.add_argument("--db", required=True, metavar="PATH")
     prof.add_argument("scenario", choices=("startup", "cursor", "programme", "project"))
     args = parser.parse_args(argv)
+    if args.command == "exchange":
+        from bench.exchange import run as exchange_run
+
+        return exchange_run(Path(args.db).expanduser(), args.repeats, Path(args.out))
     if args.command == "profile":
         from bench.profile import profile
 

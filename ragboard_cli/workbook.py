@@ -171,12 +171,12 @@ def write_csv_folder(store: Any, folder: Path, *, progress: Progress | None = No
     names = []
     for register in found:
         headings = [column.heading for column in register.columns]
-        frame = pd.DataFrame.from_records(
-            [[row[column.name] for column in register.columns] for row in reg.rows(store, register)],
-            columns=headings)
-        for column in register.columns:  # whole numbers stay whole where a column has blanks
-            if column.type in (reg.NUMBER, reg.MONEY):
+        frame = pd.DataFrame.from_records(list(reg.tuples(store, register)), columns=headings)
+        for column in register.columns:
+            if column.type in (reg.NUMBER, reg.MONEY):  # whole numbers stay whole where a column has blanks
                 frame[column.heading] = frame[column.heading].astype("Int64")
+            elif column.type == reg.FLAG:  # SQLite's 1 and 0
+                frame[column.heading] = frame[column.heading].astype(bool)
         name = f"{register.sheet}.csv"
         frame.to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
         names.append(name)

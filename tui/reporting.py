@@ -107,13 +107,19 @@ def ask_path(app, what: str, suffix: str, suffixes: tuple[str, ...]) -> None:
 
 
 def _writer(what: str) -> Callable[..., None]:
+    """The command line's own writer of the file (each writes beside out, then renames it)."""
     if what == "report":
         from ragboard_cli.report import write_report
 
         return write_report
     from ragboard_cli.export import write_workbook
+    from ragboard_cli.outfile import beside
 
-    return write_workbook
+    def workbook(store: Any, out: Path, **options: Any) -> None:
+        with beside(out) as temp:
+            write_workbook(store, temp, **options)
+
+    return workbook
 
 
 def write_file(app, what: str, out: Path) -> None:

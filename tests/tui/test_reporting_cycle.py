@@ -2,12 +2,13 @@
 trend shown against it, and w listing what changed since; each checked through a fresh store."""
 from __future__ import annotations
 
-from conftest import fresh, on_screen, press, settle, started, typed, wait_until
+from conftest import fresh, notices, on_screen, press, settle, started, typed, wait_until
 from test_flows import palette_search
 
 from tui.screens.changes import ChangesSinceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dca import DcaChooser
+from tui.screens.form import FormScreen
 from tui.screens.home import HomeScreen
 from tui.screens.programme import ProgrammeScreen
 
@@ -76,3 +77,29 @@ async def test_a_period_closed_from_the_palette_then_trends_and_changes_since(fi
         await settle(pilot)
         assert on_screen(app, "What changed in Transformation Portfolio since the period to 31 Mar 2014")
         assert on_screen(app, "recovered") and on_screen(app, "(derived) -> Green")
+
+
+async def test_the_palette_writes_a_board_report_and_a_workbook(fixture_db, tmp_path):
+    path, _ids = fixture_db
+    report, book = tmp_path / "board.html", tmp_path / "registers.xlsx"
+    async with started(path, size=(160, 45), notifications=True) as (app, pilot):
+        for command, out in (("Write board report", report), ("Export workbook", book)):
+            await palette_search(pilot, command)
+            await press(pilot, "enter")
+            assert isinstance(app.screen, FormScreen)
+            app.screen.query_one("#field-path").value = str(out)
+            await press(pilot, "ctrl+s")
+            await wait_until(pilot, lambda o=out: o.exists() and any(
+                n.startswith("Written") and o.name in n.replace(" ", "") for n in notices(app)),
+                f"{out} written")
+        # a file name of another kind is refused in the form, and nothing is written
+        await palette_search(pilot, "Write board report")
+        await press(pilot, "enter")
+        app.screen.query_one("#field-path").value = str(tmp_path / "board.txt")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, FormScreen) and on_screen(app, "must end in .md, .html or .pdf")
+    assert "Co-operative Centre of Operations" in report.read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    assert "Programmes" in load_workbook(book).sheetnames
+    assert not (tmp_path / "board.txt").exists()
