@@ -175,8 +175,8 @@ def write_csv_folder(store: Any, folder: Path, *, progress: Progress | None = No
         for column in register.columns:
             if column.type in (reg.NUMBER, reg.MONEY):  # whole numbers stay whole where a column has blanks
                 frame[column.heading] = frame[column.heading].astype("Int64")
-            elif column.type == reg.FLAG:  # SQLite's 1 and 0
-                frame[column.heading] = frame[column.heading].astype(bool)
+            elif column.type == reg.FLAG:  # SQLite's 1, 0 or NULL (no date to be late against)
+                frame[column.heading] = frame[column.heading].fillna(0).astype(bool)
         name = f"{register.sheet}.csv"
         frame.to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
         names.append(name)
