@@ -95,7 +95,8 @@ def test_a_milestone_set_red_in_a_project_shows_on_home_on_the_way_back(tmp_path
         term.wait_for("Risks R")  # home's heading
         home = _wait_for_row(term, code, lambda line: "Red" in line.split())
         line = _row(home, code)
-        assert line.split("Red", 1)[1].split()[1] == str(red_before + 1), line  # after Proj: Red
+        # after the RAG: DCA (not assessed), Proj, then Red
+        assert line.split("Red", 1)[1].split()[2] == str(red_before + 1), line
         term.send("q")
         assert term.exit_status() == 0
     finally:
