@@ -115,9 +115,9 @@ FORM_MARK = "Save (ctrl+s)"  # a form's button
 
 def _programme_ready(programme, projects):
     needles = [f"{programme.code}  {programme.name}"[:40]]
-    if projects:  # its first project's reference (a name may be cut to a word or two)
+    if projects:  # its first project's reference, or the start of its name (cut to fit)
         first = projects[0].project
-        needles.append(first.reference or first.name.split()[0])
+        needles.append(first.reference or first.name.split()[0][:8])
     return _all_text(*needles)
 
 

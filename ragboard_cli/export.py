@@ -9,21 +9,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ragboard_cli.outfile import Refused, beside, check_out, db_path, open_existing
+from ragboard_cli.outfile import Refused, beside, check_out, command, db_path, open_existing
 from ragboard_cli.workbook import write_workbook
 
 __all__ = ["add_parser", "run", "write_workbook"]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    export = sub.add_parser(
-        "export",
-        help="write every register to an Excel workbook (or CSV files)",
-        description="Write every register (portfolios, programmes, projects, milestones, risks, "
-        "savings, changes, and closed periods) to an Excel workbook, a sheet each, or with "
-        "--format csv to a folder of UTF-8 CSV files, one each.",
-    )
-    export.add_argument("--db", metavar="FILE", dest="command_db", help="the ragboard file")
+    export = command(sub, "export", "write every register to an Excel workbook (or CSV files)",
+                     "Write every register (portfolios, programmes, projects, milestones, risks, savings, "
+                     "changes, and closed periods) to an Excel workbook, a sheet each, or with --format csv "
+                     "to a folder of UTF-8 CSV files, one each.")
     export.add_argument("--out", metavar="OUT", required=True,
                         help="the workbook to write (.xlsx), or with --format csv the folder")
     export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", dest="export_format")

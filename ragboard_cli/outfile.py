@@ -1,11 +1,20 @@
 """What every command that writes a file shares: where it may write, and writing nothing partial."""
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+
+
+def command(sub: argparse._SubParsersAction, name: str, summary: str,  # type: ignore[type-arg]
+            description: str) -> argparse.ArgumentParser:
+    """A command's parser, with the --db every command takes (optional: db_path picks the file)."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=description)
+    parser.add_argument("--db", metavar="FILE", dest="command_db", help="the ragboard file")
+    return parser
 
 
 class Refused(Exception):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ragboard_cli.outfile import Refused, choose, db_path, open_existing
+from ragboard_cli.outfile import Refused, choose, command, db_path, open_existing
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -15,12 +15,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "trend against them) and moves the status date on.",
     )
     actions = period.add_subparsers(dest="period_action", metavar="ACTION", required=True)
-    close = actions.add_parser("close", help="close the period at the portfolio's status date",
-                               description="Close the portfolio's period at its status date and move "
-                               "the status date on (by default a month: 31 Mar to 30 Apr).")
-    listing = actions.add_parser("list", help="list the periods closed")
-    for parser in (close, listing):
-        parser.add_argument("--db", metavar="FILE", dest="command_db", help="the ragboard file")
+    close = command(actions, "close", "close the period at the portfolio's status date",
+                    "Close the portfolio's period at its status date and move the status date on (by "
+                    "default a month: 31 Mar to 30 Apr).")
+    listing = command(actions, "list", "list the periods closed", "List the reporting periods closed.")
     close.add_argument("--portfolio", metavar="NAME", required=True, help="the portfolio, by name")
     close.add_argument("--next", metavar="DATE", dest="next_date",
                        help="the new status date (default: a month on), e.g. 30/04/2025")

@@ -157,21 +157,13 @@ def tuples(store: Any, register: Register, *, batch: int = 5000) -> Iterator[tup
         yield from chunk
 
 
-def rows(store: Any, register: Register, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
-    """The register's rows, by column name, a batch read under the store's lock at a time (the
-    screen's reads go between batches). A change's old and new values are their JSON text; a flag
-    is True or False."""
+def rows(store: Any, register: Register) -> Iterator[dict[str, Any]]:
+    """The register's rows, by column name (see tuples). A change's old and new values are their
+    JSON text; a flag is True or False."""
     names = [column.name for column in register.columns]
     flags = [column.name for column in register.columns if column.type == FLAG]
-    with store.lock:
-        cursor = store.conn.execute(register.sql)
-    while True:
-        with store.lock:
-            chunk = cursor.fetchmany(batch)
-        if not chunk:
-            return
-        for values in chunk:
-            row = dict(zip(names, values, strict=True))
-            for name in flags:
-                row[name] = bool(row[name])
-            yield row
+    for values in tuples(store, register):
+        row = dict(zip(names, values, strict=True))
+        for name in flags:
+            row[name] = bool(row[name])
+        yield row

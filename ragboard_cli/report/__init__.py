@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ragboard_cli.outfile import Refused, beside, check_out, choose, db_path, open_existing
+from ragboard_cli.outfile import Refused, beside, check_out, choose, command, db_path, open_existing
 
 SUFFIXES = (".md", ".html", ".pdf")
 PDF_MISSING = ("writing a PDF needs the report extra: pip install 'ragboard[report]' "
@@ -20,15 +20,11 @@ PDF_MISSING = ("writing a PDF needs the report extra: pip install 'ragboard[repo
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    report = sub.add_parser(
-        "report",
-        help="write a board highlight report (Markdown, HTML or PDF)",
-        description="Write a highlight report of each programme for a board: RAG and delivery "
-        "confidence with their trend and reason, milestones completed and due, slippage, top risks, "
-        "savings by year and what changed since the last period. OUT ends in .md, .html or .pdf "
-        "(PDF needs: pip install 'ragboard[report]').",
-    )
-    report.add_argument("--db", metavar="FILE", dest="command_db", help="the ragboard file")
+    report = command(sub, "report", "write a board highlight report (Markdown, HTML or PDF)",
+                     "Write a highlight report of each programme for a board: RAG and delivery confidence "
+                     "with their trend and reason, milestones completed and due, slippage, top risks, "
+                     "savings by year and what changed since the last period. OUT ends in .md, .html or "
+                     ".pdf (PDF needs: pip install 'ragboard[report]').")
     report.add_argument("--portfolio", metavar="NAME", help="only this portfolio")
     report.add_argument("--programme", metavar="CODE", help="only this programme")
     report.add_argument("--out", metavar="OUT", required=True, help="the file to write: .md, .html or .pdf")

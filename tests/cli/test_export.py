@@ -10,7 +10,6 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from bench.synth import synthesise
 from ragboard_cli import main as cli
 from ragboard_cli import workbook
 from seed.loader import write_demo_file
@@ -30,13 +29,6 @@ def demo_file(tmp_path_factory):
         s.edit_programme(g.id, s.programme(g.id).version, description='=HYPERLINK("http://x","y")')
     return path
 
-
-@pytest.fixture(scope="module")
-def synthetic_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("synth") / "synth.db"
-    with open_store(path) as s:
-        synthesise(s, 60)
-    return path
 
 
 def _expected(value, column):

@@ -8,7 +8,6 @@ from html import escape
 
 import pytest
 
-from bench.synth import synthesise
 from ragboard_cli import main as cli
 from ragboard_cli.report import words
 from seed.loader import write_demo_file
@@ -37,29 +36,28 @@ def demo_file(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def synthetic_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("synth") / "synth.db"
-    with open_store(path) as s:
-        synthesise(s, 60)
-    return path
-
 
 def _programmes(path):
     with open_store(path, read_only=True) as s:
         return [(row, s.savings_by_year(programme_id=row.programme.id)) for row in s.home_rows(0, 10_000)]
 
 
+def _written(db, out, programme_start: str):
+    """The report written to out, and each programme's part of it beside the programme's home row
+    and savings by year, read from the store."""
+    assert cli.main(["report", "--db", str(db), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    sections = text.split(programme_start)[1:]
+    programmes = _programmes(db)
+    assert len(sections) == len(programmes)
+    return text, zip(programmes, sections, strict=True)
+
+
 @pytest.mark.parametrize("source", ["demo", "synthetic"])
 def test_the_html_names_every_programme_its_rag_and_its_savings(source, demo_file, synthetic_file, tmp_path):
     db = demo_file if source == "demo" else synthetic_file
-    out = tmp_path / "board.html"
-    assert cli.main(["report", "--db", str(db), "--out", str(out)]) == 0
-    page = out.read_text(encoding="utf-8")
-    sections = page.split('<section class="programme">')[1:]
-    programmes = _programmes(db)
-    assert len(sections) == len(programmes)
-    for (row, years), section in zip(programmes, sections, strict=True):
+    page, parts = _written(db, tmp_path / "board.html", '<section class="programme">')
+    for (row, years), section in parts:
         g = row.programme
         assert section.startswith(f"<h2>{escape(words.text(g.code))} ")
         word = g.rolled_rag or "Not rated"
@@ -89,13 +87,8 @@ def test_the_html_shows_trends_reasons_and_changes_since_the_period(demo_file, t
 def test_the_markdown_holds_every_programme_with_its_rag_and_savings(source, demo_file, synthetic_file,
                                                                       tmp_path):
     db = demo_file if source == "demo" else synthetic_file
-    out = tmp_path / "board.md"
-    assert cli.main(["report", "--db", str(db), "--out", str(out)]) == 0
-    text = out.read_text(encoding="utf-8")
-    sections = text.split("\n## ")[1:]
-    programmes = _programmes(db)
-    assert len(sections) == len(programmes)
-    for (row, years), section in zip(programmes, sections, strict=True):
+    text, parts = _written(db, tmp_path / "board.md", "\n## ")
+    for (row, years), section in parts:
         rag = row.programme.rolled_rag
         assert f"{words.letters(rag)} {rag or 'Not rated'}" in section
         for year in years:
