@@ -41,8 +41,9 @@ def run(args: argparse.Namespace) -> int:
             names = {p.id: p.name for p in portfolios.values()}
             for period in shown:
                 starts = f"{day(period.starts)} to " if period.starts else "up to "
+                closed = f"{day(period.closed_at[:10])} {period.closed_at[11:16]} UTC"
                 print(f"{plain(names.get(period.portfolio_id, '?'))}: {starts}{day(period.ends)}, "
-                      f"closed {period.closed_at} by {plain(period.who)}")
+                      f"closed {closed} by {plain(period.who)}")
             if not shown:
                 print("No period has been closed yet.")
             return 0
