@@ -555,7 +555,9 @@ class Writer:
         with self._transaction(label) as tx:
             row = self._checked_row("portfolio", portfolio_id, version)
             period_id = periods.snapshot(self.conn, row, tx.at, self.who)
-            tx.update("portfolio", row, {"status_date": moved}, v.text("Reason", reason, multiline=True))
+            # The new status date is the user's: an inferred one's mark goes with it.
+            tx.update("portfolio", row, _theirs_now(row, {"status_date": moved}),
+                      v.text("Reason", reason, multiline=True))
         found = periods.PeriodReader(self.conn).periods(portfolio_id)
         return next(p for p in found if p.id == period_id)
 

@@ -195,3 +195,16 @@ def test_an_older_file_gains_confidence_and_periods_when_opened(db_path):
         (f,) = s.portfolios()
         assert f.headline == "RAG"
         assert s.close_period(f.id, f.version).ends == "2025-03-31"
+
+
+def test_the_status_date_a_close_moves_to_is_the_users_not_inferred(store):
+    store.import_portfolio({"name": "Loaded", "status_date": "2014-03-31",
+                            "inferred": {"status_date": "no date printed"},
+                            "programme": [{"code": "L", "name": "Loaded programme"}]})
+    (loaded,) = [p for p in store.portfolios() if p.name == "Loaded"]
+    assert "status_date" in loaded.inferred
+    store.close_period(loaded.id, loaded.version)
+    assert "status_date" not in store.portfolio(loaded.id).inferred
+    store.undo()  # the close's status date undone: the inferred one, and its mark, come back
+    assert store.portfolio(loaded.id).status_date == "2014-03-31"
+    assert "status_date" in store.portfolio(loaded.id).inferred
