@@ -74,8 +74,9 @@ def write_workbook(store: Any, out: Path, *, progress: Progress | None = None) -
             header.append(cell)
         sheet.append(header)
 
+        cells = _Cells(sheet, columns, styles)
         for row in _chain(head, rows):
-            sheet.append(_cells(sheet, columns, row, styles))
+            sheet.append(cells.row(row))
             done += 1
             if progress is not None and done % 5000 == 0:
                 progress(done, total)
@@ -103,32 +104,50 @@ def _styles(sheet: Any, font: Any, fill: Any) -> dict[str, Any]:
     return made
 
 
-def _cells(sheet: Any, columns: tuple[reg.Column, ...], row: dict[str, Any],
-           styles: dict[str, Any]) -> list[Any]:
-    """One row's cells: a date as a date, an amount in £, a RAG coloured, text always text."""
-    from openpyxl.cell import WriteOnlyCell
+class _Cells:
+    """One sheet's rows as cells: a date as a date, an amount in £, a RAG coloured, text always text.
 
-    out_row: list[Any] = []
-    for column in columns:
-        value = row[column.name]
-        kind = column.type
-        if value is None or value == "":
-            out_row.append(None)
-        elif kind in (reg.DATE, reg.MONEY):
-            cell = WriteOnlyCell(sheet, value=_date(value) if kind == reg.DATE else value)
-            cell._style = styles[kind]
-            out_row.append(cell)
-        elif kind == reg.RAG and value in styles:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell._style = styles[value]
-            out_row.append(cell)
-        elif isinstance(value, str) and (value.startswith("=") or _illegal().search(value)):
-            cell = WriteOnlyCell(sheet, value=_legal(value))
-            cell.data_type = "s"  # text, as typed: never a formula
-            out_row.append(cell)
-        else:
-            out_row.append(value)
-    return out_row
+    A write-only sheet writes each row as it is appended, so the styled cells of one row are used
+    again for the next: a cell a column and style, not one per value (at 100,000 rows, making a
+    cell for each date and RAG cost more than writing them)."""
+
+    def __init__(self, sheet: Any, columns: tuple[reg.Column, ...], styles: dict[str, Any]):
+        self.sheet, self.columns, self.styles = sheet, columns, styles
+        self.kept: dict[tuple[int, str], Any] = {}
+
+    def _cell(self, index: int, style: str) -> Any:
+        cell = self.kept.get((index, style))
+        if cell is None:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = self.kept[index, style] = WriteOnlyCell(self.sheet)
+            cell._style = self.styles[style]
+        return cell
+
+    def row(self, row: dict[str, Any]) -> list[Any]:
+        out_row: list[Any] = []
+        for index, column in enumerate(self.columns):
+            value = row[column.name]
+            kind = column.type
+            if value is None or value == "":
+                out_row.append(None)
+            elif kind in (reg.DATE, reg.MONEY):
+                cell = self._cell(index, kind)
+                cell.value = _date(value) if kind == reg.DATE else value
+                out_row.append(cell)
+            elif kind == reg.RAG and value in self.styles:
+                cell = self._cell(index, value)
+                cell.value = value
+                out_row.append(cell)
+            elif isinstance(value, str) and (value.startswith("=") or _illegal().search(value)):
+                from openpyxl.cell import WriteOnlyCell
+
+                cell = WriteOnlyCell(self.sheet, value=_legal(value))
+                cell.data_type = "s"  # text, as typed: never a formula
+                out_row.append(cell)
+            else:
+                out_row.append(value)
+        return out_row
 
 
 @functools.cache
