@@ -495,6 +495,17 @@ class Store:
         with self.lock:
             return self._writer.import_portfolio(portfolio, label=label)
 
+    def import_sheets(self, sheets: Iterable[Any], *, source: str, extra_to_notes: bool = False,
+                      delete_missing: bool = False, dry_run: bool = False,
+                      progress: Callable[[str], None] | None = None) -> Any:
+        """Bring registers in from a spreadsheet's sheets (store.importing.Sheet): checked whole
+        first (ImportProblems lists every problem, and nothing is written), then one undoable
+        change group "Imported SOURCE"; with dry_run, only what it would do. An importing.Outcome."""
+        with self.lock:
+            return self._writer.import_sheets(sheets, source=source, extra_to_notes=extra_to_notes,
+                                              delete_missing=delete_missing, dry_run=dry_run,
+                                              progress=progress)
+
 
 def open_store(path: str | os.PathLike[str], *, read_only: bool | None = None, who: str | None = None,
                clock: Clock | None = None) -> Store:

@@ -126,10 +126,30 @@ def choice(field: str, value: object, allowed: tuple[str, ...], *, blank_ok: boo
             return None
         raise ValidationError(field, f"choose one of: {', '.join(allowed)}.")
     if isinstance(value, str):
-        for option in allowed:
-            if option.lower() == value.strip().lower():
-                return option
+        found = _as_written(value, allowed)
+        if found is not None:
+            return found
     raise ValidationError(field, f"{_echo(value)} is not one of: {', '.join(allowed)}.")
+
+
+def _as_written(value: str, allowed: tuple[str, ...]) -> str | None:
+    """The option value names as spreadsheets write it: any case, with or without the spaces,
+    slashes and dashes between words (Amber/Green, Amber Green, amber-green), or by its initials
+    where no other option shares them (R, A, G; AG for Amber/Green; NR for Not rated)."""
+    wanted = _squashed(value)
+    for option in allowed:
+        if _squashed(option) == wanted:
+            return option
+    initials = [option for option in allowed if _initials(option) == wanted]
+    return initials[0] if len(initials) == 1 else None
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[\s/_-]+", "", text).casefold()
+
+
+def _initials(option: str) -> str:
+    return "".join(word[0] for word in re.split(r"[\s/_-]+", option) if word).casefold()
 
 
 def rating(field: str, value: object, *, blank_ok: bool = False) -> int | None:
@@ -199,6 +219,11 @@ def _why_not(year: int, month: int, day: int) -> str:
 _AMOUNT = re.compile(r"(-)?\s*£?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(\.\d*)?")
 
 
+# Amounts written the way a summary rounds them (£1.2m, 250k, £3bn): not whole pounds.
+_SHORTHAND = re.compile(r"-?\s*£?\s*-?\s*[\d,]*\.?\d+\s*(k|m|mn|bn|million|thousand|billion)\.?",
+                        re.IGNORECASE)
+
+
 def amount(field: str, value: object) -> int:
     """Whole pounds, within plus or minus ten billion; accepts "£1,250", "-£1,250" and "-500"."""
     if isinstance(value, bool) or value is None:
@@ -206,6 +231,9 @@ def amount(field: str, value: object) -> int:
     if isinstance(value, str):
         raw = value.strip()
         m = _AMOUNT.fullmatch(raw)
+        if m is None and _SHORTHAND.fullmatch(raw):
+            raise ValidationError(field, f"{_echo(raw)} is shorthand; ragboard keeps whole pounds, so write "
+                                         "the amount in full, such as 1200000 or £1,200,000.")
         if m is None or (m[1] and m[2]) or m[4] == ".":
             if re.fullmatch(r"-?\s*£?\s*-?\s*[\d, ]*\.\d+", raw) and re.search(r"\.\d*[1-9]", raw):
                 raise ValidationError(field, "must be whole pounds, with no pence.")

@@ -750,6 +750,27 @@ class Writer:
             self._check_tree(portfolio)
             return load_tree(self.conn, tx, portfolio)
 
+    def import_sheets(self, sheets: Iterable[Any], *, source: str, extra_to_notes: bool = False,
+                      delete_missing: bool = False, dry_run: bool = False,
+                      progress: Callable[[str], None] | None = None) -> Any:
+        """Bring registers in from a spreadsheet's sheets (store/importing.py): every row checked
+        and matched first; any problem raises ImportProblems and writes nothing. Otherwise, unless
+        dry_run, one change group "Imported SOURCE", undone as one step. Returns its Outcome."""
+        from store import importing
+
+        if dry_run:
+            plan = importing.Plan(self.conn, sheets, extra_to_notes=extra_to_notes)
+            if plan.problems:
+                raise importing.ImportProblems(plan.problems)
+            return importing.outcome(plan, group_id=None)
+        with self._transaction(f"Imported {shorten(source, SHOWN)}") as tx:
+            plan = importing.Plan(self.conn, sheets, extra_to_notes=extra_to_notes)
+            if plan.problems:
+                raise importing.ImportProblems(plan.problems)
+            importing.apply(tx, plan, delete_missing=delete_missing, progress=progress)
+            group = tx.group if tx.logged else None
+        return importing.outcome(plan, group_id=group)
+
     def _check_tree(self, portfolio: dict[str, Any]) -> None:
         """A portfolio about to be loaded holds its keys once, as an edit would: each programme's code
         once in it, each project's reference once in its programme. (Its name may repeat another
