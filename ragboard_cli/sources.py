@@ -64,7 +64,7 @@ class Workbook:
             for name in self.names:
                 if self.progress is not None:
                     self.progress(f"Reading {name}")
-                frame = book.parse(name, header=None, dtype=object)
+                frame = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
                 rows = []
                 # pandas keeps the sheet's rows from the first (row 1 is index 0), blank ones included.
                 for number, cells in enumerate(frame.itertuples(index=False, name=None), start=1):
@@ -110,13 +110,14 @@ def read_csv(path: Path) -> Sheet:
         text = decoded(path.read_bytes(), path)
     except OSError as exc:
         raise Refused(f"{path} cannot be read: {exc.strerror or exc}.") from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # Excel writes commas, or semicolons where the comma is the decimal point, or tabs ("Unicode
+    # text"): the headings line says which (a sniffer reading further is misled by long notes).
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     rows = []
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                       start=1):
             values: list[Any] = [cell if cell.strip() else None for cell in cells]
             if any(value is not None for value in values):
                 rows.append((number, values))

@@ -60,6 +60,7 @@ class Row:
 
     __slots__ = (
         "extra",
+        "failed",
         "headings",
         "kind",
         "number",
@@ -80,13 +81,21 @@ class Row:
         self.owner: dict[str, Any] = {}
         self.values: dict[str, Any] = {}
         self.extra: list[str] = []
+        self.failed = False  # a cell was refused: what the whole record is checked for would follow from it
         self.target: int | None = None  # the record's id in the file, once matched or given one
         self.stored: dict[str, Any] | None = None  # the matched record as stored (None: a new one)
         self.owner_id: tuple[str, int] | None = None  # ("project", 7): the record it belongs to
 
     def where(self, field: str) -> str:
-        column = self.headings.get(field) or fields.field_label(self.kind, field)
+        column = self.headings.get(field) or _label_of(self.kind, field)
         return f"{self.sheet}, row {self.number}, {column}"
+
+
+def _label_of(kind: str, field: str) -> str:
+    """A field's name to the user: a stored one's label, or an owner key's heading."""
+    if field in OWNER_KEYS:
+        return next(f.label for f in LAYOUTS[kind].by_heading.values() if f.name == field)
+    return fields.field_label(kind, field)
 
 
 # -- reading the sheets ---------------------------------------------------------------------------
@@ -159,7 +168,9 @@ def read_rows(kind: str, sheet: Sheet, *, extra_to_notes: bool, problems: list[s
         if number == heading_number + 1 and _is_help(cells, help_row):
             continue
         row = Row(kind, sheet.name, number, seen)
+        found = len(problems)
         _read_cells(row, columns, cells, problems)
+        row.failed = len(problems) > found
         for index, heading in extras.items():
             if index < len(cells) and not intake.is_blank(cells[index]):
                 row.extra.append(f"{heading}: {intake.echo(cells[index])}")
@@ -337,6 +348,7 @@ class Plan:
                         self.by_source[kind][row.source_id] = row
         self.keys: dict[str, dict[tuple[Any, str], int]] = {}  # kind -> (owner id, key) -> id, after
         self.targets: dict[str, dict[int, Row]] = {}  # kind -> the id each row will have -> row
+        self.codes: dict[str, list[int]] = {}  # a programme's code -> the programmes that have it
         for kind in KINDS:
             self._match(kind)
             self._check(kind)
@@ -393,6 +405,10 @@ class Plan:
         code = row.owner.get("programme_code")
         if code is None and number is not None and number in self.file.rows["programme"]:
             return "programme", number
+        if code is not None and row.owner.get("portfolio") is None:
+            holders = self.codes.get(normal(code), [])
+            if len(holders) == 1:  # no portfolio named, and only one programme has the code
+                return "programme", holders[0]
         portfolio = self._portfolio(row)
         if portfolio is None:
             return None
@@ -410,7 +426,10 @@ class Plan:
         name = row.owner.get("portfolio")
         known = self.keys["portfolio"]
         if name is None:
-            if len(known) == 1:
+            given = [r.target for r in self.rows["portfolio"] if r.target is not None]
+            if len(given) == 1:  # the one the spreadsheet gives
+                return given[0]
+            if len(known) == 1:  # the file's only one
                 return next(iter(known.values()))
             problems = "the file has no portfolio yet" if not known else "there is more than one"
             self.problems.append(f"{row.where('portfolio')}: give the portfolio's name ({problems}).")
@@ -496,6 +515,9 @@ class Plan:
             if row.target is not None and (kind == "portfolio" or row.owner_id is not None):
                 index[self._index_key(kind, row.owner_id, {**(row.stored or {}), **row.values})] = row.target
         self.keys[kind] = index
+        if kind == "programme":
+            for (_, code), item_id in index.items():
+                self.codes.setdefault(code, []).append(item_id)
 
     @staticmethod
     def _index_key(kind: str, owner: Any, values: dict[str, Any]) -> tuple[Any, str]:
@@ -510,7 +532,7 @@ class Plan:
 
         defaults = {name: spec.default for name, spec in fields.specs(kind).items()}
         for row in self.rows[kind]:
-            if row.target is None:
+            if row.target is None or row.failed:
                 continue
             if row.extra:
                 notes = intake.NOTES[kind]
