@@ -64,7 +64,9 @@ class Workbook:
             for name in self.names:
                 if self.progress is not None:
                     self.progress(f"Reading {name}")
-                frame = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+                # Every cell as written: pandas would read "null", "NA" or "None" as no value at all.
+                frame = pd.read_excel(book, sheet_name=name, header=None, dtype=object, keep_default_na=False,
+                                      na_values=[])
                 rows = []
                 # pandas keeps the sheet's rows from the first (row 1 is index 0), blank ones included.
                 for number, cells in enumerate(frame.itertuples(index=False, name=None), start=1):
@@ -118,7 +120,7 @@ def read_csv(path: Path) -> Sheet:
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
                                        start=1):
-            values: list[Any] = [cell if cell.strip() else None for cell in cells]
+            values: list[Any] = [cell if cell else None for cell in cells]
             if any(value is not None for value in values):
                 rows.append((number, values))
     except csv.Error as exc:

@@ -29,12 +29,18 @@ WIDEST = 60  # a column is fitted to its values up to this many characters
 MEASURED = 500  # rows whose values fit a column's width
 
 
+# Excel has no date before 1 March 1900 that every reader agrees on (it counts a 29 Feb 1900):
+# one before stays ISO text, which an import reads back as the same date.
+EARLIEST = dt.date(1900, 3, 1)
+
+
 def _date(value: Any) -> Any:
     if isinstance(value, str) and len(value) == 10:
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             return value  # not a date after all (another tool wrote it): kept as it is
+        return day if day >= EARLIEST else value
     return value
 
 

@@ -168,9 +168,9 @@ def read_rows(kind: str, sheet: Sheet, *, extra_to_notes: bool, problems: list[s
         if number == heading_number + 1 and _is_help(cells, help_row):
             continue
         row = Row(kind, sheet.name, number, seen)
-        found = len(problems)
+        said = len(problems)
         _read_cells(row, columns, cells, problems)
-        row.failed = len(problems) > found
+        row.failed = len(problems) > said
         for index, heading in extras.items():
             if index < len(cells) and not intake.is_blank(cells[index]):
                 row.extra.append(f"{heading}: {intake.echo(cells[index])}")
@@ -211,7 +211,7 @@ def _read_cells(row: Row, columns: dict[int, Field], cells: list[Any], problems:
         assert spec is not None
         value = intake.as_given(spec, cell)
         if name in ("source", "source_line"):
-            row.values[name] = None if value is None else str(value).strip()
+            row.values[name] = None if intake.is_blank(value) else str(value).strip()
             continue
         if name in ("green_max", "red_min"):
             if value is not None:
@@ -223,7 +223,7 @@ def _read_cells(row: Row, columns: dict[int, Field], cells: list[Any], problems:
                 else:
                     row.values[name] = value
             continue
-        if value is None and spec.options and spec.default is not None:
+        if intake.is_blank(cell) and spec.options and spec.default is not None:
             continue  # a blank choice that has a default: not given (a new record takes the default)
         assert spec.clean is not None
         try:
@@ -545,8 +545,8 @@ class Plan:
                 for name in fields.required(kind):
                     if after.get(name) in (None, "") and name not in row.values:
                         label = fields.field_label(kind, name)
-                        self.problems.append(f"{row.sheet}, row {row.number}: a new {kind} needs a {label}, "
-                                             f"and the sheet has no {label} column.")
+                        self.problems.append(f"{row.sheet}, row {row.number}, {label}: a new {kind} needs "
+                                             f"one, and the sheet has no {label} column.")
             try:
                 if kind == "risk":
                     _check_pairs(after)

@@ -105,14 +105,20 @@ def help_text(kind: str, field: Field) -> str:
 
 
 def is_blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, float) and math.isnan(cell)) or (
-        isinstance(cell, str) and not cell.strip())
+    """Nothing in the cell, or only spaces."""
+    return is_empty(cell) or (isinstance(cell, str) and not cell.strip())
+
+
+def is_empty(cell: object) -> bool:
+    """Nothing in the cell at all (spaces are given to the field's check, which may keep them: a
+    long text's non-breaking space is kept as typed)."""
+    return cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell == ""
 
 
 def as_given(spec: fields.Spec | None, cell: object) -> object:
     """A cell as a form would give it to the field's check: a workbook's 3.0 as 3, a date cell in a
     text field as its ISO date, a number in a text field as its digits; text as it is."""
-    if is_blank(cell):
+    if is_empty(cell):
         return None
     if isinstance(cell, dt.datetime):
         cell = cell.date() if cell.time() == dt.time() else cell

@@ -91,7 +91,8 @@ class RagboardApp(App):
 
     SAVED_SECONDS = 3
     # Each replaces the last of these: one notice says what just happened.
-    REPLACED = ("Saved", "Saved, with a warning", "Undone", "Redone", "Writing", "Written")
+    REPLACED = ("Saved", "Saved, with a warning", "Undone", "Redone", "Writing", "Written", "Importing",
+                "Imported", "Not imported")
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:

@@ -39,10 +39,18 @@ def portfolio_commands(app, portfolio, name: str, of: str) -> Iterator[Any]:
 def file_commands(app) -> Iterator[Any]:
     from textual.app import SystemCommand
 
+    from tui.importing import ask_source
+
     yield SystemCommand(
         "Write board report",
         "A highlight report of every programme (Markdown, HTML or PDF), with the portfolio summary",
         lambda: ask_path(app, "report", ".html", (".md", ".html", ".pdf")),
+    )
+    yield SystemCommand(
+        "Import…",
+        "Bring portfolios, programmes, projects, milestones, risks and savings in from a workbook or CSV "
+        "files: checked first, shown, then one change (u undoes it)",
+        lambda: ask_source(app),
     )
     yield SystemCommand(
         "Export workbook",
