@@ -172,6 +172,8 @@ def rating(field: str, value: object, *, blank_ok: bool = False) -> int | None:
 def parse_date(field: str, value: object, *, blank_ok: bool = True) -> str | None:
     """A date as UK users type it, returned as ISO: day/month/year (30/06/2025, 30/6/2025, also with
     dots), day month year (30 Jun 2025, 30 June 2025, 30th june 2025: any case) or ISO (2025-06-30)."""
+    if isinstance(value, dt.datetime):  # a spreadsheet's date cell may carry a time of day
+        value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -129,5 +129,6 @@ def apply(app, source: Path, sheets: list[Any]) -> None:
 
 
 def _imported(app, source: Path, done: Any) -> None:
-    app.notify(f"Imported {safe.plain(source.name)}:\n{summary(done, done=True)}", title="Imported", timeout=10)
+    app.notify(f"Imported {safe.plain(source.name)}:\n{summary(done, done=True)}", title="Imported",
+               timeout=10)
     app.reload_screen()

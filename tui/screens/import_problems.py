@@ -28,7 +28,8 @@ class ImportProblemsScreen(KeepsStyles, ModalScreen[None]):
             yield Label(safe.literal(f"{self.source}: {count} problem{'s' if count != 1 else ''}; "
                                      "nothing was imported"), id="dialog-title")
             with VerticalScroll(id="import-problems"):
-                yield Static(safe.literal("\n".join(self.problems), multiline=True), id="import-problem-lines")
+                lines = safe.literal("\n".join(self.problems), multiline=True)
+                yield Static(lines, id="import-problem-lines")
             yield Static("Mend them in the spreadsheet and import it again (a dry run from the command line: "
                          "ragboard import --dry-run).", classes="dialog-hint")
             with Horizontal(id="dialog-buttons"):
