@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -11,6 +12,8 @@ from openpyxl import load_workbook
 from ragboard_cli.sources import read
 from ragboard_cli.workbook import write_csv_folder, write_workbook
 from store import StoreError, open_store, validate
+
+pytestmark = pytest.mark.slow  # a hundred workbooks written and read
 
 REGISTERS = ("Portfolios", "Programmes", "Projects", "Milestones", "Risks", "Savings")
 

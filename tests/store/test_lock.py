@@ -130,6 +130,11 @@ def test_every_public_method_holds_the_lock_while_it_uses_the_file(store, tree):
     call("delete_milestone", m.id, store.milestone(m.id).version)
     call("import_portfolio", {"name": "Loaded", "status_date": "2025-06-30",
                               "programme": [{"code": "L", "name": "Loaded programme"}]})
+    from store.importing import Sheet
+
+    call("import_sheets", [Sheet("Programmes", [(1, ["Portfolio", "Code", "Name"]),
+                                                (2, ["Loaded", "L2", "Imported programme"])])],
+         source="a.xlsx")
     call("checkpoint")
     with call("without_waiting"):
         call("set_status_date", f2.id, store.portfolio(f2.id).version, "2025-08-31")
