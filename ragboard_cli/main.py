@@ -58,10 +58,11 @@ def _commands() -> dict:
     """The commands that read or write a file without the app, each in a module of its own:
     name -> module with add_parser(sub) and run(args) -> exit status. Their heavy imports
     (pandas, openpyxl) happen only when run."""
-    from ragboard_cli import export, importer, report
+    from ragboard_cli import config, export, importer, report
     from ragboard_cli import period as period_command
 
-    return {"export": export, "import": importer, "report": report, "period": period_command}
+    return {"export": export, "import": importer, "report": report, "period": period_command,
+            "config": config}
 
 
 def _fail(message: str) -> int:
@@ -151,13 +152,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_app(store, notice: str | None) -> int:
     """Run the dashboard on store; 0, or 1 after an error the app did not expect (logged)."""
+    from store.text import use_date_style
     from tui.app import RagboardApp
+    from tui.settings import load
 
+    settings = load(themes=_themes())
+    use_date_style(settings.date_style)
     # Textual writes each frame to the terminal from a thread of its own, which must win Python's
     # lock back from the screen's thread between the pieces of a frame: at the default 5 ms a turn,
     # a frame reached the terminal up to ~20 ms after it was drawn.
     sys.setswitchinterval(0.0005)
-    return run_guarded(RagboardApp(store, notice=notice, collect_when_idle=True))
+    return run_guarded(RagboardApp(store, notice=notice, collect_when_idle=True, settings=settings))
+
+
+def _themes() -> set[str]:
+    from textual.theme import BUILTIN_THEMES
+
+    return set(BUILTIN_THEMES)
 
 
 def run_guarded(app, **run_options) -> int:

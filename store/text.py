@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["MONTHS", "day", "plain", "shorten"]
+__all__ = ["DATE_STYLES", "MONTHS", "day", "plain", "shorten", "use_date_style"]
 
 # English month abbreviations, whatever the machine's locale (strftime's %b follows the locale).
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -12,8 +12,21 @@ ELLIPSIS = "…"
 _TRAILING = " ,;:-–—/&+"
 
 
+# The ways a date may be shown (the user's setting: date_style in the config file), by example.
+DATE_STYLES = ("1 Mar 2014", "01/03/2014", "2014-03-01")
+_style = [DATE_STYLES[0]]
+
+
+def use_date_style(style: str) -> None:
+    """Show every date in style (one of DATE_STYLES) from now on."""
+    if style not in DATE_STYLES:
+        raise ValueError(f"no date style {style!r}: one of {DATE_STYLES}")
+    _style[0] = style
+
+
 def day(iso: str | None) -> str:
-    """A stored ISO date as ragboard shows it: "1 Mar 2014" ("" for None).
+    """A stored ISO date as ragboard shows it: "1 Mar 2014" ("" for None), or in the style the user
+    chose (01/03/2014, 2014-03-01).
 
     Text that is not an ISO date is returned as it is: a display never fails on what a file holds.
     """
@@ -25,6 +38,10 @@ def day(iso: str | None) -> str:
         date = None
     if date is None:
         return iso
+    if _style[0] == DATE_STYLES[1]:
+        return f"{date.day:02d}/{date.month:02d}/{date.year:04d}"
+    if _style[0] == DATE_STYLES[2]:
+        return date.isoformat()
     return f"{date.day} {MONTHS[date.month - 1]} {date.year:04d}"
 
 

@@ -15,6 +15,15 @@ SLOW_ELSEWHERE = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The user's own settings file is never read (nor a theme saved to it) by a test, nor by the
+    command a real-terminal test runs: they are given a file of their own, absent until written."""
+    import os
+    import tempfile
+
+    os.environ["RAGBOARD_CONFIG"] = os.path.join(tempfile.mkdtemp(prefix="ragboard-settings-"), "config.toml")
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from store.errors import ConflictError, InUseError, ReadOnlyError, StoreError, ValidationError
 from tui import compat, fmt, safe
 from tui.keeper import Keeper
+from tui.settings import DEFAULT_THEME, Settings, save_theme
 
 
 def _jump_provider():
@@ -45,7 +46,8 @@ class RagboardApp(App):
     POLL_SECONDS = 0.5
 
     def __init__(
-        self, store, *, notice: str | None = None, collect_when_idle: bool = False, build_ahead: bool = True
+        self, store, *, notice: str | None = None, collect_when_idle: bool = False, build_ahead: bool = True,
+        settings: Settings | None = None,
     ) -> None:
         """collect_when_idle: run Python's garbage collector while the user is idle (IdleCollector);
         the ragboard command sets it, as it owns the process (a test run does not). build_ahead: build
@@ -53,6 +55,8 @@ class RagboardApp(App):
         super().__init__()
         self.store = store
         self.notice = notice
+        # The user's settings (tui/settings.py): none given (tests), the defaults, and nothing saved.
+        self.settings = settings or Settings(None)
         # The store's connection is shared by the screen and its workers: one caller at a time.
         self.store_lock = getattr(store, "lock", None) or threading.RLock()
         self._writes: deque = deque()  # (fn, args, kwargs, then, failed): the write running first
@@ -78,9 +82,26 @@ class RagboardApp(App):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        if self.settings.theme:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+        for warning in self.settings.warnings:
+            self.notify(warning, title="Settings", severity="warning", timeout=12)
         if self.notice:
             self.notify(self.notice, title="Demo data")
         self.set_interval(self.poll_seconds, self._poll, name="changed-elsewhere")
+
+    def _theme_chosen(self, theme) -> None:
+        """Keep a theme the user chooses (the palette's Change theme) in the settings file."""
+        settings = self.settings
+        if settings.path is None or theme.name == (settings.theme or DEFAULT_THEME):
+            return
+        settings.theme = theme.name
+        problem = save_theme(settings.path, theme.name)
+        if problem:
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
 
     async def on_event(self, event) -> None:
         if self._collector is not None and isinstance(event, events.InputEvent):

@@ -32,6 +32,10 @@ Styles:
 - Widget._on_focus, Widget._on_blur replaced: a list redraws its cursor row, not every row, when
   focus moves (part of e503acf).
 
+Keys:
+- textual.keys._normalize_key_list: a keymap's keys ("?") named as Textual names the defaults
+  ("question_mark"), to find two bindings given one key (behaviour, not speed).
+
 Palette (search + open 158 -> 45 ms, b43d4f6 / 8a1a116):
 - CommandPalette._refresh_command_list: told when the hits are listed, to paint them at once.
 - Screen._on_idle, Screen._dirty_widgets, _layout_required, _scroll_required, _repaint_required,
@@ -223,3 +227,11 @@ class PaletteHooks(CommandPalette):
         elif choice == "now":
             self._on_timer_update()  # what the update timer's tick does
             self.painted()
+
+
+def normal_keys(keys: str) -> str:
+    """A key list as Textual compares them ("?,ctrl+r" -> "question_mark,ctrl+r"): a keymap's keys
+    checked against the defaults (textual.keys._normalize_key_list, which App.set_keymap uses)."""
+    from textual.keys import _normalize_key_list
+
+    return _normalize_key_list(keys)

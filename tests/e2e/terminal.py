@@ -59,6 +59,20 @@ class Terminal:
                 raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
             time.sleep(0.1)
 
+    def wait_steady(self, text: str, timeout: float = 20.0) -> str:
+        """The screen once it shows text and has stopped changing (a palette still ranking its hits
+        would take an Enter for another command)."""
+        deadline = time.monotonic() + timeout
+        last = ""
+        while True:
+            screen = self.screen()
+            if text in screen and screen == last:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} did not appear, or the screen kept changing:\n{screen}")
+            last = screen
+            time.sleep(0.25)
+
     def wait_until_gone(self, text: str, timeout: float = 10.0) -> str:
         deadline = time.monotonic() + timeout
         while True:

@@ -31,7 +31,11 @@ def _import(term, path):
     term.send("C-p")
     term.wait_for("Search")
     term.type("Import")
-    term.wait_for("Import…")
+    screen = term.wait_steady("Import…")
+    lines = screen.splitlines()
+    search = next(i for i, line in enumerate(lines) if "🔎" in line)
+    first_hit = next(line for line in lines[search + 1:] if line.strip())
+    assert first_hit.strip() == "Import…", screen  # the hit Enter takes
     term.send("Enter")
     term.wait_for("Spreadsheet")
     term.type(str(path))

@@ -101,7 +101,8 @@ class HomeScreen(RagScreen):
         # at any size.
         # The command reads this first page ahead while the app loads (ragboard_cli.main.HOME_FIRST_PAGE):
         # keep the two the same, or the first page is read again here.
-        yield VirtualList(
+        chosen = self.app.settings.lists.get("home")  # the user's own sort and quick filter
+        programmes = VirtualList(
             COLUMNS,
             self._fetch,
             self._count,
@@ -111,7 +112,11 @@ class HomeScreen(RagScreen):
             quick=QUICK,
             key_of=lambda row: row.programme.id,
             on_count=self._counted,
+            sort=chosen.sort if chosen else None,
+            descending=chosen.descending if chosen else False,
         )
+        programmes.only = chosen.only if chosen else None
+        yield programmes
         yield Static(WELCOME, id="welcome")
         yield Static(
             f"RAG: R Red  A Amber  G Green  - Not rated.  {fmt.LEGEND}.  "

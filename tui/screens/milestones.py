@@ -45,9 +45,14 @@ class MilestonesScreen(RagScreen):
 
     def compose(self):
         yield from self.compose_top()
-        yield VirtualList(COLUMNS, self._fetch, self._count, page_size=50, id="all-milestones",
-                          empty_text="No milestone matches the filter.", on_count=self._counted, quick=QUICK,
-                          key_of=lambda row: row[0].id)
+        chosen = self.app.settings.lists.get("milestones")  # the user's own sort and quick filter
+        milestones = VirtualList(COLUMNS, self._fetch, self._count, page_size=50, id="all-milestones",
+                                 empty_text="No milestone matches the filter.", on_count=self._counted,
+                                 quick=QUICK, key_of=lambda row: row[0].id,
+                                 sort=chosen.sort if chosen else None,
+                                 descending=chosen.descending if chosen else False)
+        milestones.only = chosen.only if chosen else None
+        yield milestones
         notice = Static(id="milestone-notice")  # the warnings of the milestone under the cursor
         notice.display = False
         notice.styles.padding = (0, 1)  # here, not in CSS: new CSS would restyle every kept screen
