@@ -49,6 +49,11 @@ class Terminal:
         return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-J", "-t", self.name],
                               check=True, capture_output=True, text=True).stdout
 
+    def screen_with_colours(self) -> str:
+        """The screen with the escape sequences that colour it (tmux capture-pane -e)."""
+        return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-e", "-t", self.name],
+                              check=True, capture_output=True, text=True).stdout
+
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
         while True:
