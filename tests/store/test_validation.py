@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from store import MILESTONE_STATUSES, SAVING_BANDS, SAVING_KINDS, STAGES, ValidationError
+from store import MILESTONE_STATUSES, RISK_STATUSES, SAVING_BANDS, SAVING_KINDS, STAGES, ValidationError
 from store import validate as v
 
 from .conftest import dump
@@ -395,9 +396,16 @@ def test_text_cleaner_refuses_bidi_controls_and_separators(before, bad, after, m
 # -- choices --------------------------------------------------------------------------------
 
 
+def _squashed(text):
+    return re.sub(r"[\s/_-]+", "", text).casefold()
+
+
 def unknown(allowed):
-    lowered = {a.lower() for a in allowed}
-    return st.text(max_size=20).filter(lambda t: t.strip() and t.strip().lower() not in lowered)
+    """Text that is none of allowed as spreadsheets write them: in any case, spaced or not, or by
+    an option's initials (R for Red, AG for Amber/Green)."""
+    written = {_squashed(a) for a in allowed}
+    written |= {"".join(word[0] for word in re.split(r"[\s/_-]+", a)).casefold() for a in allowed}
+    return st.text(max_size=20).filter(lambda t: t.strip() and _squashed(t) not in written)
 
 
 @FIXTURES
@@ -420,7 +428,8 @@ def test_unknown_choices_refused(store, tree, db_path, data):
     refused(db_path, lambda: store.edit_project(j.id, j.version, stage=stage), "Stage")
     rag = data.draw(unknown(("Red", "Amber", "Green")))
     refused(db_path, lambda: store.set_project_rag(j.id, j.version, rag), "RAG")
-    refused(db_path, lambda: store.add_risk(project_id=j.id, description="d", status=rag), "Status")
+    risk_status = data.draw(unknown(RISK_STATUSES))
+    refused(db_path, lambda: store.add_risk(project_id=j.id, description="d", status=risk_status), "Status")
 
 
 @FIXTURES
