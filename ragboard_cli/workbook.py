@@ -1,16 +1,15 @@
-"""Every register as an Excel workbook (openpyxl) or as CSV files (pandas), for `ragboard export`.
+"""Every register as an Excel workbook (ragboard_cli/xlsx.py) or as CSV files (pandas), for
+`ragboard export`.
 
-The workbook is written in openpyxl's write-only mode, row by row: at 100,000 milestones it is the
-only way within seconds. Dates are Excel dates, amounts numbers in a £ format, RAG cells coloured
-with their word in them, the header frozen and filtered, and each column as wide as its longest
-value in the first rows. Text is always text: a name beginning "=" is never a formula.
+The workbook is streamed, row by row, as the sheets' XML: at 100,000 milestones openpyxl's cells
+took too long (see xlsx.py). Dates are Excel dates, amounts numbers in a £ format, RAG cells
+coloured with their word in them, the header frozen and filtered, and each column as wide as its
+longest value in the first rows. Text is always text: a name beginning "=" is never a formula.
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,131 +45,88 @@ def _date(value: Any) -> Any:
 
 def write_workbook(store: Any, out: Path, *, progress: Progress | None = None) -> None:
     """Write every register of store to out (.xlsx), a sheet each."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from ragboard_cli import xlsx
 
     found = reg.registers(store)
     total = sum(reg.count(store, register) for register in found)
     done = 0
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for register in found:
-        sheet = book.create_sheet(register.sheet)
-        styles = _styles(sheet, Font, PatternFill)
-        columns = register.columns
-        rows = reg.rows(store, register)
-        head: list[dict[str, Any]] = []
-        for row in rows:  # the first rows fit the widths, which write-only needs before any row
-            head.append(row)
-            if len(head) >= MEASURED:
-                break
-        for i, column in enumerate(columns, start=1):
-            longest = max([len(column.heading), *(_width(row[column.name], column.type) for row in head)])
-            sheet.column_dimensions[get_column_letter(i)].width = min(longest, WIDEST) + 2
-        sheet.freeze_panes = "A2"
-        last = get_column_letter(len(columns))
-        count = reg.count(store, register)
-        sheet.auto_filter.ref = f"A1:{last}{count + 1}"
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=column.heading)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
+    everyone, named = _styles()
+    book = xlsx.Workbook(out, everyone)
+    styles = {name: book.style(style) for name, style in named.items()}
+    try:
+        for register in found:
+            rows = reg.tuples(store, register)
+            head: list[tuple[Any, ...]] = []
+            for row in rows:  # the first rows fit the widths, which come before the rows in a sheet
+                head.append(row)
+                if len(head) >= MEASURED:
+                    break
+            widths = [min(max([len(column.heading), *(_width(row[i], column.type) for row in head)]), WIDEST)
+                      + 2 for i, column in enumerate(register.columns)]
+            sheet = xlsx.Sheet(register.sheet, widths, reg.count(store, register))
 
-        cells = _Cells(sheet, columns, styles)
-        for row in _chain(head, rows):
-            sheet.append(cells.row(row))
-            done += 1
-            if progress is not None and done % 5000 == 0:
-                progress(done, total)
+            def written(rows: Iterable[tuple[Any, ...]], cells: _Cells) -> Iterator[str]:
+                nonlocal done
+                for number, row in enumerate(rows, start=2):
+                    yield cells.row(number, row)
+                    done += 1
+                    if progress is not None and done % 5000 == 0:
+                        progress(done, total)
+
+            headings = [column.heading for column in register.columns]
+            book.add_sheet(sheet, headings, written(_chain(head, rows), _Cells(register.columns, styles)))
+    finally:
+        book.close()
     if progress is not None:
         progress(total, total)
-    book.save(out)
 
 
-def _styles(sheet: Any, font: Any, fill: Any) -> dict[str, Any]:
-    """Each style a cell may take (a date, money, each RAG word), made once: openpyxl looks a style up
-    in the workbook's tables each time one is set, which at a million cells took most of the time;
-    a cell given a style made here takes its style array as it is."""
-    from openpyxl.cell import WriteOnlyCell
+def _styles() -> tuple[list[Any], dict[str, Any]]:
+    from ragboard_cli.xlsx import Style
 
-    made: dict[str, Any] = {}
-    for name, number_format in ((reg.DATE, DATE_FORMAT), (reg.MONEY, MONEY_FORMAT)):
-        cell = WriteOnlyCell(sheet)
-        cell.number_format = number_format
-        made[name] = cell._style
+    named = {reg.DATE: Style(DATE_FORMAT), reg.MONEY: Style(MONEY_FORMAT)}
     for word, colour in FILLS.items():
-        cell = WriteOnlyCell(sheet)
-        cell.fill = fill("solid", fgColor=colour)
-        cell.font = font(bold=True, color="000000" if word in DARK_TEXT else "FFFFFF")
-        made[word] = cell._style
-    return made
+        named[word] = Style(bold=True, colour="000000" if word in DARK_TEXT else "FFFFFF", fill=colour)
+    return [Style(bold=True), *named.values()], named
+
 
 
 class _Cells:
-    """One sheet's rows as cells: a date as a date, an amount in £, a RAG coloured, text always text.
+    """One register's rows as sheet XML: a date as a date, an amount in £, a RAG filled, text always
+    text (inline: never a formula), true or false for a flag."""
 
-    A write-only sheet writes each row as it is appended, so the styled cells of one row are used
-    again for the next: a cell a column and style, not one per value (at 100,000 rows, making a
-    cell for each date and RAG cost more than writing them)."""
+    def __init__(self, columns: tuple[reg.Column, ...], styles: dict[str, int]):
+        from ragboard_cli import xlsx
 
-    def __init__(self, sheet: Any, columns: tuple[reg.Column, ...], styles: dict[str, Any]):
-        self.sheet, self.columns, self.styles = sheet, columns, styles
-        self.kept: dict[tuple[int, str], Any] = {}
+        self.xlsx = xlsx
+        self.plan = [(xlsx.column_letter(i), column.type) for i, column in enumerate(columns)]
+        self.styles = styles
 
-    def _cell(self, index: int, style: str) -> Any:
-        cell = self.kept.get((index, style))
-        if cell is None:
-            from openpyxl.cell import WriteOnlyCell
-
-            cell = self.kept[index, style] = WriteOnlyCell(self.sheet)
-            cell._style = self.styles[style]
-        return cell
-
-    def row(self, row: dict[str, Any]) -> list[Any]:
-        out_row: list[Any] = []
-        for index, column in enumerate(self.columns):
-            value = row[column.name]
-            kind = column.type
-            if value is None or value == "":
-                out_row.append(None)
-            elif kind in (reg.DATE, reg.MONEY):
-                cell = self._cell(index, kind)
-                cell.value = _date(value) if kind == reg.DATE else value
-                out_row.append(cell)
-            elif kind == reg.RAG and value in self.styles:
-                cell = self._cell(index, value)
-                cell.value = value
-                out_row.append(cell)
-            elif isinstance(value, str) and (value.startswith("=") or _illegal().search(value)):
-                from openpyxl.cell import WriteOnlyCell
-
-                cell = WriteOnlyCell(self.sheet, value=_legal(value))
-                cell.data_type = "s"  # text, as typed: never a formula
-                out_row.append(cell)
+    def row(self, number: int, values: tuple[Any, ...]) -> str:
+        x = self.xlsx
+        out = [f'<row r="{number}">']
+        for (letter, kind), value in zip(self.plan, values, strict=True):
+            ref = f"{letter}{number}"
+            if kind == reg.FLAG:
+                out.append(x.flag_cell(ref, bool(value)))
+            elif value is None or value == "":
+                continue
+            elif isinstance(value, str):
+                if kind == reg.DATE:
+                    day = _date(value)
+                    out.append(x.date_cell(ref, day, self.styles[reg.DATE]) if isinstance(day, dt.date)
+                               else x.text_cell(ref, value))
+                else:
+                    out.append(x.text_cell(ref, value, self.styles.get(value, 0) if kind == reg.RAG else 0))
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                out.append(x.number_cell(ref, value, self.styles[reg.MONEY] if kind == reg.MONEY else 0))
             else:
-                out_row.append(value)
-        return out_row
+                out.append(x.text_cell(ref, str(value)))
+        out.append("</row>")
+        return "".join(out)
 
 
-@functools.cache
-def _illegal() -> re.Pattern[str]:
-    """openpyxl's pattern of the characters a cell may not hold (imported only when exporting)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE
-
-
-def _legal(text: str) -> str:
-    """text as a workbook may hold it: the control characters XML forbids (another program may have
-    written them) as their visible pictures, ESC as U+241B; the only change an export makes."""
-    return _illegal().sub(lambda found: chr(0x2400 + ord(found.group())), text)
-
-
-def _chain(head: list[dict[str, Any]], rest: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+def _chain(head: list[tuple[Any, ...]], rest: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
     yield from head
     yield from rest
 
