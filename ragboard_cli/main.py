@@ -138,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import tui.app  # noqa: F401 - loading the app overlaps the file's integrity check
 
-        check.confirm()
+        if check.later:  # a large file: shown at once, written only once the check has passed
+            store.check_later(check)
+        else:
+            check.confirm()
     except StoreError as exc:
         store.close()
         return _fail(str(exc))
@@ -181,6 +184,11 @@ def run_guarded(app, **run_options) -> int:
 
     errors = capture_fatal_errors(app)
     app.run(**run_options)
+    check_failed = getattr(getattr(app, "store", None), "check_failed", None)
+    damaged = check_failed(wait=True) if (errors or app.return_code == 1) and check_failed else None
+    if damaged:  # a large file shown before its check ended, and a read met the damage first
+        write_error_log(errors.text() or "The app ended with return code 1.\n")
+        return _fail(damaged)
     if errors or app.return_code == 1:
         return report_unexpected(errors.text() or "The app ended with return code 1 and no error.\n")
     return app.return_code or 0

@@ -92,6 +92,18 @@ class RagboardApp(App):
         if self.notice:
             self.notify(self.notice, title="Demo data")
         self.set_interval(self.poll_seconds, self._poll, name="changed-elsewhere")
+        if getattr(self.store, "checking", None) is not None:  # a test's stand-in store has no check
+            self._integrity_timer = self.set_interval(0.2, self._integrity_known, name="integrity")
+
+    def _integrity_known(self) -> None:
+        """Once a large file's integrity check (run on after the first screen) ends: say if it failed."""
+        if self.store.checking():
+            return
+        self._integrity_timer.stop()
+        problem = self.store.check_failed()
+        if problem:
+            self.notify(f"{problem} Nothing will be written to it: quit (q) and restore it.",
+                        title="Damaged file", severity="error", timeout=3600)
 
     def _theme_chosen(self, theme) -> None:
         """Keep a theme the user chooses (the palette's Change theme) in the settings file."""

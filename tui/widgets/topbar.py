@@ -41,6 +41,30 @@ def short_path(path: str, width: int) -> str:
     return name[: max(width - 1, 0)] + ELLIPSIS if width > 1 else ELLIPSIS[:width]
 
 
+def cut_lengths(lengths: list[int], need: int, floor: int) -> list[int]:
+    """Lengths less need characters in all, taken from the longest first (of equal ones, the first
+    listed first), none cut below floor: as cutting the longest by one at a time would, but in a
+    step per length, not per character (80 portfolios' names took ~28 ms one at a time)."""
+    def taken(cap: int) -> int:
+        return sum(max(0, length - cap) for length in lengths)
+
+    if need <= 0:
+        return list(lengths)
+    if taken(floor) <= need:
+        return [min(length, floor) for length in lengths]
+    low, high = floor, max(lengths)  # the largest cap that takes at least need
+    while low < high:
+        middle = (low + high + 1) // 2
+        if taken(middle) >= need:
+            low = middle
+        else:
+            high = middle - 1
+    spare = taken(low) - need  # the last of those cut to low keep one more
+    over = [i for i, length in enumerate(lengths) if length > low]
+    kept = set(over[len(over) - spare:]) if spare else set()
+    return [length if length <= low else low + (i in kept) for i, length in enumerate(lengths)]
+
+
 def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
 
@@ -69,13 +93,8 @@ def file_line(path: str, read_only: bool, portfolios: list[Dated], width: int) -
         label = ""  # the dates say what they are by their place and form
         room = width - fixed - right(names, label)
     if room < shortest and dates:
-        # cut the longest names first, one character at a time, down to SHORTEST_NAME
-        need = shortest - room
-        lengths = [len(n) for n in names]
-        while need > 0 and max(lengths) > SHORTEST_NAME:
-            i = lengths.index(max(lengths))
-            lengths[i] -= 1
-            need -= 1
+        # cut the longest names first, down to SHORTEST_NAME
+        lengths = cut_lengths([len(n) for n in names], shortest - room, SHORTEST_NAME)
         names = [cut(n, k) for n, k in zip(names, lengths, strict=True)]
         room = width - fixed - right(names, label)
     parts = [(APP, "bold"), (" ", ""), (short_path(path, max(room, 1)), "")]

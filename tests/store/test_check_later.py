@@ -1,0 +1,85 @@
+"""A large file is shown while its integrity check runs on: nothing is written until the check has
+passed, a damaged one is never written, and the app says so once it knows."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from store import CorruptFileError, open_store
+from store import store as store_module
+from store.store import open_store_checking_later
+
+
+def _make(path, *, damaged: bool) -> None:
+    with open_store(path) as s:
+        pid = s.add_portfolio(name="P", status_date="2025-01-01").id
+        for i in range(400):
+            s.add_programme(portfolio_id=pid, code=f"C{i}", name=f"Programme {i}" + "x" * 150)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if damaged:
+        data = bytearray(path.read_bytes())
+        for offset in range(4096 * 3, 4096 * 3 + 400):  # a b-tree page of the programme table
+            data[offset] = 0xA5
+        path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every file counts as large: its check runs on after it is shown."""
+    monkeypatch.setattr(store_module, "CHECK_LATER_BYTES", 0)
+
+
+def test_a_small_file_is_checked_before_it_is_shown(tmp_path):
+    path = tmp_path / "small.db"
+    _make(path, damaged=False)
+    store, check = open_store_checking_later(path)
+    with store:
+        assert not check.later
+
+
+def test_a_large_healthy_file_is_written_once_its_check_has_passed(tmp_path, large):
+    path = tmp_path / "big.db"
+    _make(path, damaged=False)
+    store, check = open_store_checking_later(path, home_page=40)
+    with store:
+        assert check.later
+        store.check_later(check)
+        programme = store.home_rows(0, 1)[0].programme
+        store.set_programme_rag(programme.id, programme.version, "Red", "late")  # waits for the check
+        assert not store.checking() and store.check_failed(wait=True) is None
+        assert store.programme(programme.id).rag == "Red"
+
+
+def test_a_large_damaged_file_is_never_written_and_says_why(tmp_path, large):
+    path = tmp_path / "big.db"
+    _make(path, damaged=True)
+    before = path.read_bytes()
+    store, check = open_store_checking_later(path)
+    with store:
+        store.check_later(check)
+        portfolio = store.portfolios()[0]  # its page is whole: shown
+        with pytest.raises(CorruptFileError):
+            store.set_status_date(portfolio.id, portfolio.version, "2025-02-28")
+        with pytest.raises(CorruptFileError):  # and again: never once the check has failed
+            store.set_status_date(portfolio.id, portfolio.version, "2025-02-28")
+        assert "is damaged" in store.check_failed(wait=True)
+    assert path.read_bytes() == before
+
+
+async def test_the_app_says_a_large_file_is_damaged_once_its_check_fails(tmp_path, large):
+    from tests.tui.conftest import notices, wait_until
+    from tui.app import RagboardApp
+
+    path = tmp_path / "big.db"
+    _make(path, damaged=True)
+    store, check = open_store_checking_later(path)
+    store.check_later(check)
+    app = RagboardApp(store, build_ahead=False)
+    async with app.run_test(notifications=True) as pilot:
+        await wait_until(pilot, lambda: any("Damaged file" in n for n in notices(app)), "the warning")
+        assert any("is damaged" in n and "Nothing will be written" in n for n in notices(app))
+        await app.keeper.stop()
+    store.close()
