@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     run.add_argument("--no-ui", action="store_true", help="store timings and bare start-up only")
     run.add_argument("--keep", metavar="DIR", help="keep the databases in DIR")
+    scaling = sub.add_parser("scaling", help="how start-up and the store's queries grow with the portfolio")
+    scaling.add_argument("--sizes", default="500,5000,50000", help="projects, comma-separated")
+    scaling.add_argument("--repeats", type=int, default=5)
+    scaling.add_argument("--work", default="/tmp/ragboard-scaling", metavar="DIR",
+                         help="where the files are built (and kept for the next run)")
+    scaling.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     exchange = sub.add_parser("exchange", help="time each export and report of a file; append to RESULTS.md")
     exchange.add_argument("--db", required=True, metavar="PATH", help="e.g. a file `synth` wrote")
     exchange.add_argument("--repeats", type=int, default=3)
@@ -64,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     prof.add_argument("--db", required=True, metavar="PATH")
     prof.add_argument("scenario", choices=("startup", "cursor", "programme", "project"))
     args = parser.parse_args(argv)
+    if args.command == "scaling":
+        from bench.scaling import run as scaling_run
+
+        sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+        return scaling_run(sizes=sizes, repeats=args.repeats, work=Path(args.work), out=Path(args.out))
     if args.command == "exchange":
         from bench.exchange import run as exchange_run
 
