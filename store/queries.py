@@ -436,7 +436,12 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tu
     terms, args, needs = [], {}, False
     if text:
         args["q"] = f"%{_escape_like(text)}%"
-        shown = ["m.name", "m.due_text", "m.status"]
+        if len(text) >= 3:  # the name and the due date as printed, from their trigrams (step 8)
+            args["words"] = '"' + text.replace('"', '""') + '"'
+            shown = ["m.status"] if _might_match(text, fields.specs("milestone")["status"].options) else []
+            found = ["m.id IN (SELECT rowid FROM milestone_words WHERE milestone_words MATCH :words)"]
+        else:  # too short for a trigram: every row's text is read
+            shown, found = ["m.name", "m.due_text", "m.status"], []
         if _might_be_in_a_date(text):
             shown += [_FOUND["expected"], rules.shown_date(_FOUND["expected"])]
         if _might_match(text, ("overdue",)):
@@ -446,7 +451,7 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tu
         # is made once, so only a milestone's own columns are read for every milestone.
         owner = (f"m.project_id IN (SELECT j.id FROM project j WHERE j.name {_LIKE}) "
                  f"OR m.programme_id IN (SELECT p.id FROM programme p WHERE p.name {_LIKE})")
-        terms.append("(" + " OR ".join([*(f"{column} {_LIKE}" for column in shown), owner]) + ")")
+        terms.append("(" + " OR ".join([*found, *(f"{column} {_LIKE}" for column in shown), owner]) + ")")
     if only is not None:
         condition, joins = _MILESTONE_ONLY[only]
         terms.append(condition)

@@ -102,6 +102,26 @@ DROP INDEX milestone_by_programme;
 """,
 }
 
+# The milestones' words (step 8): an FTS5 index of trigrams over the milestone table's own text
+# (external content: the words are not stored twice), case-insensitive as LIKE is.
+MILESTONE_WORDS = """
+CREATE VIRTUAL TABLE milestone_words USING fts5(
+    name, due_text, content='milestone', content_rowid='id', tokenize='trigram case_sensitive 0');
+INSERT INTO milestone_words(rowid, name, due_text) SELECT id, name, due_text FROM milestone;
+CREATE TRIGGER milestone_words_added AFTER INSERT ON milestone BEGIN
+    INSERT INTO milestone_words(rowid, name, due_text) VALUES (new.id, new.name, new.due_text);
+END;
+CREATE TRIGGER milestone_words_removed AFTER DELETE ON milestone BEGIN
+    INSERT INTO milestone_words(milestone_words, rowid, name, due_text)
+        VALUES ('delete', old.id, old.name, old.due_text);
+END;
+CREATE TRIGGER milestone_words_changed AFTER UPDATE OF name, due_text ON milestone BEGIN
+    INSERT INTO milestone_words(milestone_words, rowid, name, due_text)
+        VALUES ('delete', old.id, old.name, old.due_text);
+    INSERT INTO milestone_words(rowid, name, due_text) VALUES (new.id, new.name, new.due_text);
+END;
+"""
+
 # What a step does besides adding and dropping the columns the spec gives it.
 VIEWS = ("programme_summary", "project_summary", "milestone_status", "risk_scored", "savings_by_year")
 
@@ -154,6 +174,10 @@ CREATE INDEX change_by_portfolio ON change(portfolio_id);
     # Step 7: delivery confidence beside RAG (programme and project dca, dca_reason), each
     # portfolio's headline (RAG or DCA), and closed reporting periods (store/periods.py).
     7: periods.TABLES,
+    # Step 8: the milestones' names and printed due dates as trigrams, so the filter across every
+    # milestone finds a word without reading every row (at 50,000 projects, a million milestones:
+    # ~250 ms for a rare word, 200-760 ms to count, read row by row). Kept by triggers.
+    8: MILESTONE_WORDS,
 }
 
 

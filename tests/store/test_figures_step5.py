@@ -61,7 +61,8 @@ def _tables(path) -> dict[str, list[dict]]:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         conn.row_factory = sqlite3.Row
         names = [n for (n,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'milestone_words%' "
+            "ORDER BY name")]  # the milestones' word index (step 8) is made from the milestones
         return {n: [dict(row) for row in conn.execute(f"SELECT * FROM {n} ORDER BY rowid")] for n in names}
 
 

@@ -28,6 +28,7 @@ RELEASED_DIGESTS = {  # sha256 of each step's file as text (UTF-8, newlines as \
     5: "1d547c71eed8e3b9f6ec772e83e3e050e495311c31d002521c89a720e5dd2a1a",
     6: "c5b377626292c5100c16b2fc1ca435b8d76594d8d1ae8f90c664331bdb8b5107",
     7: "eb1f3392594fefd5cdfda13009a7698efa0e8209cd58be777d7ab338ae68da34",
+    8: "6853290988f8be8d7e398758c61f851cc2bb5b991931bfc6237d84ef0d69b861",
 }
 RELEASED_STEPS = {step: (RELEASED / f"step{step}.sql.txt").read_text(encoding="utf-8")
                   for step in RELEASED_DIGESTS}

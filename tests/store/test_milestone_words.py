@@ -1,0 +1,87 @@
+"""The milestones' word index (schema step 8): kept by triggers through every add, edit, delete, undo
+and import, it finds what reading every row would find, and an older file gets it filled."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store import open_store
+from store.importing import Sheet
+
+WORDS = ("Gateway", "review", "Cabinet", "go-live", "Q4 2016", "board")
+names = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+steps = st.lists(st.tuples(st.sampled_from(["add", "rename", "due", "delete", "undo", "import"]), names),
+                 min_size=1, max_size=12)
+
+
+def _intact(path) -> None:
+    with closing(sqlite3.connect(path)) as conn:  # raises if the index and the milestones disagree
+        conn.execute("INSERT INTO milestone_words(milestone_words, rank) VALUES ('integrity-check', 1)")
+
+
+def _by_reading(store, word: str) -> set[int]:
+    return {i for (i,) in store.conn.execute(
+        "SELECT id FROM milestone WHERE name LIKE ? OR due_text LIKE ?", (f"%{word}%", f"%{word}%"))}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=steps)
+def test_the_index_follows_every_change_and_finds_what_reading_finds(plan, tmp_path_factory):
+    path = tmp_path_factory.mktemp("words") / "f.db"
+    with open_store(path) as s:
+        f = s.add_portfolio(name="P", status_date="2025-03-31")
+        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+        for action, text in plan:
+            mine = s.milestones(programme_id=g.id)
+            if action == "add" or not mine:
+                s.add_milestone(programme_id=g.id, name=text, due_text=text[::-1])
+            elif action == "rename":
+                s.edit_milestone(mine[0].id, mine[0].version, name=text)
+            elif action == "due":
+                s.edit_milestone(mine[-1].id, mine[-1].version, due_text=text)
+            elif action == "delete":
+                s.delete_milestone(mine[0].id, mine[0].version)
+            elif action == "undo":
+                s.undo()
+            else:
+                s.import_sheets([Sheet("Milestones", [(1, ["Programme code", "Name", "Due (as written)"]),
+                                                      (2, ["G", text, "by " + text])])], source="x.csv")
+        for word in (*WORDS, "view", "abinet"):
+            found = {m.id for m, _ in s.search_milestones(word, 1000)}
+            assert found == _by_reading(s, word), word
+            assert s.milestone_count(word) == len(found)
+    _intact(path)
+
+
+def test_words_are_found_in_any_case_and_short_or_quoted_text_still_filters(tmp_path):
+    with open_store(tmp_path / "f.db") as s:
+        f = s.add_portfolio(name="P", status_date="2025-03-31")
+        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+        a = s.add_milestone(programme_id=g.id, name='The "Gateway" Review', due_text="Q4 2016")
+        b = s.add_milestone(programme_id=g.id, name="Go live", due_text="spring")
+        assert [m.id for m, _ in s.search_milestones("gateway review")] == []  # the quotes are in between
+        assert [m.id for m, _ in s.search_milestones('"gateway" rev')] == [a.id]
+        assert [m.id for m, _ in s.search_milestones("REVIEW")] == [a.id]
+        assert [m.id for m, _ in s.search_milestones("q4 2")] == [a.id]  # the due date as printed
+        assert [m.id for m, _ in s.search_milestones("go")] == [b.id]  # two letters: every row read
+        assert [m.id for m, _ in s.search_milestones("Estates")] == [a.id, b.id]  # the owner's name
+
+
+def test_an_older_file_gets_the_index_filled_when_it_is_upgraded(tmp_path):
+    path = tmp_path / "f.db"
+    with open_store(path) as s:
+        f = s.add_portfolio(name="P", status_date="2025-03-31")
+        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+        m = s.add_milestone(programme_id=g.id, name="Cabinet decision")
+    with closing(sqlite3.connect(path)) as conn:  # the file as step 7 left it
+        for trigger in ("added", "removed", "changed"):
+            conn.execute(f"DROP TRIGGER milestone_words_{trigger}")
+        conn.execute("DROP TABLE milestone_words")
+        conn.execute("PRAGMA user_version = 7")
+        conn.commit()
+    with open_store(path) as s:
+        assert [found.id for found, _ in s.search_milestones("cabinet")] == [m.id]
+    _intact(path)
