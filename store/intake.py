@@ -24,7 +24,7 @@ OWNER_KEYS = ("portfolio", "programme_code", "programme_id", "project_reference"
 # Where --extra-to-notes keeps a column ragboard has no field for ("Heading: value" lines).
 NOTES = {"programme": "description", "project": "description", "milestone": "notes",
          "risk": "description", "saving": "notes"}
-# Fields an import sets that no form does (a load's provenance, a record's place in its list).
+# The fields holding a date (the template's help says how one may be written).
 DATE_FIELDS = ("status_date", "baseline", "forecast", "actual")
 
 
@@ -116,12 +116,13 @@ def is_empty(cell: object) -> bool:
 
 
 def as_given(spec: fields.Spec | None, cell: object) -> object:
-    """A cell as a form would give it to the field's check: a workbook's 3.0 as 3, a date cell in a
-    text field as its ISO date, a number in a text field as its digits; text as it is."""
+    """A cell as a form would give it to the field's check: a workbook's 3.0 as 3, a date cell as its
+    day (any time of day dropped: ragboard keeps days), in a text field as its ISO date, a number in
+    a text field as its digits; text as it is."""
     if is_empty(cell):
         return None
     if isinstance(cell, dt.datetime):
-        cell = cell.date() if cell.time() == dt.time() else cell
+        cell = cell.date()
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     if spec is not None and spec.sql_type == "TEXT" and not spec.options and not isinstance(cell, str):

@@ -3,6 +3,7 @@ in the sheet's words, and write nothing; the spreadsheets people really keep are
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -137,7 +138,7 @@ def test_extra_columns_are_refused_by_name_or_kept_in_notes(tmp_path, capsys):
 
 def test_what_real_spreadsheets_hold_is_read(tmp_path):
     """A title merged above the headings, spaced headings in any case, blank rows, trailing spaces,
-    dates as text three ways, money as text, RAG as letters and DCA in words."""
+    dates as text and as a date cell with a time of day, money as text, RAG as letters and DCA in words."""
     book = Workbook()
     sheets = {}
     for name in ("Portfolios", "Programmes", "Milestones", "Savings"):
@@ -151,7 +152,7 @@ def test_what_real_spreadsheets_hold_is_read(tmp_path):
     sheets["Programmes"].append(["Code", "Name", "RAG", "Delivery confidence"])
     sheets["Programmes"].append(["P1 ", "Estates", "a", "amber green"])
     sheets["Milestones"].append(["Programme code", "Name", "Baseline", "Forecast", "Status"])
-    sheets["Milestones"].append(["P1", "Gateway", "2016-06-30", "31/7/2016", "R"])
+    sheets["Milestones"].append(["P1", "Gateway", "2016-06-30", dt.datetime(2016, 7, 31, 17, 30), "R"])
     sheets["Savings"].append(["Programme code", "Financial year", "Amount", "Band"])
     sheets["Savings"].append(["P1", "2016/17", "£1,200,000", "GD"])
     sheets["Savings"].append(["P1", "2017/18", 250000.0, "Not Rated"])
