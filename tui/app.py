@@ -102,7 +102,7 @@ class RagboardApp(App):
         self._integrity_timer.stop()
         problem = self.store.check_failed()
         if problem:
-            self.notify(f"{problem} Nothing will be written to it: quit (q) and restore it.",
+            self.notify(f"{problem} Nothing will be written to it.",
                         title="Damaged file", severity="error", timeout=3600)
 
     def _theme_chosen(self, theme) -> None:
