@@ -64,16 +64,16 @@ def config_path() -> Path:
     return user_config_path("ragboard", appauthor=False) / "config.toml"
 
 
-def _line(text: str, pattern: str) -> int | None:
-    """The line (from 1) of the first line matching pattern: where a warning points."""
+def _line(text: str, pattern: str, after: int = 0) -> int | None:
+    """The line (from 1) of the first line after line `after` matching pattern: where a warning points."""
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.search(pattern, line):
+        if number > after and re.search(pattern, line):
             return number
     return None
 
 
-def _key_line(text: str, key: str) -> int | None:
-    return _line(text, rf'^\s*(?:"{re.escape(key)}"|\'{re.escape(key)}\'|{re.escape(key)})\s*=')
+def _key_line(text: str, key: str, after: int = 0) -> int | None:
+    return _line(text, rf'^\s*(?:"{re.escape(key)}"|\'{re.escape(key)}\'|{re.escape(key)})\s*=', after)
 
 
 def load(path: Path | None = None, *, themes: set[str] | None = None) -> Settings:
@@ -147,14 +147,15 @@ def _lists(data: dict[str, Any], text: str, settings: Settings, warn: Any) -> No
         sorts, filters = LISTS[name]
         sort, only, descending = given.get("sort"), given.get("only"), given.get("descending", False)
         if sort is not None and sort not in sorts:
-            warn(_key_line(text, "sort") or line, f"{name} has no sort {sort!r} (one of {', '.join(sorts)})")
+            warn(_key_line(text, "sort", line or 0) or line,
+                 f"{name} has no sort {sort!r} (one of {', '.join(sorts)})")
             sort = None
         if only is not None and only not in filters:
-            warn(_key_line(text, "only") or line,
+            warn(_key_line(text, "only", line or 0) or line,
                  f"{name} has no quick filter {only!r} (one of {', '.join(filters)})")
             only = None
         if not isinstance(descending, bool):
-            warn(_key_line(text, "descending") or line, "descending must be true or false")
+            warn(_key_line(text, "descending", line or 0) or line, "descending must be true or false")
             descending = False
         settings.lists[name] = ListDefault(sort, descending, only)
 

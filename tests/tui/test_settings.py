@@ -44,6 +44,8 @@ def test_a_good_file_is_read_whole(tmp_path):
     ('theme = "sunset"\n', "line 1: there is no theme 'sunset'"),
     ('date_style = "March 1st"\n', "line 1: date_style 'March 1st' is not one of"),
     ('[lists.home]\nsort = "colour"\n', "line 2: home has no sort 'colour'"),
+    ('[lists.home]\nsort = "rag"\n[lists.milestones]\nsort = "rag"\n',
+     "line 4: milestones has no sort 'rag'"),
     ('[lists.risks]\nsort = "score"\n', "line 1: there is no list 'risks'"),
     ('colour = "blue"\n', "line 1: ragboard has no setting 'colour'"),
 ])
