@@ -49,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.source).expanduser()
     from ragboard_cli.sources import read
 
-    with _notices() as notice:
-        sheets = read(source, notice)
+    sheets = read(source)
     path = db_path(args)
     from store.importing import ImportProblems
 
@@ -58,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
         options: dict[str, Any] = {"source": source.name, "extra_to_notes": args.extra_to_notes}
         try:
             if args.dry_run or args.delete_missing:
-                planned = store.import_sheets(sheets, dry_run=True, **options)
+                with _notices() as notice:
+                    _tell(sheets, notice)
+                    planned = store.import_sheets(sheets, dry_run=True, **options)
                 if args.dry_run:
                     print(f"{source.name} into {path} (nothing written):")
                     _summary(planned, dry_run=True, delete_missing=args.delete_missing)
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
                 if not _confirm_deletions(planned, args.yes):
                     return EXIT_PROBLEMS
             with _notices() as notice:
+                _tell(sheets, notice)
                 done = store.import_sheets(sheets, delete_missing=args.delete_missing, progress=notice,
                                            **options)
         except ImportProblems as exc:
@@ -76,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Imported {source.name} into {path}:")
     _summary(done, dry_run=False, delete_missing=args.delete_missing)
     if done.group_id is not None:
-        print("To undo it, open ragboard's history (h), choose the import and press u.")
+        print(f"To undo it all: in ragboard, open the History of something it changed, press Enter on "
+              f"a change of \"Imported {source.name}\", then u.")
     return 0
 
 
@@ -142,6 +145,12 @@ def _confirm_deletions(planned: Any, yes: bool) -> bool:
         return False
     answer = input("Delete them and import? [y/N] ")
     return answer.strip().lower() in ("y", "yes")
+
+
+def _tell(sheets: Any, notice: Any) -> None:
+    """A workbook says which sheet it is reading as it reads it (its sheets are read as reached)."""
+    if hasattr(sheets, "progress"):
+        sheets.progress = notice
 
 
 @contextmanager
