@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import IO, NamedTuple
 from xml.sax.saxutils import escape
 
+from store.text import column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -41,16 +43,6 @@ class Sheet(NamedTuple):
     name: str
     widths: Sequence[float]
     rows: int  # data rows (the header aside): the filter's extent
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def visible(text: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from store import fields, intake
 from store.errors import StoreError, ValidationError
 from store.intake import KINDS, LAYOUTS, OWNER_KEYS, Field, normal
-from store.text import shorten
+from store.text import column_letter, shorten
 
 ITEMS = ("milestone", "risk", "saving")
 _OWNER_KIND = {"programme": "portfolio", "project": "programme"}
@@ -100,15 +100,6 @@ def _label_of(kind: str, field: str) -> str:
 
 # -- reading the sheets ---------------------------------------------------------------------------
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _heading_row(sheet: Sheet, layout: intake.Layout) -> tuple[int, list[Any]] | None:
     """The row naming the columns: of the first ten rows, the one most of whose cells are headings
     of the register (a title above it, merged across the columns or not, is passed over)."""
@@ -137,7 +128,7 @@ def read_rows(kind: str, sheet: Sheet, *, extra_to_notes: bool, problems: list[s
     for index, cell in enumerate(heading_cells):
         if intake.is_blank(cell):
             if any(index < len(cells) and not intake.is_blank(cells[index]) for _, cells in body):
-                problems.append(f"{sheet.name}, column {_column_letter(index)}: it holds values but has no "
+                problems.append(f"{sheet.name}, column {column_letter(index)}: it holds values but has no "
                                 "heading; give it one ragboard knows, or remove it.")
             continue
         heading = str(cell).strip()
@@ -146,7 +137,7 @@ def read_rows(kind: str, sheet: Sheet, *, extra_to_notes: bool, problems: list[s
             extras[index] = heading
             continue
         if field.name and field.name in seen:
-            problems.append(f"{sheet.name}, column {_column_letter(index)} \"{shorten(heading, 40)}\": "
+            problems.append(f"{sheet.name}, column {column_letter(index)} \"{shorten(heading, 40)}\": "
                             f"{seen[field.name]} is already given by another column.")
             continue
         if field.name:
@@ -157,7 +148,7 @@ def read_rows(kind: str, sheet: Sheet, *, extra_to_notes: bool, problems: list[s
             advice = (f"remove it, or give --extra-to-notes to keep its values in each "
                       f"{kind}'s {fields.field_label(kind, intake.NOTES[kind]).lower()}"
                       if kind in intake.NOTES else "remove it (a portfolio has no notes to keep it in)")
-            problems.append(f"{sheet.name}, column {_column_letter(index)} \"{shorten(heading, 40)}\": "
+            problems.append(f"{sheet.name}, column {column_letter(index)} \"{shorten(heading, 40)}\": "
                             f"a {kind} has no such field; {advice}.")
         extras = {}
     help_row = _help_row(kind, columns)

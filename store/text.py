@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["DATE_STYLES", "MONTHS", "day", "plain", "shorten", "use_date_style"]
+__all__ = ["DATE_STYLES", "MONTHS", "column_letter", "day", "plain", "shorten", "use_date_style"]
 
 # English month abbreviations, whatever the machine's locale (strftime's %b follows the locale).
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -43,6 +43,16 @@ def day(iso: str | None) -> str:
     if _style[0] == DATE_STYLES[2]:
         return date.isoformat()
     return f"{date.day} {MONTHS[date.month - 1]} {date.year:04d}"
+
+
+def column_letter(index: int) -> str:
+    """A spreadsheet's column as people name it, from its index: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def shorten(text: str, width: int) -> str:
