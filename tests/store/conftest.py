@@ -102,3 +102,21 @@ def count(path, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
         conn.close()
+
+
+def programmes_file(path: Path, *, damaged: bool = False) -> None:
+    """A file of 400 programmes, checkpointed; damaged: a b-tree page of the programme table
+    overwritten, which SQLite's integrity check finds (the portfolio's page is left whole)."""
+    from contextlib import closing
+
+    with open_store(path) as s:
+        pid = s.add_portfolio(name="P", status_date="2025-01-01").id
+        for i in range(400):
+            s.add_programme(portfolio_id=pid, code=f"C{i}", name=f"Programme {i}" + "x" * 150)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if damaged:
+        data = bytearray(path.read_bytes())
+        for offset in range(4096 * 3, 4096 * 3 + 400):
+            data[offset] = 0xA5
+        path.write_bytes(bytes(data))

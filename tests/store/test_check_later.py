@@ -2,28 +2,13 @@
 passed, a damaged one is never written, and the app says so once it knows."""
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-
 import pytest
 
-from store import CorruptFileError, open_store
+from store import CorruptFileError
 from store import store as store_module
 from store.store import open_store_checking_later
 
-
-def _make(path, *, damaged: bool) -> None:
-    with open_store(path) as s:
-        pid = s.add_portfolio(name="P", status_date="2025-01-01").id
-        for i in range(400):
-            s.add_programme(portfolio_id=pid, code=f"C{i}", name=f"Programme {i}" + "x" * 150)
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    if damaged:
-        data = bytearray(path.read_bytes())
-        for offset in range(4096 * 3, 4096 * 3 + 400):  # a b-tree page of the programme table
-            data[offset] = 0xA5
-        path.write_bytes(bytes(data))
+from .conftest import programmes_file
 
 
 @pytest.fixture
@@ -34,7 +19,7 @@ def large(monkeypatch):
 
 def test_a_small_file_is_checked_before_it_is_shown(tmp_path):
     path = tmp_path / "small.db"
-    _make(path, damaged=False)
+    programmes_file(path, damaged=False)
     store, check = open_store_checking_later(path)
     with store:
         assert not check.later
@@ -42,7 +27,7 @@ def test_a_small_file_is_checked_before_it_is_shown(tmp_path):
 
 def test_a_large_healthy_file_is_written_once_its_check_has_passed(tmp_path, large):
     path = tmp_path / "big.db"
-    _make(path, damaged=False)
+    programmes_file(path, damaged=False)
     store, check = open_store_checking_later(path, home_page=40)
     with store:
         assert check.later
@@ -55,7 +40,7 @@ def test_a_large_healthy_file_is_written_once_its_check_has_passed(tmp_path, lar
 
 def test_a_large_damaged_file_is_never_written_and_says_why(tmp_path, large):
     path = tmp_path / "big.db"
-    _make(path, damaged=True)
+    programmes_file(path, damaged=True)
     before = path.read_bytes()
     store, check = open_store_checking_later(path)
     with store:
@@ -74,7 +59,7 @@ async def test_the_app_says_a_large_file_is_damaged_once_its_check_fails(tmp_pat
     from tui.app import RagboardApp
 
     path = tmp_path / "big.db"
-    _make(path, damaged=True)
+    programmes_file(path, damaged=True)
     store, check = open_store_checking_later(path)
     store.check_later(check)
     app = RagboardApp(store, build_ahead=False)

@@ -10,6 +10,8 @@ import pytest
 from store import CorruptFileError, open_store
 from store.store import open_store_checking_later
 
+from .conftest import programmes_file
+
 
 def _make(path, programmes: int = 5) -> None:
     with open_store(path, who="maker") as s:
@@ -112,16 +114,7 @@ def test_a_change_seen_by_the_poll_is_not_hidden(tmp_path):
 
 def test_a_damaged_file_is_refused_and_nothing_is_read_ahead(tmp_path):
     path = tmp_path / "board.db"
-    with open_store(path) as s:
-        pid = s.add_portfolio(name="P", status_date="2025-01-01").id
-        for i in range(400):
-            s.add_programme(portfolio_id=pid, code=f"C{i}", name=f"Programme {i}" + "x" * 150)
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = bytearray(path.read_bytes())
-    for offset in range(4096 * 3, 4096 * 3 + 400):  # a b-tree page of the programme table
-        data[offset] = 0xA5
-    path.write_bytes(bytes(data))
+    programmes_file(path, damaged=True)
     store, check = open_store_checking_later(path, home_page=40)
     try:
         with pytest.raises(CorruptFileError):
