@@ -107,19 +107,10 @@ def _store(path: Path, *, dry_run: bool) -> Iterator[Any]:
 
 
 def _summary(outcome: Any, *, dry_run: bool, delete_missing: bool) -> None:
-    from store.intake import KINDS, LAYOUTS
+    from store.importing import summary
 
-    for kind in KINDS:
-        added, changed, same = outcome.added[kind], outcome.changed[kind], outcome.unchanged[kind]
-        missing = len(outcome.missing[kind])
-        if not (added or changed or same or missing):
-            continue
-        words = (f"{added:,} to add, {changed:,} to change, {same:,} unchanged" if dry_run
-                 else f"{added:,} added, {changed:,} changed, {same:,} unchanged")
-        if missing:
-            words += (f", {missing:,} not in the spreadsheet" + (" (to delete)" if dry_run and delete_missing
-                      else " (deleted)" if delete_missing else " (kept)"))
-        print(f"  {LAYOUTS[kind].sheet}: {words}")
+    for line in summary(outcome, done=not dry_run, deleting=delete_missing):
+        print(f"  {line}")
     for name in outcome.left:
         print(f"  {name}: history, left as it is")
 

@@ -714,6 +714,24 @@ def _context(kind: str, record: dict[str, Any], known: dict[tuple[str, int], Whe
     return programme_portfolio(record["programme_id"]), record["programme_id"], None
 
 
+def summary(outcome: Outcome, *, done: bool, deleting: bool = False) -> list[str]:
+    """What an import adds, changes and leaves, a register a line ("Milestones: 3 to add, 1 to
+    change, 120 unchanged"): done says it was done, deleting that what it does not hold goes."""
+    lines = []
+    for kind in KINDS:
+        added, changed, same = outcome.added[kind], outcome.changed[kind], outcome.unchanged[kind]
+        missing = len(outcome.missing[kind])
+        if not (added or changed or same or missing):
+            continue
+        verbs = ("added", "changed") if done else ("to add", "to change")
+        line = f"{LAYOUTS[kind].sheet}: {added:,} {verbs[0]}, {changed:,} {verbs[1]}, {same:,} unchanged"
+        if missing:
+            fate = ("deleted" if done else "to delete") if deleting else "kept"
+            line += f", {missing:,} not in the spreadsheet ({fate})"
+        lines.append(line)
+    return lines
+
+
 def outcome(plan: Plan, *, group_id: int | None) -> Outcome:
     added, changed, unchanged = {}, {}, {}
     for kind in KINDS:
@@ -726,4 +744,4 @@ def outcome(plan: Plan, *, group_id: int | None) -> Outcome:
     return Outcome(added, changed, unchanged, missing, plan.left, group_id)
 
 
-__all__ = ["ImportProblems", "Outcome", "Plan", "Sheet", "apply", "outcome"]
+__all__ = ["ImportProblems", "Outcome", "Plan", "Sheet", "apply", "outcome", "summary"]

@@ -82,17 +82,9 @@ def _problems(app, source: Path, problems: list[str]) -> None:
 
 def summary(outcome: Any, *, done: bool) -> str:
     """What an import adds and changes, a register a line (as `ragboard import --dry-run` says it)."""
-    from store.intake import KINDS, LAYOUTS
+    from store.importing import summary as lines
 
-    lines = []
-    for kind in KINDS:
-        added, changed, same = outcome.added[kind], outcome.changed[kind], outcome.unchanged[kind]
-        kept = len(outcome.missing[kind])
-        if added or changed or same or kept:
-            verbs = ("added", "changed") if done else ("to add", "to change")
-            line = f"{LAYOUTS[kind].sheet}: {added:,} {verbs[0]}, {changed:,} {verbs[1]}, {same:,} unchanged"
-            lines.append(line + (f", {kept:,} not in the spreadsheet (kept)" if kept else ""))
-    return "\n".join(lines) or "Nothing: the spreadsheet holds no rows."
+    return "\n".join(lines(outcome, done=done)) or "Nothing: the spreadsheet holds no rows."
 
 
 def _confirm(app, source: Path, sheets: list[Any], planned: Any) -> None:
