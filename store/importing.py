@@ -417,9 +417,9 @@ class Plan:
         name = row.owner.get("portfolio")
         known = self.keys["portfolio"]
         if name is None:
-            given = [r.target for r in self.rows["portfolio"] if r.target is not None]
-            if len(given) == 1:  # the one the spreadsheet gives
-                return given[0]
+            given = self.targets["portfolio"]  # the portfolios the spreadsheet gives, by id
+            if len(given) == 1:
+                return next(iter(given))
             if len(known) == 1:  # the file's only one
                 return next(iter(known.values()))
             problems = "the file has no portfolio yet" if not known else "there is more than one"
