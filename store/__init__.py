@@ -1,6 +1,7 @@
 """ragboard's store: the only code that touches the SQLite file. Imports no UI library."""
 from store.dca import DEFINITIONS as DCA_DEFINITIONS
 from store.errors import (
+    Abandoned,
     ConflictError,
     CorruptFileError,
     InUseError,
@@ -58,6 +59,7 @@ __all__ = [
     "SAVING_BANDS",
     "SAVING_KINDS",
     "STAGES",
+    "Abandoned",
     "Change",
     "ConflictError",
     "CorruptFileError",

@@ -9,6 +9,13 @@ class StoreError(Exception):
     """Anything the store refuses to do, with a message a user can act on."""
 
 
+class Abandoned(StoreError):
+    """A read given up part way because its caller no longer wants it (its stop() said so)."""
+
+    def __init__(self) -> None:
+        super().__init__("the read was given up: it is no longer wanted.")
+
+
 class ValidationError(StoreError):
     """A value the user gave is not acceptable; names the field and says why."""
 

@@ -352,15 +352,38 @@ class Reader:
         "overdue" overdue ones first; descending reverses the sort, never the ties (the order they
         were added). only is one of MILESTONE_FILTERS.
         """
-        prefix, final, args = _milestone_query(text, sort, descending, only)
-        return [(_make_found_milestone(row), row[_OWNER_NAME]) for row in self.conn.execute(
-            f"{prefix} {final}", {**args, "n": limit, "o": offset})]
+        rows = self._first_milestones(text, limit, offset, only) if sort is None else None
+        if rows is None:
+            prefix, final, args = _milestone_query(text, sort, descending, only)
+            rows = self.conn.execute(f"{prefix} {final}", {**args, "n": limit, "o": offset}).fetchall()
+        return [(_make_found_milestone(row), row[_OWNER_NAME]) for row in rows]
+
+    def _first_milestones(self, text: str, limit: int, offset: int, only: str | None) -> list[Row] | None:
+        """A page in the order milestones were added, found among the first milestones only, if
+        they hold it: a word that many milestones hold fills its first pages from the first few
+        thousand, with no need to gather every one holding it (~8 ms, not ~60, for 170,000 of
+        1,000,000). None when the text is not one for _matching_words, the page lies too deep, or
+        the first milestones do not hold a whole page."""
+        reach = (offset + limit) * _EARLY_SPARSEST
+        if _matching_words(text) is None or reach > _EARLY_READ:
+            return None
+        last = self.conn.execute("SELECT id FROM milestone ORDER BY id LIMIT 1 OFFSET ?",
+                                 (reach - 1,)).fetchone()
+        cap = last[0] if last is not None else None  # None: fewer milestones than that, all read
+        prefix, final, args = _milestone_query(text, None, False, only, capped=cap is not None)
+        rows = self.conn.execute(f"{prefix} {final}",
+                                 {**args, "n": limit, "o": offset, "cap": cap}).fetchall()
+        return rows if cap is None or len(rows) == limit else None
 
     def milestone_count(self, text: str = "", *, only: str | None = None) -> int:
         """How many milestones search_milestones would page through for this text and only."""
-        join, where, args = _milestone_filter(text, only, joined=False)
-        count: int = self.conn.execute(f"SELECT count(*) FROM milestone m {join} WHERE {where}",
-                                       args).fetchone()[0]
+        words = _matching_words(text)
+        if words is not None and only is None:  # counted off the indexes: no milestone row is read
+            sql, args = f"SELECT count(*) FROM ({words[0]})", words[1]
+        else:
+            join, where, args = _milestone_filter(text, only, joined=False)
+            sql = f"SELECT count(*) FROM milestone m {join} WHERE {where}"
+        count: int = self.conn.execute(sql, args).fetchone()[0]
         return count
 
 
@@ -427,19 +450,62 @@ _MILESTONE_ONLY = {"red": ("m.status = 'Red'", False), "amber": ("m.status = 'Am
 _LIKE = "LIKE :q ESCAPE '\\'"
 
 
-def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tuple[str, str, dict[str, Any]]:
+# The milestones whose name or printed due date holds :words (from their trigrams, step 8).
+_WORDS_FOUND = "SELECT rowid FROM milestone_words WHERE milestone_words MATCH :words"
+# The projects and programmes whose names hold :q: each list is made once, so only a milestone's
+# own columns are read for every milestone.
+_PROJECTS_FOUND = f"SELECT j.id FROM project j WHERE j.name {_LIKE}"
+_PROGRAMMES_FOUND = f"SELECT p.id FROM programme p WHERE p.name {_LIKE}"
+
+
+def _text_args(text: str) -> dict[str, Any]:
+    return {"q": f"%{_escape_like(text)}%", "words": '"' + text.replace('"', '""') + '"'}
+
+
+# A page is looked for among the first milestones (see Reader._first_milestones) when one in
+# _EARLY_SPARSEST of them would fill it, reading no more than _EARLY_READ of them.
+_EARLY_SPARSEST = 20
+_EARLY_READ = 100_000
+
+
+def _matching_words(text: str | None, *, capped: bool = False) -> tuple[str, dict[str, Any]] | None:
+    """For a text found only in names and printed due dates (3 characters or more, nothing a status,
+    a date or "overdue" could hold): the ids of the milestones holding it, as one SELECT made from
+    the indexes alone (the trigrams and the owner keys), and its arguments; else None.
+
+    At 1,000,000 milestones a common word (held by 80,000) is counted this way in ~30 ms, where
+    testing each milestone against the three lists took ~55 ms, and its page comes in ~35 ms.
+
+    capped: instead a condition on m for the milestones up to id :cap only, read in id order."""
+    text = (text or "").strip()
+    if (len(text) < 3 or _might_match(text, fields.specs("milestone")["status"].options)
+            or _might_be_in_a_date(text) or _might_match(text, ("overdue",))):
+        return None
+    if capped:  # '+' keeps SQLite from the owner indexes: the rows up to :cap are read in id order
+        return (f"m.id <= :cap AND (+m.id IN ({_WORDS_FOUND} AND rowid <= :cap) "
+                f"OR +m.project_id IN ({_PROJECTS_FOUND}) OR +m.programme_id IN ({_PROGRAMMES_FOUND}))",
+                _text_args(text))
+    return (f"{_WORDS_FOUND} UNION SELECT id FROM milestone WHERE project_id IN ({_PROJECTS_FOUND}) "
+            f"UNION SELECT id FROM milestone WHERE programme_id IN ({_PROGRAMMES_FOUND})", _text_args(text))
+
+
+def _milestone_filter(text: str | None, only: str | None, *, joined: bool,
+                      capped: bool = False) -> tuple[str, str, dict[str, Any]]:
     """The join to the owner (when needed, or when joined already says it is there: ""), the WHERE
-    and its arguments."""
+    and its arguments (capped: see _matching_words)."""
     if only is not None and only not in _MILESTONE_ONLY:
         raise ValueError(f"no milestone filter {only!r}: one of {MILESTONE_FILTERS}")
     text = (text or "").strip()
     terms, args, needs = [], {}, False
-    if text:
-        args["q"] = f"%{_escape_like(text)}%"
+    words = _matching_words(text, capped=capped)
+    if words is not None:
+        terms.append(words[0] if capped else f"m.id IN ({words[0]})")
+        args = words[1]
+    elif text:
+        args = _text_args(text)
         if len(text) >= 3:  # the name and the due date as printed, from their trigrams (step 8)
-            args["words"] = '"' + text.replace('"', '""') + '"'
             shown = ["m.status"] if _might_match(text, fields.specs("milestone")["status"].options) else []
-            found = ["m.id IN (SELECT rowid FROM milestone_words WHERE milestone_words MATCH :words)"]
+            found = [f"m.id IN ({_WORDS_FOUND})"]
         else:  # too short for a trigram: every row's text is read
             shown, found = ["m.name", "m.due_text", "m.status"], []
         if _might_be_in_a_date(text):
@@ -447,10 +513,8 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tu
         if _might_match(text, ("overdue",)):
             shown.append(f"CASE WHEN {_FOUND['overdue']} THEN 'overdue' END")
             needs = True
-        # The owner's name (COALESCE(j.name, p.name)), as the owners whose names match: each list
-        # is made once, so only a milestone's own columns are read for every milestone.
-        owner = (f"m.project_id IN (SELECT j.id FROM project j WHERE j.name {_LIKE}) "
-                 f"OR m.programme_id IN (SELECT p.id FROM programme p WHERE p.name {_LIKE})")
+        # The owner's name (COALESCE(j.name, p.name)), as the owners whose names match.
+        owner = f"m.project_id IN ({_PROJECTS_FOUND}) OR m.programme_id IN ({_PROGRAMMES_FOUND})"
         terms.append("(" + " OR ".join([*found, *(f"{column} {_LIKE}" for column in shown), owner]) + ")")
     if only is not None:
         condition, joins = _MILESTONE_ONLY[only]
@@ -461,12 +525,13 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool) -> tu
 
 
 def _milestone_query(text: str | None, sort: str | None, descending: bool,
-                     only: str | None) -> tuple[str, str, dict[str, Any]]:
-    """The page's WITH clause (LIMIT :n OFFSET :o), the SELECT that reads it, and their arguments."""
+                     only: str | None, *, capped: bool = False) -> tuple[str, str, dict[str, Any]]:
+    """The page's WITH clause (LIMIT :n OFFSET :o), the SELECT that reads it, and their arguments
+    (capped: see _matching_words)."""
     if sort is not None and sort not in _MILESTONE_KEYS:
         raise ValueError(f"no milestone sort {sort!r}: one of {MILESTONE_SORTS}")
     key, joins, nulls_last = _MILESTONE_KEYS[sort] if sort is not None else (None, False, False)
-    join, where, args = _milestone_filter(text, only, joined=False)
+    join, where, args = _milestone_filter(text, only, joined=False, capped=capped)
     if joins and not join:
         join = _item_portfolio("m")
     keyed = f", {key} AS k" if key else ""

@@ -13,13 +13,15 @@ from types import TracebackType
 from typing import Any, Self
 
 from store import records as r
-from store.errors import DiskFullError, InUseError, StoreError
+from store.errors import Abandoned, DiskFullError, InUseError, StoreError
 from store.opening import BUSY_TIMEOUT_MS, check_intact, connect, is_disk_full
 from store.periods import PeriodReader
 from store.queries import Reader
 from store.writes import Writer
 
 Clock = Callable[[], dt.datetime]
+# How often (in SQLite's steps, well under a millisecond) a read that may be given up asks its stop().
+STOP_STEPS = 10_000
 
 
 def current_user() -> str:
@@ -316,9 +318,30 @@ class Store:
             return self._reader.search_milestones(text, limit, offset, sort=sort, descending=descending,
                                                   only=only)
 
-    def milestone_count(self, text: str = "", *, only: str | None = None) -> int:
-        with self.lock:
+    def milestone_count(self, text: str = "", *, only: str | None = None,
+                        stop: Callable[[], bool] | None = None) -> int:
+        """How many milestones search_milestones pages through. stop, if given, is asked now and then
+        while they are counted (a date or a status is looked for in every one of them): once it says
+        True the count is given up and Abandoned raised."""
+        with self.lock, self._stoppable(stop):
             return self._reader.milestone_count(text, only=only)
+
+    @contextlib.contextmanager
+    def _stoppable(self, stop: Callable[[], bool] | None) -> Iterator[None]:
+        """Within: the connection's statements end with Abandoned once stop() is True (asked every
+        STOP_STEPS of SQLite's steps). Only a read is run within: the lock keeps writes out."""
+        if stop is None:
+            yield
+            return
+        self.conn.set_progress_handler(lambda: 1 if stop() else 0, STOP_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError:
+            if stop():
+                raise Abandoned() from None
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     # -- writes -------------------------------------------------------------------------------
 

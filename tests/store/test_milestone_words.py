@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,3 +86,53 @@ def test_an_older_file_gets_the_index_filled_when_it_is_upgraded(tmp_path):
     with open_store(path) as s:
         assert [found.id for found, _ in s.search_milestones("cabinet")] == [m.id]
     _intact(path)
+
+
+def test_every_page_of_a_word_is_the_same_however_thickly_the_first_milestones_hold_it(tmp_path):
+    """A word many milestones hold has its first pages read from the first milestones alone; any
+    page, of any word, thick or thin, with or without a quick filter, is the one reading every row
+    in order gives."""
+    with open_store(tmp_path / "f.db") as s:
+        f = s.add_portfolio(name="P", status_date="2025-03-31")
+        estates = s.add_programme(portfolio_id=f.id, code="E", name="Estates")
+        review = s.add_programme(portfolio_id=f.id, code="R", name="Review of services")
+        plain = s.add_project(programme_id=estates.id, reference="A", name="Libraries")
+        named = s.add_project(programme_id=estates.id, reference="B", name="Annual review")
+        for i in range(900):
+            words = ["thick" if i % 2 else "Milestone", "middle" if i % 30 == 0 else "",
+                     "thin" if i in (7, 650) else "", "late" if i > 800 else ""]
+            owner = ({"programme_id": review.id} if i % 97 == 0 else
+                     {"project_id": named.id if 300 <= i < 330 else plain.id})
+            s.add_milestone(**owner, name=" ".join(w for w in words if w) + f" {i}",
+                            status="Red" if i % 3 == 0 else "Green")
+        every = s.search_milestones("", 10_000)
+        for word in ("thick", "middle", "thin", "late", "review", "nothing"):
+            for only in (None, "red"):
+                held = [m.id for m, owner in every
+                        if (word in m.name.casefold() or word in owner.casefold())
+                        and (only is None or m.status == "Red")]
+                assert bool(held) == (word != "nothing") or only, word
+                assert s.milestone_count(word, only=only) == len(held), (word, only)
+                for limit, offset in ((10, 0), (10, 40), (100, 0), (25, 400), (1000, 0)):
+                    page = [m.id for m, _ in s.search_milestones(word, limit, offset, only=only)]
+                    assert page == held[offset:offset + limit], (word, only, limit, offset)
+
+
+def test_a_count_no_longer_wanted_is_given_up_and_the_store_reads_on(tmp_path):
+    from store import Abandoned
+
+    with open_store(tmp_path / "f.db") as s:
+        f = s.add_portfolio(name="P", status_date="2025-03-31")
+        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+        for i in range(3000):
+            s.add_milestone(programme_id=g.id, name=f"Step {i}", baseline="2016-03-31")
+        asked: list[int] = []
+
+        def stop() -> bool:
+            asked.append(1)
+            return len(asked) > 1  # wanted at first, then not
+
+        with pytest.raises(Abandoned):
+            s.milestone_count("2016", stop=stop)  # a date: every milestone is read
+        assert s.milestone_count("2016", stop=lambda: False) == 3000
+        assert s.milestone_count("2016") == 3000 and s.search_milestones("Step 1", 1)
