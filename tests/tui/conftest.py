@@ -6,6 +6,7 @@ bar shows is the same on every run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import html
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.keys import key_to_character
+from textual.worker import WorkerCancelled
 
 from store import open_store
 
@@ -167,7 +169,8 @@ async def settle(pilot, rounds: int = SETTLE_ROUNDS) -> None:
     `rounds` rounds."""
     app = pilot.app
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # superseded by a newer one, which is waited for next
+            await app.workers.wait_for_complete()
         await pilot.pause()
         await refreshed(pilot)
         # And what that refresh set going (a notice's toast mounting, say): the idle wait above can

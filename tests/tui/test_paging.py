@@ -8,6 +8,7 @@ the module through the store's import and copied for each test.
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,97 @@ async def test_home_sort_keeps_the_cursor_on_a_programme_beyond_the_first_page(b
         assert on_screen(app, chosen.name)
         await press(pilot, "enter")
         assert isinstance(app.screen, ProgrammeScreen) and app.screen.record.id == chosen.id
+
+
+async def test_a_new_filter_keeps_the_unfiltered_count_until_the_file_changes(big_db, monkeypatch):
+    """Typing a filter asks the store for the matches only: every row is counted once when the list
+    is read, not at every keystroke; a change made in another window is counted again."""
+    from store.store import Store
+
+    counted: list[str] = []
+    count = Store.milestone_count
+
+    def counting(self, text="", *, only=None, stop=None):
+        counted.append(text)
+        return count(self, text, only=only, stop=stop)
+
+    monkeypatch.setattr(Store, "milestone_count", counting)
+    async with started(big_db, poll=0.1) as (app, pilot):
+        await press(pilot, "m")
+        opened = len(counted)
+        assert opened and set(counted) == {""}
+        await press(pilot, "slash", *"harb")
+        assert on_screen(app, f"holding 'harb': {ROWS // 9} of {ROWS}")
+        await press(pilot, "escape", "slash", *"milestone")
+        assert on_screen(app, f"holding 'milestone': {ROWS} of {ROWS}")
+        assert "" not in counted[opened:], counted
+        with fresh(big_db) as other:
+            first, _owner = other.search_milestones("", 1)[0]
+            other.add_milestone(project_id=first.project_id, name="Harbour wall")
+        await wait_until(pilot, lambda: on_screen(app, f"holding 'milestone': {ROWS} of {ROWS + 1}"),
+                         "the new milestone counted")
+
+
+async def test_a_filters_first_rows_show_while_its_matches_are_still_counted(big_db, monkeypatch):
+    """All milestones shows a filter's first page at once and says it is counting; the count follows
+    (held back here until the rows are seen, as a count over a million rows would be)."""
+    import threading
+
+    from store.store import Store
+
+    release = threading.Event()
+    count = Store.milestone_count
+
+    def slow(self, text="", *, only=None, stop=None):
+        if text:
+            assert release.wait(10), "the test never let the count finish"
+        return count(self, text, only=only, stop=stop)
+
+    monkeypatch.setattr(Store, "milestone_count", slow)
+    async with started(big_db) as (app, pilot):
+        await press(pilot, "m")
+        app.screen.list_widget().set_filter("milestone")
+        first, _ = _milestone_row(big_db, 0, "milestone")
+        give_up = time.monotonic() + 10
+        while not on_screen(app, "holding 'milestone': counting…") and time.monotonic() < give_up:
+            await pilot.pause()  # not settle: it would wait for the count held back
+        shown = on_screen(app, "holding 'milestone': counting…") and on_screen(app, first.name)
+        release.set()
+        assert shown, "the first rows were on screen while the count was held back"
+        await settle(pilot)
+        assert on_screen(app, f"holding 'milestone': {ROWS} of {ROWS}")
+
+
+async def test_typing_on_gives_up_the_count_of_what_was_typed_before(big_db, monkeypatch):
+    """A count still running when the filter changes is given up (the store is asked to stop), so the
+    new filter's rows do not wait for it."""
+    from store import Abandoned
+    from store.store import Store
+
+    count = Store.milestone_count
+    ended: list[str] = []
+
+    def endless(self, text="", *, only=None, stop=None):
+        if text != "milestone":
+            return count(self, text, only=only)
+        give_up = time.monotonic() + 5
+        while stop is None or not stop():  # a count over every row, until it is no longer wanted
+            if time.monotonic() > give_up:
+                ended.append("never given up")
+                return 0
+            time.sleep(0.005)
+        ended.append("given up")
+        raise Abandoned()
+
+    monkeypatch.setattr(Store, "milestone_count", endless)
+    async with started(big_db) as (app, pilot):
+        await press(pilot, "m")
+        vlist = app.screen.list_widget()
+        vlist.set_filter("milestone")
+        give_up = time.monotonic() + 10
+        while not on_screen(app, "holding 'milestone': counting…") and time.monotonic() < give_up:
+            await pilot.pause()  # not settle: it would wait for the count
+        vlist.set_filter("milestone 00")
+        await settle(pilot)
+        assert on_screen(app, f"holding 'milestone 00': 9 of {ROWS}")
+    assert ended == ["given up"]

@@ -8,6 +8,8 @@ and c set its status here, with the same optional reason as on the project scree
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -48,6 +50,7 @@ class MilestonesScreen(RagScreen):
         chosen = self.app.settings.lists.get("milestones")  # the user's own sort and quick filter
         milestones = VirtualList(COLUMNS, self._fetch, self._count, page_size=50, id="all-milestones",
                                  empty_text="No milestone matches the filter.", on_count=self._counted,
+                                 slow_count=True,
                                  quick=QUICK, key_of=lambda row: row[0].id,
                                  sort=chosen.sort if chosen else None,
                                  descending=chosen.descending if chosen else False)
@@ -86,8 +89,8 @@ class MilestonesScreen(RagScreen):
             status_date = self._status_dates[key] = portfolio.status_date
         return status_date
 
-    def _count(self, query: ListQuery) -> int:
-        return self.app.locked(self.app.store.milestone_count, query.text, only=query.only)
+    def _count(self, query: ListQuery, stop: Callable[[], bool] | None = None) -> int:
+        return self.app.locked(self.app.store.milestone_count, query.text, only=query.only, stop=stop)
 
     def __init__(self) -> None:
         super().__init__()

@@ -36,6 +36,7 @@ from textual.timer import Timer
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from store import Abandoned
 from store import text as words
 from tui import compat, safe
 from tui.app_typing import OfRagboard
@@ -208,10 +209,11 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self,
         columns: list[Column],
         fetch: Callable[[int, int, ListQuery], list],
-        count: Callable[[ListQuery], int],
+        count: Callable[..., int],  # count(query), or count(query, stop) if slow_count
         *,
         page_size: int = 100,
         on_count: Callable[[VirtualList], Any] | None = None,
+        slow_count: bool = False,
         empty_text: str = "Nothing to show.",
         quick: Sequence[tuple[str, str]] = (),
         sort: str | None = None,
@@ -228,6 +230,12 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self._filter_timer: Timer | None = None
         self._styles: dict[str, Style] | None = None  # component styles, worked out once (_style)
         self._on_count = on_count  # told in the same frame as the rows it counts
+        # slow_count: counting may read every row (a date or a status at 1,000,000 milestones takes a
+        # second). A filter's first page is then shown before its matches are counted (on_count is told
+        # twice), and count is called as count(query, stop): a count no longer wanted (the filter typed
+        # on) is given up when stop() says so, by raising store.Abandoned.
+        self._slow_count = slow_count
+        self.counting = False  # the rows shown are the first page; how many match is still being counted
         self.page_size = page_size
         self.empty_text = empty_text
         self.quick = list(quick)
@@ -236,6 +244,9 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self._key_of = key_of or (lambda row: getattr(row, "id", row))
         self.total = 0
         self.grand_total = 0  # rows with no filter at all (counted only while one is on)
+        # grand_total still holds for the file as last read: a new filter or sort need not count
+        # every row again (at 1,000,000 milestones that count is 20-100 ms of each keystroke's wait).
+        self._grand_known = False
         self._pages: dict[int, list] = {}
         self._pending: set[int] = set()
         self._generation = 0  # bumps on reload so late pages from before it are dropped
@@ -256,56 +267,88 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
 
     # -- data ---------------------------------------------------------------------------------
 
-    def reload(self, *, at_once: bool = False) -> None:
+    def reload(self, *, at_once: bool = False, same_rows: bool = False) -> None:
         """Forget every fetched page and count again (another window may have changed the file).
 
         at_once fetches the count and the first page now (one page costs a few milliseconds),
         so the first screen shows rows without waiting for a worker; later pages come from one.
+        same_rows: only the filter or the sort changed, not the file, so the unfiltered count holds.
         """
         self._generation += 1
+        self._grand_known = self._grand_known and same_rows
+        grand = self.grand_total if self._grand_known else None
         self._pages.clear()
         self._pending.clear()
         self._forget_drawn()
         if at_once:
-            self._count_loaded(self._generation, *self._first_and_counts(self.list_query))
+            query = self.list_query
+            first = self._fetch(0, self.page_size, query)
+            self._count_loaded(self._generation, *self._counts(query, first, grand))
         else:
-            self._load_count(self._generation, self.list_query)
+            self._load_count(self._generation, self.list_query, grand)
 
     @property
     def list_query(self) -> ListQuery:
         return ListQuery(self.filter_text, self.sort, self.descending, self.only)
 
-    def _first_and_counts(self, query: ListQuery) -> tuple[int, list, int]:
+    def _counts(self, query: ListQuery, first: list, grand: int | None,
+                stop: Callable[[], bool] | None = None) -> tuple[int, list, int]:
         """(total, first page, total with no filter). The count only when the first page is full (a
         short page is the count): one query per keystroke for a narrow filter, two for a wide one;
-        the unfiltered count only while a filter is on."""
-        first = self._fetch(0, self.page_size, query)
-        total = len(first) if len(first) < self.page_size else self._count(query)
-        grand = total
-        if query.text or query.only:
-            grand = self._count(ListQuery(sort=query.sort, descending=query.descending))
+        the unfiltered count only while a filter is on, and only if grand (known) is None."""
+        unfiltered = not (query.text or query.only)
+        if len(first) < self.page_size:
+            total = len(first)
+        else:
+            total = grand if unfiltered and grand is not None else self._count_of(query, stop)
+        if unfiltered:
+            grand = total
+        elif grand is None:
+            grand = self._count_of(ListQuery(sort=query.sort, descending=query.descending), stop)
         return total, first, grand
 
     @work(thread=True, exclusive=True, group="virtual-list-count")
-    def _load_count(self, generation: int, query: ListQuery) -> None:
-        self.app.call_from_thread(self._count_loaded, generation, *self._first_and_counts(query))
+    def _load_count(self, generation: int, query: ListQuery, grand: int | None) -> None:
+        first = self._fetch(0, self.page_size, query)
+        if self._slow_count and len(first) == self.page_size and (query.text or query.only):
+            self.app.call_from_thread(self._first_shown, generation, first)
+        try:
+            counted = self._counts(query, first, grand, stop=lambda: generation != self._generation)
+        except Abandoned:
+            return  # a newer load is on its way
+        self.app.call_from_thread(self._count_loaded, generation, *counted)
+
+    def _count_of(self, query: ListQuery, stop: Callable[[], bool] | None) -> int:
+        return self._count(query, stop) if self._slow_count and stop is not None else self._count(query)
+
+    def _first_shown(self, generation: int, first: list) -> None:
+        """The first page, shown while its matches are counted (the list ends with it until then)."""
+        if generation != self._generation:
+            return
+        self.counting = True
+        self._show_first(len(first), first)
 
     def _count_loaded(self, generation: int, total: int, first: list, grand: int) -> None:
         if generation != self._generation:
             return
-        self.total = total
+        self.counting = False
         self.grand_total = grand
+        self._grand_known = True
+        self.loaded = True
+        self._show_first(total, first)
+        callbacks, self._after_load = self._after_load, []
+        for callback in callbacks:
+            callback()
+
+    def _show_first(self, total: int, first: list) -> None:
+        self.total = total
         self._pages[0] = first
         self._forget_drawn()
-        self.loaded = True
         if self._on_count is not None:
             self._on_count(self)
         self._measure(first)
         self._resize()
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
-        callbacks, self._after_load = self._after_load, []
-        for callback in callbacks:
-            callback()
 
     def _page_for(self, index: int) -> list | None:
         page = index // self.page_size
@@ -411,7 +454,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self._filter_timer = None
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.reload()
+        self.reload(same_rows=True)
 
     # -- sort and quick filter ----------------------------------------------------------------
 
@@ -481,6 +524,8 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
             parts.append(f"holding '{self.filter_text}'")
         if not parts:
             return ""
+        if self.counting:
+            return f"{', '.join(parts)}: counting…"
         return f"{', '.join(parts)}: {self.total:,} of {self.grand_total:,}"
 
     def requery(self) -> None:
@@ -489,7 +534,7 @@ class VirtualList(OfRagboard, compat.OwnFocusRedraw, ScrollView, can_focus=True)
         self.refresh()  # the heading's arrow
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.reload()
+        self.reload(same_rows=True)
         if row is not None:
             key = self._key_of(row)
             self.loaded_then(lambda: self._seek(self._generation, key))
