@@ -6,6 +6,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.profile import SCENARIOS
+
 
 def _synth(args) -> int:
     from bench.synth import DEFAULT_SEED, synthesise
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         "profile", help="profile one walk of the screens under pyinstrument (the bench extra)"
     )
     prof.add_argument("--db", required=True, metavar="PATH")
-    prof.add_argument("scenario", choices=("startup", "cursor", "programme", "project"))
+    prof.add_argument("scenario", choices=SCENARIOS)
     args = parser.parse_args(argv)
     if args.command == "scaling":
         from bench.scaling import run as scaling_run

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from bench.terminal import Session
 
-SCENARIOS = ("startup", "cursor", "programme", "project")
+SCENARIOS = ("startup", "cursor", "programme", "project", "filter")
+FILTER_WORD = "Review"  # in a name of one synthetic milestone in five, and of many projects
 
 
 def _drive(session: Session, scenario: str) -> None:
@@ -40,6 +41,19 @@ def _drive(session: Session, scenario: str) -> None:
             session.settle(0.3)
             session.press("down")
             session.settle(0.1)
+    elif scenario == "filter":  # All milestones, '/' and a word typed in one go, five times
+        session.press("m")
+        session.wait_text("All milestones: ", timeout=60)
+        session.settle(0.5)
+        for _ in range(5):
+            session.press("/")
+            session.settle(0.3)
+            session.press(FILTER_WORD)
+            session.wait_text(f"holding '{FILTER_WORD}'", timeout=60)
+            session.settle(0.5)
+            session.press("escape")
+            session.wait_for(lambda s, f: "holding" not in s.text(), timeout=60)
+            session.settle(0.3)
 
 
 def _cumulative(path: Path, top: int) -> list[tuple[float, str]]:
