@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
@@ -259,7 +260,10 @@ class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
         preview = self.preview
         if preview is None or not self.is_mounted:
             return
-        values = self.collect()
+        try:
+            values = self.collect()
+        except NoMatches:  # asked after a refresh, and the form was taken down meanwhile (the app closing)
+            return
         if values == self._warned:
             return
         lock = self.app.store_lock
