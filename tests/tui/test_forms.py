@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ async def open_form(pilot, tab: str, *keys: str) -> FormScreen:
     screen = pilot.app.screen
     assert isinstance(screen, FormScreen)
     return screen
+
+
+@asynccontextmanager
+async def form_on(path, size, tab: str, *keys: str):
+    """The app on this file at this size, with open_form's form open: yields (app, pilot, form)."""
+    async with started(path, size=size) as (app, pilot):
+        yield app, pilot, await open_form(pilot, tab, *keys)
 
 
 async def to_field(pilot, key: str) -> None:
@@ -76,8 +84,7 @@ def drawn_in(app, text: str) -> set[str]:
 async def test_dates_show_in_words_and_a_form_left_as_shown_saves_nothing(fixture_db, size):
     path, ids = fixture_db
     before = history_size(path)
-    async with started(path, size=size) as (app, pilot):
-        form = await open_form(pilot, MILESTONES, "down", "e")
+    async with form_on(path, size, MILESTONES, "down", "e") as (app, pilot, form):
         assert form.title_text == "Edit milestone Procure new CRM"
         assert field_value(app, "baseline") == "30 Jun 2014"
         assert field_value(app, "forecast") == "31 Aug 2014"
@@ -94,8 +101,7 @@ async def test_dates_show_in_words_and_a_form_left_as_shown_saves_nothing(fixtur
 @pytest.mark.parametrize("typed", ["2014-09-30", "30/09/2014", "30 Sep 2014", "30 September 2014"])
 async def test_a_date_is_taken_in_every_style_the_store_reads(fixture_db, size, typed):
     path, ids = fixture_db
-    async with started(path, size=size) as (app, pilot):
-        await open_form(pilot, MILESTONES, "down", "e")
+    async with form_on(path, size, MILESTONES, "down", "e") as (app, pilot, _form):
         await type_into(pilot, "forecast", typed)
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectScreen)
@@ -108,8 +114,7 @@ async def test_a_date_is_taken_in_every_style_the_store_reads(fixture_db, size, 
 @SIZES
 async def test_a_date_field_says_every_style_it_takes(fixture_db, size):
     path, _ids = fixture_db
-    async with started(path, size=size) as (_app, pilot):
-        await open_form(pilot, MILESTONES, "down", "e")
+    async with form_on(path, size, MILESTONES, "down", "e") as (_app, pilot, _form):
         await to_field(pilot, "forecast")
         assert on_screen(pilot.app, "A date, as 30 Jun 2025, 30/06/2025 or 2025-06-30")
 
@@ -120,8 +125,7 @@ async def test_a_date_field_says_every_style_it_takes(fixture_db, size):
 async def test_an_empty_date_shows_an_example_drawn_as_a_hint(fixture_db, size):
     """An empty date field's placeholder starts "e.g." and is drawn dim and italic, unlike a value."""
     path, _ids = fixture_db
-    async with started(path, size=size) as (app, pilot):
-        await open_form(pilot, MILESTONES, "down", "e")  # no actual date yet
+    async with form_on(path, size, MILESTONES, "down", "e") as (app, _pilot, _form):  # no actual date yet
         assert field_value(app, "actual") == ""
         assert on_screen(app, "once done, e.g. 30 Jun 2025")
         (hint,) = drawn_in(app, "once done, e.g. 30 Jun 2025")
@@ -150,8 +154,7 @@ def test_every_example_in_every_form_follows_e_g():
 async def test_escape_on_a_changed_form_asks_and_no_keeps_what_was_typed(fixture_db, size):
     path, ids = fixture_db
     before = history_size(path)
-    async with started(path, size=size) as (app, pilot):
-        form = await open_form(pilot, MILESTONES, "down", "e")
+    async with form_on(path, size, MILESTONES, "down", "e") as (app, pilot, form):
         await pilot.press(*"Retender")
         await settle(pilot)
         await type_into(pilot, "forecast", "30/09/2014")
@@ -176,8 +179,7 @@ async def test_escape_on_a_changed_form_asks_and_no_keeps_what_was_typed(fixture
 @SIZES
 async def test_escape_on_an_unchanged_form_closes_it_at_once(fixture_db, size):
     path, _ids = fixture_db
-    async with started(path, size=size) as (app, pilot):
-        await open_form(pilot, RISKS, "e")
+    async with form_on(path, size, RISKS, "e") as (app, pilot, _form):
         await press(pilot, "escape")
         assert isinstance(app.screen, ProjectScreen)
         await press(pilot, "n")  # a new risk, its defaults untouched
@@ -188,8 +190,7 @@ async def test_escape_on_an_unchanged_form_closes_it_at_once(fixture_db, size):
 
 async def test_escape_on_a_new_form_with_typing_asks_about_the_new_record(fixture_db):
     path, _ids = fixture_db
-    async with started(path, size=(80, 24)) as (app, pilot):
-        await open_form(pilot, MILESTONES, "n")
+    async with form_on(path, (80, 24), MILESTONES, "n") as (app, pilot, _form):
         await pilot.press(*"Launch")
         await settle(pilot)
         await press(pilot, "escape")
@@ -205,8 +206,7 @@ async def test_escape_on_a_new_form_with_typing_asks_about_the_new_record(fixtur
 @SIZES
 async def test_a_residual_score_above_the_inherent_warns_as_a_field_is_left_and_saves(fixture_db, size):
     path, ids = fixture_db
-    async with started(path, size=size) as (app, pilot):
-        form = await open_form(pilot, RISKS, "e")
+    async with form_on(path, size, RISKS, "e") as (app, pilot, form):
         assert form.title_text == "Edit risk R1"  # 4x5 = 20, residual 3x3
         assert not on_screen(app, "Warning:")
         await type_into(pilot, "residual_likelihood", "5")
@@ -224,8 +224,7 @@ async def test_a_residual_score_above_the_inherent_warns_as_a_field_is_left_and_
 @SIZES
 async def test_a_milestone_warns_of_an_actual_date_after_the_status_date(fixture_db, size):
     path, ids = fixture_db
-    async with started(path, size=size) as (app, pilot):
-        form = await open_form(pilot, MILESTONES, "down", "e")
+    async with form_on(path, size, MILESTONES, "down", "e") as (app, pilot, form):
         assert form.title_text == "Edit milestone Procure new CRM"  # status date 31 Mar 2014
         await type_into(pilot, "actual", "30/04/2014")
         await press(pilot, "tab")
@@ -241,8 +240,7 @@ async def test_a_milestone_warns_of_an_actual_date_after_the_status_date(fixture
 
 async def test_a_form_opened_on_a_green_milestone_that_is_overdue_says_so_at_once(fixture_db):
     path, _ids = fixture_db
-    async with started(path, size=(80, 24)) as (app, pilot):
-        form = await open_form(pilot, MILESTONES, "down", "down", "down", "e")
+    async with form_on(path, (80, 24), MILESTONES, "down", "down", "down", "e") as (app, _pilot, form):
         assert form.title_text == "Edit milestone Staff consultation"  # Green, baseline 31 Jan 2014
         assert on_screen(app, "Warning: Green, but overdue", wrapped=True)
 

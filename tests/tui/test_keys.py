@@ -42,6 +42,14 @@ async def started_at(path, width: int, *, notifications: bool = False):
         yield app, pilot
 
 
+@asynccontextmanager
+async def on_tab(path, kind: str, tab: str, **options):
+    """The app on this file (options: started's), with a tab of CCO (or its project) in view."""
+    async with started(path, **options) as (app, pilot):
+        await open_tab(pilot, kind, tab)
+        yield app, pilot
+
+
 def footer(app) -> list[str]:
     """The footer's keys, each as shown ("c Derive RAG")."""
     return [entry.strip() for entry in screen_lines(app)[-1].split("  ") if entry.strip()]
@@ -131,8 +139,7 @@ async def test_a_key_not_listed_does_nothing(fixture_db, kind, tab, own):
 
 async def test_a_risks_tab_lists_no_status_keys_and_x_closes_a_risk(fixture_db):
     path, _ids = fixture_db
-    async with started(path) as (app, pilot):
-        await open_tab(pilot, "project", "2")
+    async with on_tab(path, "project", "2") as (app, pilot):
         shown = footer(app)
         assert not [entry for entry in shown if entry.split(" ", 1)[0] in ("r", "a", "g", "c")]
         assert "x Close risk" in shown
@@ -142,8 +149,7 @@ async def test_a_risks_tab_lists_no_status_keys_and_x_closes_a_risk(fixture_db):
 
 async def test_t_says_what_pressing_it_will_show(fixture_db):
     path, _ids = fixture_db
-    async with started(path) as (app, pilot):
-        await open_tab(pilot, "project", "2")
+    async with on_tab(path, "project", "2") as (app, pilot):
         assert "t Residual" in footer(app)
         await press(pilot, "t")
         assert "t Inherent" in footer(app) and "t Residual" not in footer(app)
@@ -158,8 +164,7 @@ async def test_t_says_what_pressing_it_will_show(fixture_db):
 
 async def test_while_the_filter_takes_the_keys_help_is_offered_by_f1(fixture_db):
     path, _ids = fixture_db
-    async with started(path) as (app, pilot):
-        await open_tab(pilot, "project", "1")
+    async with on_tab(path, "project", "1") as (app, pilot):
         await press(pilot, "slash")
         assert footer(app)[-1] == "f1 Help"  # ? is typed into the filter
         assert not {"r Red", "e Edit", "? Help"} & set(footer(app))
@@ -169,8 +174,7 @@ async def test_while_the_filter_takes_the_keys_help_is_offered_by_f1(fixture_db)
 
 async def test_help_lists_what_each_key_does_in_the_tab_in_view(fixture_db):
     path, _ids = fixture_db
-    async with started(path) as (app, pilot):
-        await open_tab(pilot, "programme", "1")
+    async with on_tab(path, "programme", "1") as (app, pilot):
         await press(pilot, "question_mark")
         rows = dict(app.screen.rows)
         assert rows["c"].startswith("Return the selected project's RAG to the one derived")
@@ -260,8 +264,7 @@ def warning_notices(app) -> list[str]:
 
 async def test_green_on_an_overdue_milestone_is_saved_with_a_warning(fixture_db):
     path, ids = fixture_db
-    async with started(path, notifications=True) as (app, pilot):
-        await open_tab(pilot, "project", "1")
+    async with on_tab(path, "project", "1", notifications=True) as (app, pilot):
         await press(pilot, "down", "down")  # Go live phase 1: Red, due 1 Mar 2014, not done by 31 Mar
         assert app.screen.active_panel().selected.name == "Go live phase 1"
         await press(pilot, "g", "enter")

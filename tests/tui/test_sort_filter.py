@@ -3,6 +3,7 @@ heading) sorts, the same again (or S) reverses, f steps through the quick filter
 asked for home's and All milestones' rows, the other lists sort in memory."""
 from __future__ import annotations
 
+import pytest
 from conftest import fresh, on_screen, press, screen_lines, settle, started, typed
 
 from tui.screens.milestones import MilestonesScreen
@@ -306,18 +307,9 @@ async def test_project_milestones_slash_matches_cells_as_shown(fixture_db):
             await press(pilot, "escape")
 
 
-async def test_slash_does_not_find_hidden_notes(fixture_db):
-    path, ids = fixture_db
-    with fresh(path) as s:
-        m = s.milestone(ids["milestones"]["crm"])
-        s.edit_milestone(m.id, m.version, notes="waiting on procurement board")
-    async with started(path) as (app, pilot):
-        await press(pilot, "enter", "enter")
-        await _filter(pilot, "procurement board")
-        assert on_screen(app, "No milestone matches the filter.")
-
-
-async def test_all_milestones_slash_does_not_find_hidden_notes(fixture_db):
+@pytest.mark.parametrize("keys", [("enter", "enter"), ("m",)], ids=["project", "all milestones"])
+async def test_slash_does_not_find_hidden_notes(fixture_db, keys):
+    """A project's milestones and All milestones match only what they show, and notes are not shown."""
     path, ids = fixture_db
     with fresh(path) as s:
         m = s.milestone(ids["milestones"]["crm"])
@@ -325,9 +317,10 @@ async def test_all_milestones_slash_does_not_find_hidden_notes(fixture_db):
         assert s.search_milestones("procurement board") == []
         assert [found.name for found, _ in s.search_milestones("Procure new")] == ["Procure new CRM"]
     async with started(path) as (app, pilot):
-        await press(pilot, "m")
+        await press(pilot, *keys)
         await _filter(pilot, "procurement board")
         assert not on_screen(app, "Procure new CRM")
+        assert on_screen(app, "No milestone matches the filter.")
 
 
 def test_home_and_all_milestones_offer_the_sorts_and_filters_the_store_knows():
