@@ -122,10 +122,9 @@ def test_a_count_no_longer_wanted_is_given_up_and_the_store_reads_on(tmp_path):
     from store import Abandoned
 
     with open_store(tmp_path / "f.db") as s:
-        f = s.add_portfolio(name="P", status_date="2025-03-31")
-        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
-        for i in range(3000):
-            s.add_milestone(programme_id=g.id, name=f"Step {i}", baseline="2016-03-31")
+        s.import_portfolio({"name": "P", "status_date": "2025-03-31", "programme": [{
+            "code": "G", "name": "Estates",
+            "milestone": [{"name": f"Step {i}", "baseline": "2016-03-31"} for i in range(3000)]}]})
         asked: list[int] = []
 
         def stop() -> bool:

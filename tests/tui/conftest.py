@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import datetime as dt
 import html
 import re
+import shutil
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Callable
@@ -95,12 +97,29 @@ def build(path: Path) -> dict:
     return ids
 
 
-@pytest.fixture
-def fixture_db(tmp_path, monkeypatch) -> tuple[Path, dict]:
-    monkeypatch.chdir(tmp_path)
-    path = Path(DB_NAME)
+@pytest.fixture(scope="session")
+def built_fixture(tmp_path_factory) -> tuple[Path, dict]:
+    """The fixture's file, built once for the session (each test gets a copy: building it through
+    the store takes ~45 ms, copying it under 1 ms)."""
+    path = tmp_path_factory.mktemp("built") / DB_NAME
     ids = build(path)
     return path, ids
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """A closed ragboard file (and its -wal, if one is left) copied to target."""
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+@pytest.fixture
+def fixture_db(built_fixture, tmp_path, monkeypatch) -> tuple[Path, dict]:
+    monkeypatch.chdir(tmp_path)
+    path = Path(DB_NAME)
+    built, ids = built_fixture
+    copy_file(built, path)
+    return path, copy.deepcopy(ids)
 
 
 @pytest.fixture

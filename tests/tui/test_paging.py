@@ -7,12 +7,11 @@ the module through the store's import and copied for each test.
 """
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from conftest import DB_NAME, fresh, on_screen, press, settle, started, wait_until
+from conftest import DB_NAME, copy_file, fresh, on_screen, press, settle, started, wait_until
 
 from store import open_store
 from tui.screens.home import HomeScreen
@@ -47,9 +46,7 @@ def big_file(tmp_path_factory) -> Path:
 @pytest.fixture
 def big_db(big_file, tmp_path, monkeypatch) -> Path:
     """A copy of the big file in the test's own folder, opened by a relative name."""
-    for suffix in ("", "-wal"):
-        if Path(f"{big_file}{suffix}").exists():
-            shutil.copyfile(f"{big_file}{suffix}", tmp_path / f"{DB_NAME}{suffix}")
+    copy_file(big_file, tmp_path / DB_NAME)
     monkeypatch.chdir(tmp_path)
     return Path(DB_NAME)
 

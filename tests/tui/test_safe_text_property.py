@@ -14,6 +14,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import build, on_screen, press, raw_controls, settle, started
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -157,14 +158,16 @@ async def scenario(
 
 
 # No shrinking: each example runs the whole app (seconds); the failing example is reported as found.
+# Three tests of a third of the examples each, which pytest -n runs side by side.
+@pytest.mark.parametrize("part", ["a", "b", "c"])
 @settings(
-    max_examples=EXAMPLES,
+    max_examples=max(1, EXAMPLES // 3),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(name=TEXT, project=TEXT, reason=TEXT, notes=TEXT, date=st.one_of(TEXT, st.just("30/09/2014")))
-def test_generated_text_never_fails_the_app_and_reads_as_typed(name, project, reason, notes, date):
+def test_generated_text_never_fails_the_app_and_reads_as_typed(part, name, project, reason, notes, date):
     with tempfile.TemporaryDirectory() as folder:
         previous = os.getcwd()
         os.chdir(folder)

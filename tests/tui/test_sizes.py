@@ -96,8 +96,8 @@ FORMS: dict[str, tuple[str, list[str], dict[str, str], Check]] = {
 
 
 @pytest.fixture
-def db(request, tmp_path, monkeypatch) -> Callable[[str], tuple[Path, dict]]:
-    from conftest import DB_NAME, build
+def db(built_fixture, tmp_path, monkeypatch) -> Callable[[str], tuple[Path, dict]]:
+    from conftest import DB_NAME, copy_file
 
     from store import open_store
 
@@ -107,7 +107,9 @@ def db(request, tmp_path, monkeypatch) -> Callable[[str], tuple[Path, dict]]:
         if which == "empty":
             open_store(path).close()
             return path, {}
-        return path, build(path)
+        built, ids = built_fixture
+        copy_file(built, path)
+        return path, ids
 
     return make
 
