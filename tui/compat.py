@@ -20,9 +20,8 @@ Notices:
 
 Screens built ahead, hidden (the first Enter fills a screen instead of building it):
 - App._load_screen_css, App._get_screen: compose and mount an installed screen without showing it.
-- Screen._refresh_layout, Screen._compositor.render_update, Screen._update_timer: lay it out and
-  draw it once while hidden, and start its update timer, whose first tick otherwise comes a
-  whole frame after the screen is shown (Enter ~50 -> ~28 ms at 5,000 projects, 5b676fe).
+  (Laying it out and drawing it while hidden, through three more private names, was dropped: in four
+  benchmark runs against the plain path it saved nothing measurable on Enter; bench/RESULTS.md.)
 
 Styles:
 - App._css_update_count, Screen._css_update_count: a screen styled since the CSS last changed is
@@ -112,13 +111,6 @@ def build_hidden(app: App, screen: Screen) -> Awaitable[None]:
     _, mounted = app._get_screen(screen)
     return mounted
 
-
-def lay_out_hidden(app: App, screen: Screen) -> None:
-    """Lay out and draw a hidden screen once, and start its update timer (it ticks once, finds the
-    screen hidden, and pauses)."""
-    screen._refresh_layout(app.size)
-    screen._compositor.render_update(full=True)
-    screen._update_timer.resume()
 
 
 # -- holding the screen still ------------------------------------------------------------------------

@@ -100,18 +100,12 @@ class Keeper:
             app.set_timer(self.BUILD_GAP, then)
 
     def _build_hidden(self, screen: Screen, name: str) -> None:
-        """Install a screen under name, compose and mount it now, hidden, and lay it out shortly:
-        its first showing then pays for neither its first layout nor its first drawing."""
+        """Install a screen under name and compose and mount it now, hidden: its first showing then
+        fills it instead of building it."""
         app = self.app
         app.install_screen(screen, name=name)
         compat.build_hidden(app, screen)
         self.built.append(screen)
-
-        def lay_out() -> None:
-            if screen.is_mounted and screen not in app.screen_stack:
-                compat.lay_out_hidden(app, screen)
-
-        app.set_timer(0.05, lay_out)
 
     def stop(self) -> asyncio.Future[None]:
         """Build nothing more ahead. Awaiting the result waits until the screens built ahead, and those

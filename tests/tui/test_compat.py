@@ -100,7 +100,7 @@ async def test_a_save_notice_replaces_the_last_one(fixture_db):
         assert not on_screen(app, "first save")
 
 
-async def test_a_screen_built_hidden_is_mounted_laid_out_and_not_shown(fixture_db):
+async def test_a_screen_built_hidden_is_mounted_and_not_shown(fixture_db):
     from tui.screens.help import HelpScreen
 
     async with home(fixture_db) as (app, pilot):
@@ -109,9 +109,7 @@ async def test_a_screen_built_hidden_is_mounted_laid_out_and_not_shown(fixture_d
         app.install_screen(screen, name="built-hidden")
         await compat.build_hidden(app, screen)  # waits until the screen and its widgets are mounted
         assert screen.is_mounted and screen not in app.screen_stack
-        compat.lay_out_hidden(app, screen)
         await settle(pilot)
-        assert screen.size == app.size
         assert app.screen is first and not any("Keys:" in line for line in screen_lines(app))
         app.push_screen(screen)
         await settle(pilot)
