@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -140,11 +141,20 @@ def home_marker(path: Path) -> str:
 # -- start-up ------------------------------------------------------------------------------------
 
 
+def _visidata() -> str | None:
+    """VisiData's command, if installed (BENCH_VISIDATA names it, else vd on the PATH)."""
+    return os.environ.get("BENCH_VISIDATA") or shutil.which("vd")
+
+
 def startup(dbs: list[Db], repeats: int, with_app: bool) -> dict:
-    """Interleaved start-ups: bare app, then ragboard on each database, `repeats` times over."""
+    """Interleaved start-ups: bare app, then ragboard on each database, `repeats` times over; and
+    VisiData on the largest, if installed (its first screen lists the file's tables)."""
     runs = [("bare", _bare_argv(), READY)]
     if with_app:
         runs += [(db.label, _ragboard_argv(db.path), home_marker(db.path)) for db in dbs]
+    visidata = _visidata()
+    if visidata:
+        runs.append(("visidata", [visidata, str(dbs[-1].path)], "portfolio "))
     times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     rss: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     for i in range(repeats + 1):  # the first round warms the page cache and is not counted
@@ -367,6 +377,14 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
                 db.results["startup_ratio"] = ms["p50"] / bare["p50"]
                 db.results["rss_mb"] = starts[db.label]["rss"]
         notes.append(f"Bare Textual app peak RSS {starts['bare']['rss']:.0f} MB.")
+        if "visidata" in starts:
+            vd = starts["visidata"]["ms"]
+            big.detail["start-up, VisiData (its list of the file's tables)"] = vd
+            ratio, vd_rss = vd["p50"] / bare["p50"], starts["visidata"]["rss"]
+            notes.append(f"VisiData opening the N = {projects:,} file: {ratio:.2f}x the bare app (ratio of "
+                         f"medians, in the same interleaved rounds), peak RSS {vd_rss:.0f} MB.")
+        else:
+            notes.append("VisiData is not installed here (BENCH_VISIDATA or vd on the PATH): not compared.")
 
         if with_app:
             _log("imported modules at start-up")
