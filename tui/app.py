@@ -93,6 +93,7 @@ class RagboardApp(App):
             self.notify(self.notice, title="Demo data")
         self.set_interval(self.poll_seconds, self._poll, name="changed-elsewhere")
         if getattr(self.store, "checking", None) is not None:  # a test's stand-in store has no check
+            self.call_after_refresh(self.store.begin_check)  # a large file's: once the screen is shown
             self._integrity_timer = self.set_interval(0.2, self._integrity_known, name="integrity")
 
     def _integrity_known(self) -> None:

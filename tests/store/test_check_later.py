@@ -68,3 +68,23 @@ async def test_the_app_says_a_large_file_is_damaged_once_its_check_fails(tmp_pat
         assert any("is damaged" in n and "Nothing will be written" in n for n in notices(app))
         await app.keeper.stop()
     store.close()
+
+
+def test_a_large_files_check_waits_for_the_first_screen_or_a_write(tmp_path, large):
+    """Begun only when asked (the app asks once its first screen is shown: on 2 cores a check run
+    during start-up takes a core from it), or when something must wait for it."""
+    path = tmp_path / "big.db"
+    programmes_file(path, damaged=True)
+    store, check = open_store_checking_later(path)
+    with store:
+        store.check_later(check)
+        assert not check.started and store.checking() and store.check_failed() is None
+        store.begin_check()
+        assert check.started and "is damaged" in store.check_failed(wait=True)
+    store, check = open_store_checking_later(path)
+    with store:
+        store.check_later(check)
+        portfolio = store.portfolios()[0]
+        with pytest.raises(CorruptFileError):  # a write starts the check, and waits for it
+            store.set_status_date(portfolio.id, portfolio.version, "2025-02-28")
+        assert check.started
