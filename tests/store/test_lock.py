@@ -141,6 +141,7 @@ def test_every_public_method_holds_the_lock_while_it_uses_the_file(store, tree):
     from store.store import IntegrityCheck
 
     call("check_later", IntegrityCheck(store.path))
+    call("begin_check")
     with call("without_waiting"):
         call("set_status_date", f2.id, store.portfolio(f2.id).version, "2025-08-31")
     assert watched.unlocked == []
