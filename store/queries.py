@@ -412,8 +412,10 @@ def _might_match(text: str, words: Iterable[str]) -> bool:
     return any(folded in word.casefold() for word in words)
 
 
-# Every shape of a date as ISO or as printed ("1 Mar 2014"), its digits written 0.
-_DATE_SHAPES = ("0000-00-00", *(f"{day} {month} 0000" for day in ("0", "00") for month in rules.MONTHS))
+# Every shape of a date as ISO or as printed ("1 Mar 2014", or "01/03/2014" in that date style), its
+# digits written 0.
+_DATE_SHAPES = ("0000-00-00", "00/00/0000",
+                *(f"{day} {month} 0000" for day in ("0", "00") for month in rules.MONTHS))
 
 
 def _might_be_in_a_date(text: str) -> bool:
@@ -509,7 +511,8 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool,
         else:  # too short for a trigram: every row's text is read
             shown, found = ["m.name", "m.due_text", "m.status"], []
         if _might_be_in_a_date(text):
-            shown += [_FOUND["expected"], rules.shown_date(_FOUND["expected"])]
+            expected = _FOUND["expected"]  # in every style a date may be shown in (a setting)
+            shown += [expected, rules.shown_date(expected), rules.slashed_date(expected)]
         if _might_match(text, ("overdue",)):
             shown.append(f"CASE WHEN {_FOUND['overdue']} THEN 'overdue' END")
             needs = True

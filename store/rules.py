@@ -109,6 +109,11 @@ def net(gross_sql: str, cost_sql: str) -> str:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def slashed_date(date: str) -> str:
+    """An ISO date (an SQL expression) as the screens print it in the 01/03/2014 style (a setting)."""
+    return f"(substr({date}, 9, 2) || '/' || substr({date}, 6, 2) || '/' || substr({date}, 1, 4))"
+
+
 def shown_date(date: str) -> str:
     """An ISO date (an SQL expression) as the screens print it: '1 Mar 2014' (no leading zero)."""
     months = " ".join(f"WHEN '{n:02d}' THEN '{name}'" for n, name in enumerate(MONTHS, start=1))

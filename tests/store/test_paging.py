@@ -252,6 +252,8 @@ def test_milestone_quick_filters(store, only, names):
     ("2025-02-11", ["gamma"]),  # the expected date, ISO
     ("11 Feb 2025", ["gamma"]),  # and as the list prints it
     ("1 Mar 2014", ["beta"]),  # a day without a leading zero
+    ("01/03/2014", ["beta"]),  # as the 01/03/2014 date style prints it
+    ("11/02", ["gamma"]),
     ("5 May", ["zeta"]),
     ("Dec 2025", ["delta"]),
     ("overdue", ["beta", "zeta"]),  # the word the list shows for them
