@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.terminal import Session
 
 SCENARIOS = ("startup", "cursor", "programme", "project", "filter")
-FILTER_WORD = "Review"  # in a name of one synthetic milestone in five, and of many projects
+FILTER_WORD = "Review"  # held by about one synthetic milestone in six (its name or its project's)
 
 
 def _drive(session: Session, scenario: str) -> None:
