@@ -418,6 +418,11 @@ _DATE_SHAPES = ("0000-00-00", "00/00/0000",
                 *(f"{day} {month} 0000" for day in ("0", "00") for month in rules.MONTHS))
 
 
+def _might_be_a_status(text: str) -> bool:
+    """Whether text could be found in a milestone's status (the status term is added only then)."""
+    return _might_match(text, fields.specs("milestone")["status"].options)
+
+
 def _might_be_in_a_date(text: str) -> bool:
     """Whether text could be found in a date written either way: the date terms (worked out for
     every row) are added to a filter only then."""
@@ -480,8 +485,8 @@ def _matching_words(text: str | None, *, capped: bool = False) -> tuple[str, dic
 
     capped: instead a condition on m for the milestones up to id :cap only, read in id order."""
     text = (text or "").strip()
-    if (len(text) < 3 or _might_match(text, fields.specs("milestone")["status"].options)
-            or _might_be_in_a_date(text) or _might_match(text, ("overdue",))):
+    if (len(text) < 3 or _might_be_a_status(text) or _might_be_in_a_date(text)
+            or _might_match(text, ("overdue",))):
         return None
     if capped:  # '+' keeps SQLite from the owner indexes: the rows up to :cap are read in id order
         return (f"m.id <= :cap AND (+m.id IN ({_WORDS_FOUND} AND rowid <= :cap) "
@@ -506,7 +511,7 @@ def _milestone_filter(text: str | None, only: str | None, *, joined: bool,
     elif text:
         args = _text_args(text)
         if len(text) >= 3:  # the name and the due date as printed, from their trigrams (step 8)
-            shown = ["m.status"] if _might_match(text, fields.specs("milestone")["status"].options) else []
+            shown = ["m.status"] if _might_be_a_status(text) else []
             found = [f"m.id IN ({_WORDS_FOUND})"]
         else:  # too short for a trigram: every row's text is read
             shown, found = ["m.name", "m.due_text", "m.status"], []

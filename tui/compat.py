@@ -112,7 +112,6 @@ def build_hidden(app: App, screen: Screen) -> Awaitable[None]:
     return mounted
 
 
-
 # -- holding the screen still ------------------------------------------------------------------------
 
 def hold_updates(app: App) -> None:
