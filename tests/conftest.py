@@ -15,6 +15,7 @@ SLOW_ELSEWHERE = (
 )
 
 
+@pytest.hookimpl(optionalhook=True)  # so that `pytest -p no:xdist` still runs
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """pytest -n auto: two processes per core. A screen test spends about two fifths of its time waiting
     for the app to go idle (2 workers on 2 cores: 302 s of CPU in 261 s; 4 workers: 335 s in 191 s)."""

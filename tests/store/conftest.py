@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +70,21 @@ def dump(path) -> list[str]:
     conn = sqlite3.connect(path)
     try:
         return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@contextmanager
+def nothing_committed(path) -> Iterator[None]:
+    """Fails unless the block leaves the file as it was: no connection committed to it. A connection
+    of its own reads SQLite's data_version, which moves at each commit any other connection makes
+    (dumping the file before and after proved the same in ~3 ms a time, most of a property test's)."""
+    conn = sqlite3.connect(path)
+    try:
+        before = conn.execute("PRAGMA data_version").fetchone()[0]
+        yield
+        after = conn.execute("PRAGMA data_version").fetchone()[0]
+        assert after == before, "the file was written to"
     finally:
         conn.close()
 

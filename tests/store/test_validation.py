@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from store import MILESTONE_STATUSES, RISK_STATUSES, SAVING_BANDS, SAVING_KINDS, STAGES, ValidationError
 from store import validate as v
 
-from .conftest import dump
+from .conftest import nothing_committed
 
 FIXTURES = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -23,15 +23,23 @@ PURE = settings(max_examples=300, deadline=None)
 
 def refused(db_path, call, field=None):
     """The call raises ValidationError naming a field, and the file is exactly as it was."""
-    before = dump(db_path)
-    with pytest.raises(ValidationError) as e:
+    with nothing_committed(db_path), pytest.raises(ValidationError) as e:
         call()
     assert e.value.field and e.value.message
     if field:
         assert e.value.field == field
     assert str(e.value).startswith(e.value.field)
-    assert dump(db_path) == before
     return e.value
+
+
+def test_refused_fails_a_call_that_wrote_before_it_raised(store, tree, db_path):
+    """What refused proves can fail: a change committed before the ValidationError is caught."""
+    def writes_then_raises():
+        store.add_project(programme_id=tree.programme.id, reference="X1", name="Written", lead="Lee")
+        raise ValidationError("name", "refused after writing")
+
+    with pytest.raises(AssertionError, match="written to"):
+        refused(db_path, writes_then_raises)
 
 
 # -- likelihood and impact ------------------------------------------------------------------
