@@ -122,6 +122,27 @@ CREATE TRIGGER milestone_words_changed AFTER UPDATE OF name, due_text ON milesto
 END;
 """
 
+# The projects' words (step 9): their names and references as trigrams, for the palette's search,
+# and an index of names in order that holds what the search reads (see Reader.search).
+PROJECT_WORDS = """
+CREATE VIRTUAL TABLE project_words USING fts5(
+    name, reference, content='project', content_rowid='id', tokenize='trigram case_sensitive 0');
+INSERT INTO project_words(rowid, name, reference) SELECT id, name, reference FROM project;
+CREATE TRIGGER project_words_added AFTER INSERT ON project BEGIN
+    INSERT INTO project_words(rowid, name, reference) VALUES (new.id, new.name, new.reference);
+END;
+CREATE TRIGGER project_words_removed AFTER DELETE ON project BEGIN
+    INSERT INTO project_words(project_words, rowid, name, reference)
+        VALUES ('delete', old.id, old.name, old.reference);
+END;
+CREATE TRIGGER project_words_changed AFTER UPDATE OF name, reference ON project BEGIN
+    INSERT INTO project_words(project_words, rowid, name, reference)
+        VALUES ('delete', old.id, old.name, old.reference);
+    INSERT INTO project_words(rowid, name, reference) VALUES (new.id, new.name, new.reference);
+END;
+CREATE INDEX project_by_name ON project(name, reference, programme_id);
+"""
+
 # What a step does besides adding and dropping the columns the spec gives it.
 VIEWS = ("programme_summary", "project_summary", "milestone_status", "risk_scored", "savings_by_year")
 
@@ -178,6 +199,10 @@ CREATE INDEX change_by_portfolio ON change(portfolio_id);
     # milestone finds a word without reading every row (at 50,000 projects, a million milestones:
     # ~250 ms for a rare word, 200-760 ms to count, read row by row). Kept by triggers.
     8: MILESTONE_WORDS,
+    # Step 9: the palette's search over 50,000 projects read every project's name and reference
+    # (10-14 ms a keystroke); a rare text is now found from the trigrams, a common one by reading
+    # names in order until the list is full (0.1-4 ms).
+    9: PROJECT_WORDS,
 }
 
 

@@ -62,7 +62,7 @@ def _tables(path) -> dict[str, list[dict]]:
         conn.row_factory = sqlite3.Row
         names = [n for (n,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'milestone_words%' "
-            "ORDER BY name")]  # the milestones' word index (step 8) is made from the milestones
+            "AND name NOT LIKE 'project_words%' ORDER BY name")]  # word indexes (steps 8, 9), made from rows
         return {n: [dict(row) for row in conn.execute(f"SELECT * FROM {n} ORDER BY rowid")] for n in names}
 
 

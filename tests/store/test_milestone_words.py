@@ -78,9 +78,11 @@ def test_an_older_file_gets_the_index_filled_when_it_is_upgraded(tmp_path):
         g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
         m = s.add_milestone(programme_id=g.id, name="Cabinet decision")
     with closing(sqlite3.connect(path)) as conn:  # the file as step 7 left it
-        for trigger in ("added", "removed", "changed"):
-            conn.execute(f"DROP TRIGGER milestone_words_{trigger}")
-        conn.execute("DROP TABLE milestone_words")
+        for words in ("milestone_words", "project_words"):
+            for trigger in ("added", "removed", "changed"):
+                conn.execute(f"DROP TRIGGER {words}_{trigger}")
+            conn.execute(f"DROP TABLE {words}")
+        conn.execute("DROP INDEX project_by_name")
         conn.execute("PRAGMA user_version = 7")
         conn.commit()
     with open_store(path) as s:

@@ -29,6 +29,7 @@ RELEASED_DIGESTS = {  # sha256 of each step's file as text (UTF-8, newlines as \
     6: "c5b377626292c5100c16b2fc1ca435b8d76594d8d1ae8f90c664331bdb8b5107",
     7: "eb1f3392594fefd5cdfda13009a7698efa0e8209cd58be777d7ab338ae68da34",
     8: "6853290988f8be8d7e398758c61f851cc2bb5b991931bfc6237d84ef0d69b861",
+    9: "c09b44ff1d676511c8b6c0b5fb55b1ddee46547de5108423dc12377d9057cec3",
 }
 RELEASED_STEPS = {step: (RELEASED / f"step{step}.sql.txt").read_text(encoding="utf-8")
                   for step in RELEASED_DIGESTS}
