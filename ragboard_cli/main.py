@@ -58,11 +58,11 @@ def _commands() -> dict:
     """The commands that read or write a file without the app, each in a module of its own:
     name -> module with add_parser(sub) and run(args) -> exit status. Their heavy imports
     (pandas, openpyxl) happen only when run."""
-    from ragboard_cli import config, export, importer, report
+    from ragboard_cli import check, config, export, importer, report
     from ragboard_cli import period as period_command
 
     return {"export": export, "import": importer, "report": report, "period": period_command,
-            "config": config}
+            "check": check, "config": config}
 
 
 def _fail(message: str) -> int:

@@ -73,7 +73,7 @@ def choose(kind: str, given: str, choices: Sequence[str]) -> str:
     raise Refused(f"there is no {kind} \"{plain(given.strip())}\" in the file; choose one of: {listed}")
 
 
-def open_existing(path: Path, *, read_only: bool = True):  # -> store.Store
+def open_existing(path: Path, *, read_only: bool | None = True):  # -> store.Store
     """The store of an existing ragboard file (a command never creates one), or Refused."""
     from store import StoreError, open_store
     from store.opening import check_path

@@ -268,13 +268,13 @@ TABLES = (*fields.KINDS, "change_group", "change", "period", "period_item")
 def apply_steps(conn: sqlite3.Connection, from_version: int, to_version: int = SCHEMA_VERSION) -> None:
     """Run the steps after from_version inside the caller's transaction."""
     for step in range(from_version + 1, to_version + 1):
-        for statement in _statements(STEPS[step]):
+        for statement in statements(STEPS[step]):
             conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {to_version}")
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     """Split a script into statements, keeping trigger bodies whole."""
     out, buf = [], ""
     for line in script.splitlines(keepends=True):

@@ -12,7 +12,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from store import checking
 from store import records as r
+from store.checking import FileCheck
 from store.errors import Abandoned, DiskFullError, InUseError, StoreError
 from store.opening import BUSY_TIMEOUT_MS, check_intact, connect, is_disk_full
 from store.periods import PeriodReader
@@ -113,6 +115,21 @@ class Store:
         if busy:
             raise InUseError(f"{self.path} is in use by another program that is reading it; "
                              "try again in a moment.")
+
+    def check(self) -> FileCheck:
+        """The whole file checked (ragboard check): SQLite's full integrity check, and each word index
+        compared with its records (not on a read-only file: see checking.indexes_off). Seconds at
+        50,000 projects (7 s, 1,000,000 milestones)."""
+        with self.lock:
+            damage = checking.integrity(self.conn)
+            if self.read_only:
+                return FileCheck(damage, [], indexes_checked=False)
+            return FileCheck(damage, checking.indexes_off(self.conn), indexes_checked=True)
+
+    def rebuild_word_indexes(self, indexes: Iterable[str]) -> None:
+        """Word indexes (names in checking.WORD_INDEXES) made again from their records."""
+        with self.lock:
+            self._writer.rebuild_word_indexes(indexes)
 
     @contextlib.contextmanager
     def without_waiting(self) -> Iterator[None]:

@@ -736,6 +736,15 @@ class Writer:
 
     # -- bulk load ---------------------------------------------------------------------------
 
+    def rebuild_word_indexes(self, indexes: Iterable[str]) -> None:
+        """Word indexes made again from their records, in one transaction. No record changes, so
+        nothing is added to the history."""
+        from store import checking
+
+        with self._transaction("Rebuilt the word indexes"):
+            for index in indexes:
+                checking.rebuild(self.conn, index)
+
     def import_portfolio(self, portfolio: dict[str, Any], *, label: str | None = None) -> int:
         """Load a whole portfolio tree (as seed/ and the benchmark build it) in one transaction.
 

@@ -136,6 +136,8 @@ def test_every_public_method_holds_the_lock_while_it_uses_the_file(store, tree):
                                                 (2, ["Loaded", "L2", "Imported programme"])])],
          source="a.xlsx")
     call("checkpoint")
+    call("check")
+    call("rebuild_word_indexes", ["project_words"])
     call("checking")
     call("check_failed")
     from store.store import IntegrityCheck

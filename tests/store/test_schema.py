@@ -45,14 +45,14 @@ def test_the_released_steps_are_as_released():
 def _master(steps: dict[int, str], to: int) -> list[tuple[str, str, str, str]]:
     with closing(sqlite3.connect(":memory:")) as conn:
         for step in range(1, to + 1):
-            for statement in schema._statements(steps[step]):
+            for statement in schema.statements(steps[step]):
                 conn.execute(statement)
         return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid").fetchall()
 
 
 @pytest.mark.parametrize("step", sorted(RELEASED_STEPS))
 def test_each_released_step_is_built_statement_for_statement(step):
-    assert schema._statements(schema.STEPS[step]) == schema._statements(RELEASED_STEPS[step])
+    assert schema.statements(schema.STEPS[step]) == schema.statements(RELEASED_STEPS[step])
 
 
 @pytest.mark.parametrize("to", sorted(RELEASED_STEPS))
@@ -107,7 +107,7 @@ def test_a_field_added_to_the_spec_brings_its_own_step(monkeypatch):
     assert {k: steps[k] for k in schema.STEPS} == schema.STEPS  # released steps never change
     with closing(sqlite3.connect(":memory:")) as conn:
         for step in range(1, new + 1):
-            for statement in schema._statements(steps[step]):
+            for statement in schema.statements(steps[step]):
                 conn.execute(statement)
         assert [row[1] for row in conn.execute("PRAGMA table_info(milestone)")][-1] == "team"
 
