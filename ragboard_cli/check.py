@@ -6,16 +6,16 @@ import argparse
 from ragboard_cli.outfile import Refused, command, db_path, open_existing
 
 EXIT_PROBLEMS = 1
+ABOUT = ("Run SQLite's full integrity check on the file, and compare each of its word indexes (which the "
+         "filter across all milestones and the palette's search read) with the records it is made "
+         "from. Every figure the screens show is worked out from the records when read, so none needs "
+         "checking. Exits 1 if anything is wrong.")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    check = command(sub, "check", "read the whole file and report any damage or disagreement",
-                    "Run SQLite's full integrity check on the file, and compare each of its word indexes "
-                    "(which the filter across all milestones and the palette's search read) with the "
-                    "records it is made from. Every figure the screens show is worked out from the "
-                    "records when read, so none needs checking. Exits 1 if anything is wrong.")
-    check.add_argument("--repair", action="store_true",
-                       help="make again any word index that disagrees with its records")
+    summary = "read the whole file and report any damage or disagreement"
+    command(sub, "check", summary, ABOUT).add_argument(
+        "--repair", action="store_true", help="make again any word index that disagrees with its records")
 
 
 def run(args: argparse.Namespace) -> int:

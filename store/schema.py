@@ -102,46 +102,35 @@ DROP INDEX milestone_by_programme;
 """,
 }
 
-# The milestones' words (step 8): an FTS5 index of trigrams over the milestone table's own text
-# (external content: the words are not stored twice), case-insensitive as LIKE is.
-MILESTONE_WORDS = """
-CREATE VIRTUAL TABLE milestone_words USING fts5(
-    name, due_text, content='milestone', content_rowid='id', tokenize='trigram case_sensitive 0');
-INSERT INTO milestone_words(rowid, name, due_text) SELECT id, name, due_text FROM milestone;
-CREATE TRIGGER milestone_words_added AFTER INSERT ON milestone BEGIN
-    INSERT INTO milestone_words(rowid, name, due_text) VALUES (new.id, new.name, new.due_text);
+def _word_index(table: str, first: str, second: str) -> str:
+    """An FTS5 index of trigrams over two of a table's text columns (external content: the words are
+    not stored twice), case-insensitive as LIKE is, and the triggers that keep it."""
+    index = f"{table}_words"
+    return f"""
+CREATE VIRTUAL TABLE {index} USING fts5(
+    {first}, {second}, content='{table}', content_rowid='id', tokenize='trigram case_sensitive 0');
+INSERT INTO {index}(rowid, {first}, {second}) SELECT id, {first}, {second} FROM {table};
+CREATE TRIGGER {index}_added AFTER INSERT ON {table} BEGIN
+    INSERT INTO {index}(rowid, {first}, {second}) VALUES (new.id, new.{first}, new.{second});
 END;
-CREATE TRIGGER milestone_words_removed AFTER DELETE ON milestone BEGIN
-    INSERT INTO milestone_words(milestone_words, rowid, name, due_text)
-        VALUES ('delete', old.id, old.name, old.due_text);
+CREATE TRIGGER {index}_removed AFTER DELETE ON {table} BEGIN
+    INSERT INTO {index}({index}, rowid, {first}, {second})
+        VALUES ('delete', old.id, old.{first}, old.{second});
 END;
-CREATE TRIGGER milestone_words_changed AFTER UPDATE OF name, due_text ON milestone BEGIN
-    INSERT INTO milestone_words(milestone_words, rowid, name, due_text)
-        VALUES ('delete', old.id, old.name, old.due_text);
-    INSERT INTO milestone_words(rowid, name, due_text) VALUES (new.id, new.name, new.due_text);
+CREATE TRIGGER {index}_changed AFTER UPDATE OF {first}, {second} ON {table} BEGIN
+    INSERT INTO {index}({index}, rowid, {first}, {second})
+        VALUES ('delete', old.id, old.{first}, old.{second});
+    INSERT INTO {index}(rowid, {first}, {second}) VALUES (new.id, new.{first}, new.{second});
 END;
 """
 
-# The projects' words (step 9): their names and references as trigrams, for the palette's search,
-# and an index of names in order that holds what the search reads (see Reader.search).
-PROJECT_WORDS = """
-CREATE VIRTUAL TABLE project_words USING fts5(
-    name, reference, content='project', content_rowid='id', tokenize='trigram case_sensitive 0');
-INSERT INTO project_words(rowid, name, reference) SELECT id, name, reference FROM project;
-CREATE TRIGGER project_words_added AFTER INSERT ON project BEGIN
-    INSERT INTO project_words(rowid, name, reference) VALUES (new.id, new.name, new.reference);
-END;
-CREATE TRIGGER project_words_removed AFTER DELETE ON project BEGIN
-    INSERT INTO project_words(project_words, rowid, name, reference)
-        VALUES ('delete', old.id, old.name, old.reference);
-END;
-CREATE TRIGGER project_words_changed AFTER UPDATE OF name, reference ON project BEGIN
-    INSERT INTO project_words(project_words, rowid, name, reference)
-        VALUES ('delete', old.id, old.name, old.reference);
-    INSERT INTO project_words(rowid, name, reference) VALUES (new.id, new.name, new.reference);
-END;
-CREATE INDEX project_by_name ON project(name, reference, programme_id);
-"""
+
+# The milestones' words (step 8): their names and printed due dates.
+MILESTONE_WORDS = _word_index("milestone", "name", "due_text")
+# The projects' words (step 9): their names and references, for the palette's search, and an index
+# of names in order that holds what the search reads (see Reader.search).
+PROJECT_WORDS = (_word_index("project", "name", "reference")
+                 + "CREATE INDEX project_by_name ON project(name, reference, programme_id);\n")
 
 # What a step does besides adding and dropping the columns the spec gives it.
 VIEWS = ("programme_summary", "project_summary", "milestone_status", "risk_scored", "savings_by_year")

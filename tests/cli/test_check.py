@@ -7,27 +7,10 @@ import sqlite3
 import stat
 from contextlib import closing
 
-import pytest
-
 from ragboard_cli import main as cli
-from seed.loader import write_demo_file
 from store import open_store, schema
 
 from ..store.conftest import state
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo_file(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    copy = tmp_path / "demo.db"
-    copy.write_bytes(demo_file.read_bytes())
-    return copy
 
 
 def out_of_step(path, sql: str, *args) -> None:

@@ -3,25 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
 from ragboard_cli import main as cli
-from seed.loader import write_demo_file
 from store import open_store
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo_file(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    copy = tmp_path / "demo.db"
-    copy.write_bytes(demo_file.read_bytes())
-    return copy
 
 
 def _digest(path):

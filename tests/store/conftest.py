@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,6 +71,25 @@ def dump(path) -> list[str]:
     conn = sqlite3.connect(path)
     try:
         return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@contextmanager
+def estates(path) -> Iterator[tuple[Any, Any]]:
+    """A new file at path holding one portfolio and its programme, Estates: (store, programme)."""
+    with open_store(path) as s:
+        f = s.add_portfolio(name="P", status_date="2025-03-31")
+        yield s, s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+
+
+def word_index_intact(path, index: str) -> None:
+    """Raises unless the word index (schema steps 8, 9) holds exactly what its records hold: FTS5's
+    own integrity check, through a connection of its own."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")  # a name of ours
+        conn.commit()
     finally:
         conn.close()
 

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from store import open_store
 from store.importing import Sheet
 
+from .conftest import estates, word_index_intact
+
 WORDS = ("Gateway", "review", "Cabinet", "go-live", "Q4 2016", "board")
 names = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
 steps = st.lists(st.tuples(st.sampled_from(["add", "rename", "due", "delete", "undo", "import"]), names),
@@ -19,8 +21,7 @@ steps = st.lists(st.tuples(st.sampled_from(["add", "rename", "due", "delete", "u
 
 
 def _intact(path) -> None:
-    with closing(sqlite3.connect(path)) as conn:  # raises if the index and the milestones disagree
-        conn.execute("INSERT INTO milestone_words(milestone_words, rank) VALUES ('integrity-check', 1)")
+    word_index_intact(path, "milestone_words")
 
 
 def _by_reading(store, word: str) -> set[int]:
@@ -32,9 +33,7 @@ def _by_reading(store, word: str) -> set[int]:
 @given(plan=steps)
 def test_the_index_follows_every_change_and_finds_what_reading_finds(plan, tmp_path_factory):
     path = tmp_path_factory.mktemp("words") / "f.db"
-    with open_store(path) as s:
-        f = s.add_portfolio(name="P", status_date="2025-03-31")
-        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+    with estates(path) as (s, g):
         for action, text in plan:
             mine = s.milestones(programme_id=g.id)
             if action == "add" or not mine:
@@ -58,9 +57,7 @@ def test_the_index_follows_every_change_and_finds_what_reading_finds(plan, tmp_p
 
 
 def test_words_are_found_in_any_case_and_short_or_quoted_text_still_filters(tmp_path):
-    with open_store(tmp_path / "f.db") as s:
-        f = s.add_portfolio(name="P", status_date="2025-03-31")
-        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+    with estates(tmp_path / "f.db") as (s, g):
         a = s.add_milestone(programme_id=g.id, name='The "Gateway" Review', due_text="Q4 2016")
         b = s.add_milestone(programme_id=g.id, name="Go live", due_text="spring")
         assert [m.id for m, _ in s.search_milestones("gateway review")] == []  # the quotes are in between
@@ -73,9 +70,7 @@ def test_words_are_found_in_any_case_and_short_or_quoted_text_still_filters(tmp_
 
 def test_an_older_file_gets_the_index_filled_when_it_is_upgraded(tmp_path):
     path = tmp_path / "f.db"
-    with open_store(path) as s:
-        f = s.add_portfolio(name="P", status_date="2025-03-31")
-        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+    with estates(path) as (s, g):
         m = s.add_milestone(programme_id=g.id, name="Cabinet decision")
     with closing(sqlite3.connect(path)) as conn:  # the file as step 7 left it
         for words in ("milestone_words", "project_words"):

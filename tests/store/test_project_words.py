@@ -13,6 +13,8 @@ from store import open_store
 from store.importing import Sheet
 from store.queries import _FEW_PROJECTS
 
+from .conftest import estates, word_index_intact
+
 WORDS = ("Library", "review", "Co-location", "50%", "a_b", "Depot", "l'Hôtel")
 names = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
 steps = st.lists(st.tuples(st.sampled_from(["add", "rename", "reference", "undo", "import"]), names),
@@ -20,8 +22,7 @@ steps = st.lists(st.tuples(st.sampled_from(["add", "rename", "reference", "undo"
 
 
 def _intact(path) -> None:
-    with closing(sqlite3.connect(path)) as conn:  # raises if the index and the projects disagree
-        conn.execute("INSERT INTO project_words(project_words, rank) VALUES ('integrity-check', 1)")
+    word_index_intact(path, "project_words")
 
 
 def by_reading(store, text: str, limit: int = 50) -> list[int]:
@@ -49,9 +50,7 @@ def listed(store, text: str, limit: int = 50) -> list[int]:
 @given(plan=steps)
 def test_the_index_follows_every_change_and_the_search_finds_what_reading_finds(plan, tmp_path_factory):
     path = tmp_path_factory.mktemp("words") / "f.db"
-    with open_store(path) as s:
-        f = s.add_portfolio(name="P", status_date="2025-03-31")
-        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
+    with estates(path) as (s, g):
         for n, (action, text) in enumerate(plan):  # n keeps references unique in the programme
             mine = s.projects(g.id)
             if action == "add" or not mine:
@@ -92,20 +91,15 @@ def test_few_or_many_holding_a_text_are_listed_as_reading_every_project_lists_th
         assert counts["none"] == 0
 
 
-def test_an_older_file_gets_the_index_filled_when_it_is_upgraded(tmp_path):
-    path = tmp_path / "f.db"
-    with open_store(path) as s:
-        f = s.add_portfolio(name="P", status_date="2025-03-31")
-        g = s.add_programme(portfolio_id=f.id, code="G", name="Estates")
-        j = s.add_project(programme_id=g.id, name="Library refit", reference="LIB-01")
-    with closing(sqlite3.connect(path)) as conn:  # the file as step 8 left it
+def test_an_older_file_gets_the_index_filled_when_it_is_upgraded(store, tree, db_path):
+    with closing(sqlite3.connect(db_path)) as conn:  # the file as step 8 left it
         for trigger in ("added", "removed", "changed"):
             conn.execute(f"DROP TRIGGER project_words_{trigger}")
         conn.execute("DROP TABLE project_words")
         conn.execute("DROP INDEX project_by_name")
         conn.execute("PRAGMA user_version = 8")
         conn.commit()
-    with open_store(path) as s:
-        assert listed(s, "refit") == listed(s, "lib-0") == [j.id]
-        assert [hit.id for hit in s.search("estates") if hit.kind == "programme"] == [g.id]
-    _intact(path)
+    with open_store(db_path) as s:
+        assert listed(s, "early h") == listed(s, "a/r.6") == [tree.project.id]
+        assert [hit.id for hit in s.search("young") if hit.kind == "programme"] == [tree.programme.id]
+    _intact(db_path)
