@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import subprocess
 import sys
 
@@ -82,6 +83,22 @@ def test_the_workbook_holds_every_register_cell_for_cell(source, demo_file, synt
         assert red and red[0].fill.fgColor.rgb.endswith(workbook.FILLS["Amber/Red"])
     else:
         assert "Periods" not in book.sheetnames  # none closed yet
+
+
+def test_csv_written_a_batch_at_a_time_is_the_same_as_written_whole(synthetic_file, tmp_path):
+    """Batches of 7 rows write the very bytes one frame of every row writes."""
+    with open_store(synthetic_file, read_only=True) as s:
+        names = {}
+        for batch in (7, 10**9):
+            folder = tmp_path / str(batch)
+            folder.mkdir()
+            names[batch] = workbook.write_csv_folder(s, folder, batch=batch)
+        assert names[7] == names[10**9] and "Milestones.csv" in names[7]
+        for name in names[7]:
+            whole = (tmp_path / str(10**9) / name).read_bytes()
+            assert (tmp_path / "7" / name).read_bytes() == whole, name
+            register = next(r for r in reg.registers(s) if f"{r.sheet}.csv" == name)
+            assert len(list(csv.reader(io.StringIO(whole.decode())))) == 1 + reg.count(s, register)
 
 
 def test_csv_files_hold_every_register(demo_file, tmp_path):
