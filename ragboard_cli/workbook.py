@@ -26,6 +26,7 @@ FILLS = {"Red": "B71C1C", "Amber": "FFB300", "Green": "2E7D32", "Complete": "156
 DARK_TEXT = {"Amber", "Amber/Green"}  # fills light enough for black text
 WIDEST = 60  # a column is fitted to its values up to this many characters
 MEASURED = 500  # rows whose values fit a column's width
+SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the heading
 CSV_BATCH = 20_000  # rows made into one frame and written at a time
 
 
@@ -49,7 +50,14 @@ def write_workbook(store: Any, out: Path, *, progress: Progress | None = None) -
     from ragboard_cli import xlsx
 
     found = reg.registers(store)
-    total = sum(reg.count(store, register) for register in found)
+    counts = {register.sheet: reg.count(store, register) for register in found}
+    over = [f"{sheet} has {count:,}" for sheet, count in counts.items() if count > SHEET_ROWS]
+    if over:
+        from ragboard_cli.outfile import Refused
+
+        raise Refused(f"a workbook sheet holds {SHEET_ROWS:,} rows at most, and {', '.join(over)}; "
+                      "export CSV files instead (ragboard export --format csv).")
+    total = sum(counts.values())
     done = 0
     everyone, named = _styles()
     book = xlsx.Workbook(out, everyone)

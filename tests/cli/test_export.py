@@ -85,6 +85,16 @@ def test_the_workbook_holds_every_register_cell_for_cell(source, demo_file, synt
         assert "Periods" not in book.sheetnames  # none closed yet
 
 
+def test_a_register_longer_than_a_sheet_holds_is_refused_in_words(demo_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 100)  # the demo's 139 milestones, as if a million
+    out = tmp_path / "board.xlsx"
+    assert cli.main(["export", "--db", str(demo_file), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "a workbook sheet holds 100 rows at most, and Milestones has 139" in err
+    assert "--format csv" in err and "Risks" not in err  # 95 risks fit
+    assert list(tmp_path.iterdir()) == []  # nothing written, nothing left beside
+
+
 def test_csv_written_a_batch_at_a_time_is_the_same_as_written_whole(synthetic_file, tmp_path):
     """Batches of 7 rows write the very bytes one frame of every row writes."""
     with open_store(synthetic_file, read_only=True) as s:
