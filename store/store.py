@@ -605,8 +605,8 @@ class IntegrityCheck:
     Given a store and home_page, once the file has passed it also reads the home screen's first
     page on a read-only connection of its own, for the store to serve (Store._take_ahead).
     later: the file is large enough for the check to go on after the first screen (the caller
-    hands it to Store.check_later instead of confirming it first); then nothing is read ahead, and
-    the check starts only when start() is called (Store.begin_check, once the first screen is shown)
+    hands it to Store.check_later instead of confirming it first); then the home page is read ahead
+    at once, on a thread of its own, and the check starts only when start() is called (Store.begin_check, once the first screen is shown)
     or something waits for it: on 2 cores, a check of a 366 MB file (~550 ms of reading) run during
     start-up took a core from the app's start.
     """
@@ -617,7 +617,13 @@ class IntegrityCheck:
             self.later = os.stat(path).st_size >= CHECK_LATER_BYTES
         except OSError:
             self.later = False
-        if self.later:
+        if self.later and store is not None and home_page > 0 and not store.read_only:
+            # The home page is read ahead at once all the same (~8 ms at 50,000 projects, on the other
+            # core while the app loads): the first screen of a large file is shown before its check.
+            threading.Thread(target=_read_ahead, args=(store, home_page), name="read-ahead",
+                             daemon=True).start()
+            home_page = 0
+        elif self.later:
             home_page = 0
         self._thread = threading.Thread(target=self._run, args=(path, store, home_page),
                                         name="integrity-check", daemon=True)

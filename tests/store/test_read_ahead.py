@@ -3,6 +3,7 @@ while it still describes the file."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 
 import pytest
@@ -173,3 +174,22 @@ def test_the_page_read_in_one_step_is_the_page(tmp_path):
         for offset, limit in ((0, 40), (0, 5), (3, 4), (10, 40), (40, 5)):
             assert s.home_rows_in_one_step(offset, limit) == s.home_rows(offset, limit), (offset, limit)
         assert [r.programme.code for r in s.home_rows_in_one_step(0, 3)] == ["B5", "B4", "B3"]
+
+
+def test_a_large_file_has_its_first_page_read_ahead_while_its_check_waits(tmp_path, monkeypatch):
+    from store import store as store_module
+
+    monkeypatch.setattr(store_module, "CHECK_LATER_BYTES", 0)  # every file counts as large
+    path = tmp_path / "board.db"
+    _make(path)
+    with open_store(path) as plain:
+        expected = plain.home_rows(0, 3)
+    store, check = open_store_checking_later(path, home_page=3)
+    with store:
+        for thread in threading.enumerate():
+            if thread.name == "read-ahead":
+                thread.join(10)
+        assert check.later and not check.started  # the check waits for the first screen
+        queries = _home_queries(store)
+        assert store.home_rows(0, 3) == expected
+        assert queries == []  # read ahead all the same
