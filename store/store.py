@@ -606,9 +606,9 @@ class IntegrityCheck:
     page on a read-only connection of its own, for the store to serve (Store._take_ahead).
     later: the file is large enough for the check to go on after the first screen (the caller
     hands it to Store.check_later instead of confirming it first); then the home page is read ahead
-    at once, on a thread of its own, and the check starts only when start() is called (Store.begin_check, once the first screen is shown)
-    or something waits for it: on 2 cores, a check of a 366 MB file (~550 ms of reading) run during
-    start-up took a core from the app's start.
+    at once, on a thread of its own, and the check starts only when start() is called
+    (Store.begin_check, once the first screen is shown) or something waits for it: on 2 cores, a
+    check of a 366 MB file (~550 ms of reading) run during start-up took a core from the app's start.
     """
 
     def __init__(self, path: str | os.PathLike[str], store: Store | None = None, home_page: int = 0):
