@@ -118,8 +118,8 @@ class Store:
 
     def check(self) -> FileCheck:
         """The whole file checked (ragboard check): SQLite's full integrity check, and each word index
-        compared with its records (not on a read-only file: see checking.indexes_off). Seconds at
-        50,000 projects (7 s, 1,000,000 milestones)."""
+        compared with its records (not on a read-only file: see checking.indexes_off). 7 s at 50,000
+        projects."""
         with self.lock:
             damage = checking.integrity(self.conn)
             if self.read_only:
@@ -617,13 +617,12 @@ class IntegrityCheck:
             self.later = os.stat(path).st_size >= CHECK_LATER_BYTES
         except OSError:
             self.later = False
-        if self.later and store is not None and home_page > 0 and not store.read_only:
-            # The home page is read ahead at once all the same (~8 ms at 50,000 projects, on the other
-            # core while the app loads): the first screen of a large file is shown before its check.
-            threading.Thread(target=_read_ahead, args=(store, home_page), name="read-ahead",
-                             daemon=True).start()
-            home_page = 0
-        elif self.later:
+        if self.later:
+            if store is not None and home_page > 0 and not store.read_only:
+                # Read ahead at once all the same (~8 ms at 50,000 projects, on the other core while
+                # the app loads): the first screen of a large file is shown before its check.
+                threading.Thread(target=_read_ahead, args=(store, home_page), name="read-ahead",
+                                 daemon=True).start()
             home_page = 0
         self._thread = threading.Thread(target=self._run, args=(path, store, home_page),
                                         name="integrity-check", daemon=True)

@@ -734,7 +734,7 @@ class Writer:
             self.conn.execute("UPDATE change_group SET reverted_by = ? WHERE id = ?", (tx.group, group_id))
         return r.UndoResult(original, kind)
 
-    # -- bulk load ---------------------------------------------------------------------------
+    # -- the word indexes (ragboard check --repair) --------------------------------------------
 
     def rebuild_word_indexes(self, indexes: Iterable[str]) -> None:
         """Word indexes made again from their records, in one transaction. No record changes, so
@@ -744,6 +744,8 @@ class Writer:
         with self._transaction("Rebuilt the word indexes"):
             for index in indexes:
                 checking.rebuild(self.conn, index)
+
+    # -- bulk load ---------------------------------------------------------------------------
 
     def import_portfolio(self, portfolio: dict[str, Any], *, label: str | None = None) -> int:
         """Load a whole portfolio tree (as seed/ and the benchmark build it) in one transaction.
