@@ -14,6 +14,7 @@ from store import open_store
 
 KILLS = 60
 
+
 def write_until_killed(path: str, seed: int, log: str) -> None:
     """A writer that adds and edits milestones and loads portfolios until it is killed; after each
     commit returns, it appends a line saying what is now confirmed to the log."""
