@@ -324,7 +324,7 @@ class Reader:
         """Programmes and projects whose name, code or reference holds the text (LIKE: any case of
         ASCII letters), the first `limit` of each by name (for the palette)."""
         text = text.strip()
-        args = {"q": f"%{_escape_like(text)}%", "n": limit}
+        args = {**_text_args(text), "n": limit}
         hits = [r.Hit("programme", pid, f"{code} {name}", f"programme, {portfolio}", pid)
                 for pid, code, name, portfolio in self.conn.execute(f"""
                     SELECT p.id, p.code, p.name, f.name
@@ -332,8 +332,7 @@ class Reader:
                     WHERE p.name {_LIKE} OR p.code {_LIKE}
                     ORDER BY p.name, p.id LIMIT :n""", args)]
         found = f"(j.name {_LIKE} OR j.reference {_LIKE})"
-        if len(text) >= 3 and self._few_projects_hold(text):  # only those few are read
-            args["words"] = _text_args(text)["words"]
+        if len(text) >= 3 and self._few_projects_hold(args["words"]):  # only those few are read
             found = f"j.id IN ({_PROJECT_WORDS_FOUND}) AND {found}"
         hits += [r.Hit("project", jid, f"{ref + ' ' if ref else ''}{name}", f"project in {code}", pid)
                  for jid, ref, name, code, pid in self.conn.execute(f"""
@@ -342,13 +341,13 @@ class Reader:
                     WHERE {found} ORDER BY {_PROJECTS_BY_NAME} LIMIT :n""", args)]
         return hits[:limit]
 
-    def _few_projects_hold(self, text: str) -> bool:
-        """Whether the projects' trigrams (step 9) hold the text for _FEW_PROJECTS at most. Those few
-        are then read and sorted; for more, names are read in order (project_by_name) until a page
-        is full, which a common text fills soon. Either way a page takes 0.3-3 ms at 50,000
-        projects, where reading every one took 10-14 ms."""
+    def _few_projects_hold(self, words: str) -> bool:
+        """Whether the projects' trigrams (step 9) hold words (a MATCH phrase, _text_args) for
+        _FEW_PROJECTS at most. Those few are then read and sorted; for more, names are read in order
+        (project_by_name) until a page is full, which a common text fills soon. Either way a page
+        takes 0.3-3 ms at 50,000 projects, where reading every one took 10-14 ms."""
         held = self.conn.execute(f"SELECT count(*) FROM ({_PROJECT_WORDS_FOUND} LIMIT :few)",
-                                 {"words": _text_args(text)["words"], "few": _FEW_PROJECTS + 1}).fetchone()[0]
+                                 {"words": words, "few": _FEW_PROJECTS + 1}).fetchone()[0]
         return bool(held <= _FEW_PROJECTS)
 
     def search_milestones(self, text: str = "", limit: int = 200, offset: int = 0, *,
