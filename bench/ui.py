@@ -270,11 +270,12 @@ def _walk(s: Session, walk: Walk, samples: dict[str, list[float]]) -> None:
     s.press("enter")
     s.wait_for(_project_ready(project_row.project, milestones), what="the project for RAG edits")
     s.settle(QUIET)
-    for k in range(RAG_EDITS if milestones else 0):  # down 12 rows, and round again (or on a short list)
-        row = k % min(len(milestones), 12)
+    rows = min(len(milestones), 12)
+    for k in range(RAG_EDITS if milestones else 0):  # down the rows, and back up to go round again
+        row = k % rows
         milestone = milestones[row]
         if k:
-            for _ in range(1 if row else min(len(milestones), 12) - 1):
+            for _ in range(1 if row else rows - 1):
                 s.press("down" if row else "up")
                 s.settle(QUIET)
         current = walk.status_of(milestone.id)
