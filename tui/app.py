@@ -53,6 +53,7 @@ class RagboardApp(App):
         the ragboard command sets it, as it owns the process (a test run does not). build_ahead: build
         the next screens while idle after start-up (most tests turn it off: it costs each ~0.2 s)."""
         super().__init__()
+        compat.lines_without_self_cycles()
         self.store = store
         self.notice = notice
         # The user's settings (tui/settings.py): none given (tests), the defaults, and nothing saved.

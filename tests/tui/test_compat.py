@@ -6,14 +6,20 @@ through the app where it can be seen.
 from __future__ import annotations
 
 import inspect
+import sys
 from contextlib import asynccontextmanager
 
 import pytest
 from conftest import SIZE, make_app, on_screen, press, running, screen_lines, settle
+from hypothesis import example, given
+from hypothesis import strategies as st
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App
 from textual.command import CommandPalette
 from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui import compat
@@ -132,3 +138,48 @@ async def test_a_list_told_of_focus_tells_its_parent_and_shows_its_cursor(fixtur
         await press(pilot, "escape")
         assert vlist.has_focus and app.focused is vlist
         assert app.screen.focused is vlist
+
+
+# -- lines that are not cycles -------------------------------------------------------------------------
+
+def a_line(*texts: str) -> Strip:
+    return Strip([Segment(text, Style(bold=i % 2 == 0)) for i, text in enumerate(texts)])
+
+
+def test_textual_caches_a_whole_line_in_itself():
+    """What the wrap undoes: if an upgrade stops this, the wrap no longer earns its place."""
+    for call in (lambda line: compat.TEXTUAL_CROP_EXTEND(line, 0, line.cell_length, None),
+                 lambda line: compat.TEXTUAL_DIVIDE(line, [line.cell_length])):
+        line = a_line("Programme", " board")
+        before = sys.getrefcount(line)
+        call(line)
+        assert sys.getrefcount(line) > before  # the line now holds itself: a cycle
+
+
+def test_wrapped_lines_do_not_hold_themselves():
+    compat.lines_without_self_cycles()
+    line = a_line("Programme", " board")
+    before = sys.getrefcount(line)
+    assert line.crop_extend(0, line.cell_length, None) is line
+    assert list(line.divide(iter([line.cell_length, line.cell_length + 4]))) == [line]
+    assert sys.getrefcount(line) == before
+
+
+# Narrow and wide characters (zero-width ones trip Rich's own divide, wrapped or not).
+segment_texts = st.lists(st.text("ab £東🚀", min_size=1, max_size=6), min_size=0, max_size=4)
+
+
+@given(texts=segment_texts, start=st.integers(-1, 3), short=st.integers(-2, 3),
+       cuts=st.lists(st.integers(0, 14), max_size=3).map(sorted))
+@example(texts=["ab", "東"], start=1, short=0, cuts=[])  # all but the first cell: not the line itself
+@example(texts=["ab", "東"], start=0, short=0, cuts=[2])
+def test_wrapped_lines_answer_as_textual_does(texts, start, short, cuts):
+    """Ends and cuts are drawn near the line's own length, where the wrap answers instead of Textual."""
+    compat.lines_without_self_cycles()
+    ours, theirs = a_line(*texts), a_line(*texts)
+    end = max(0, ours.cell_length - short)
+    assert (list(ours.crop_extend(start, end, None))
+            == list(compat.TEXTUAL_CROP_EXTEND(theirs, start, end, None)))
+    for pieces in (cuts, [*cuts, ours.cell_length], [ours.cell_length, *cuts]):
+        assert ([list(piece) for piece in ours.divide(pieces)]
+                == [list(piece) for piece in compat.TEXTUAL_DIVIDE(theirs, pieces)])
