@@ -183,3 +183,14 @@ def test_wrapped_lines_answer_as_textual_does(texts, start, short, cuts):
     for pieces in (cuts, [*cuts, ours.cell_length], [ours.cell_length, *cuts]):
         assert ([list(piece) for piece in ours.divide(pieces)]
                 == [list(piece) for piece in compat.TEXTUAL_DIVIDE(theirs, pieces)])
+
+
+async def test_the_app_draws_lines_that_are_not_cycles(fixture_db, monkeypatch):
+    monkeypatch.setattr(Strip, "crop_extend", compat.TEXTUAL_CROP_EXTEND)  # as Textual has it
+    monkeypatch.setattr(Strip, "divide", compat.TEXTUAL_DIVIDE)
+    async with home(fixture_db):
+        line = a_line("Programme", " board")
+        before = sys.getrefcount(line)
+        line.crop_extend(0, line.cell_length, None)
+        line.divide([line.cell_length])
+        assert sys.getrefcount(line) == before
