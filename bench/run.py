@@ -429,9 +429,9 @@ def run(*, projects: int, repeats: int, out: Path, ui: bool, keep: str | None) -
                     "than a real terminal). Both apps run with compiled modules cached, as installed."
                 )
                 notes.append(
-                    "ragboard collects garbage after half a second without a key (tui/collector.py). "
-                    "Timed keys here come 0.2-0.3 s apart, so the collections that fall due among them "
-                    "are Python's own, over what was made since the last pause."
+                    "ragboard collects garbage once 0.15 s pass without a key, checked four times a "
+                    "second (tui/collector.py). Timed keys here come 0.2-0.3 s apart: some gaps get a "
+                    "collection, and the collections that fall due among the keys are Python's own."
                 )
         for db in dbs:
             notes += [f"{db.label}: {note}" for note in db.notes]

@@ -2,9 +2,9 @@
 
 Python's full collection walks every object the process holds. At 5,000 projects one came due
 every few screen changes or palette opens and paused the app for 20 to 55 ms, on whatever key the
-user had just pressed. Here, once no key or click has come for a moment, the young objects are
-collected and whatever survives is frozen (gc.freeze): the collections that come due while the user
-works then walk only what was made since, a few ms.
+user had just pressed. Here, once no key or click has come for a moment (a gap between keys is
+enough), the young objects are collected and whatever survives is frozen (gc.freeze): the
+collections that come due while the user works then walk only what was made since, a few ms.
 
 A frozen object that later becomes garbage in a reference cycle (the widgets of a closed screen)
 is found only once everything is unfrozen: that sweep runs after a longer quiet spell, at most once
@@ -21,7 +21,12 @@ from collections.abc import Callable
 class IdleCollector:
     """Collects when idle; the app calls input_seen() on each key or click and tick() on a timer."""
 
-    QUIET_SECONDS = 0.5  # no input for this long: not typing, nor holding a key down
+    # No input for this long: between keys, not while typing nor holding a key down (repeats come
+    # 30 a second). At 0.5 s a walk of keys 0.2-0.3 s apart left every collection to Python, 45-72 ms
+    # by its end; at 0.15 s the palette's p95 at 5,000 went 72-113 -> 69-78 ms, peak memory 65 -> 72 MB
+    # (bench/RESULTS.md, 2026-12-04 later). What is frozen is no longer most of a screen's old lines:
+    # they are not cycles (compat.lines_without_self_cycles), so freezing sooner holds little garbage.
+    QUIET_SECONDS = 0.15
     SWEEP_QUIET_SECONDS = 2.0  # the full sweep (frozen objects too) waits for a longer pause
     SWEEP_EVERY_SECONDS = 60.0
     CHECK_SECONDS = 0.25  # how often the app calls tick(): a quiet app wakes 4 times a second for it

@@ -36,8 +36,8 @@ Memory (public methods wrapped, no private names):
   answered without caching it. Textual caches it in the line's own cache, which makes every such
   line a reference cycle, freed only by a garbage collection instead of when the screen drops it.
   At 5,000 projects that was half of what each collection had to free (70,000 -> 38,000 objects
-  over three palette opens and drills), and Python's full collections in a benchmark walk went
-  from 24 to 11 ms at their median (bench/RESULTS.md, "Lines that are not cycles").
+  over three palette opens and drills); Python's full collections in the benchmark's walk went from
+  25-39 to 12-22 ms at their median, three walks each (bench/RESULTS.md, 2026-12-04 later).
 
 Keys:
 - textual.keys._normalize_key_list: a keymap's keys ("?") named as Textual names the defaults
