@@ -22,8 +22,8 @@ class IdleCollector:
     """Collects when idle; the app calls input_seen() on each key or click and tick() on a timer."""
 
     # No input for this long: between keys, not while typing nor holding a key down (repeats come
-    # 30 a second). At 0.5 s a walk of keys 0.2-0.3 s apart left every collection to Python, 45-72 ms
-    # by its end; at 0.15 s the palette's p95 at 5,000 went 72-113 -> 69-78 ms, peak memory 65 -> 72 MB
+    # 30 a second). At 0.5 s a walk of keys 0.2-0.3 s apart left most collections to Python, 45-72 ms
+    # by its end; at 0.15 s the palette's p95 at 5,000 went 72-113 -> 61-78 ms, peak memory 65 -> 72 MB
     # (bench/RESULTS.md, 2026-12-04 later). What is frozen is no longer most of a screen's old lines:
     # they are not cycles (compat.lines_without_self_cycles), so freezing sooner holds little garbage.
     QUIET_SECONDS = 0.15
