@@ -24,6 +24,7 @@ PROGRAMME_TABS = {
     "2": MILESTONE_KEYS, "3": RISK_KEYS, "4": SAVING_KEYS, "5": HISTORY_KEYS,
 }
 PROJECT_TABS = {"1": MILESTONE_KEYS, "2": RISK_KEYS, "3": SAVING_KEYS, "4": HISTORY_KEYS}
+TABS_OF = {"programme": PROGRAMME_TABS, "project": PROJECT_TABS}
 TABS = [("programme", tab, own) for tab, own in PROGRAMME_TABS.items()] + \
        [("project", tab, own) for tab, own in PROJECT_TABS.items()]
 # The keys as the footer shows them -> as pressed.
@@ -76,12 +77,12 @@ def state(app) -> tuple:
     return len(app.screen_stack), type(app.screen).__name__, tuple(screen_lines(app))
 
 
-@pytest.mark.parametrize("kind", ["programme", "project"])
+@pytest.mark.parametrize("kind", list(TABS_OF))
 @pytest.mark.parametrize("width", [80, 160])
 async def test_the_footer_lists_the_keys_that_act_in_the_tab(fixture_db, kind, width):
     path, _ids = fixture_db
     async with started_at(path, width) as (app, pilot):
-        for tab, own in (PROGRAMME_TABS if kind == "programme" else PROJECT_TABS).items():
+        for tab, own in TABS_OF[kind].items():
             if tab == "1":
                 await open_tab(pilot, kind, tab)
             else:
@@ -122,13 +123,13 @@ async def test_each_key_the_footer_lists_acts(fixture_db, kind, tab, own):
         assert not app.is_running
 
 
-@pytest.mark.parametrize("kind", ["programme", "project"])
+@pytest.mark.parametrize("kind", list(TABS_OF))
 async def test_a_key_not_listed_does_nothing(fixture_db, kind):
     path, _ids = fixture_db
     with fresh(path) as s:
         changes = len(s.history(limit=10_000))
     async with started(path, notifications=True) as (app, pilot):
-        for tab, own in (PROGRAMME_TABS if kind == "programme" else PROJECT_TABS).items():
+        for tab, own in TABS_OF[kind].items():
             if tab == "1":
                 screen = await open_tab(pilot, kind, tab)
             else:
