@@ -2,6 +2,7 @@
 what they do there; a key not listed does nothing; c on a milestone asks for the date it was done."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
@@ -25,8 +26,7 @@ PROGRAMME_TABS = {
 }
 PROJECT_TABS = {"1": MILESTONE_KEYS, "2": RISK_KEYS, "3": SAVING_KEYS, "4": HISTORY_KEYS}
 TABS_OF = {"programme": PROGRAMME_TABS, "project": PROJECT_TABS}
-TABS = [("programme", tab, own) for tab, own in PROGRAMME_TABS.items()] + \
-       [("project", tab, own) for tab, own in PROJECT_TABS.items()]
+TABS = [(kind, tab, own) for kind, tabs in TABS_OF.items() for tab, own in tabs.items()]
 # The keys as the footer shows them -> as pressed.
 PRESSED = {"⏎": "enter", "esc": "escape", "/": "slash", "?": "question_mark", "^y": "ctrl+y", "^p": "ctrl+p"}
 EVERY_ACTION_KEY = ["r", "a", "g", "c", "e", "n", "x", "t"]
@@ -67,6 +67,19 @@ async def open_tab(pilot, kind: str, tab: str):
     return screen
 
 
+async def each_tab(pilot, kind: str) -> AsyncIterator[tuple[str, list[str]]]:
+    """Each tab of CCO (or its project) in view in turn, as a user goes through them, on the one screen:
+    (tab, its own keys)."""
+    screen = None
+    for tab, own in TABS_OF[kind].items():
+        if tab == "1":
+            screen = await open_tab(pilot, kind, tab)
+        else:
+            await press(pilot, tab)
+            assert pilot.app.screen is screen, f"tab {tab} is on another screen"
+        yield tab, own
+
+
 def ours(entries: list[str]) -> list[str]:
     return [entry for entry in entries if entry.split(" ", 1)[0] in KNOWN]
 
@@ -82,11 +95,7 @@ def state(app) -> tuple:
 async def test_the_footer_lists_the_keys_that_act_in_the_tab(fixture_db, kind, width):
     path, _ids = fixture_db
     async with started_at(path, width) as (app, pilot):
-        for tab, own in TABS_OF[kind].items():
-            if tab == "1":
-                await open_tab(pilot, kind, tab)
-            else:
-                await press(pilot, tab)
+        async for tab, own in each_tab(pilot, kind):
             shown = footer(app)
             line = screen_lines(app)[-1].rstrip()
             every = [*own, *COMMON]
@@ -129,11 +138,8 @@ async def test_a_key_not_listed_does_nothing(fixture_db, kind):
     with fresh(path) as s:
         changes = len(s.history(limit=10_000))
     async with started(path, notifications=True) as (app, pilot):
-        for tab, own in TABS_OF[kind].items():
-            if tab == "1":
-                screen = await open_tab(pilot, kind, tab)
-            else:
-                await press(pilot, tab)
+        async for tab, own in each_tab(pilot, kind):
+            screen = app.screen  # the programme or project screen, with this tab in view
             listed = {entry.split(" ", 1)[0] for entry in footer(app)}
             unlisted = [k for k in EVERY_ACTION_KEY if k not in listed]
             assert unlisted == [k for k in EVERY_ACTION_KEY if k not in {entry[0] for entry in own}], tab
