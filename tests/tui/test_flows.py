@@ -157,7 +157,9 @@ async def test_a_form_opened_again_shows_the_next_record_and_nothing_of_the_last
     from tui import forms
 
     path, _ids = fixture_db
-    async with started(path) as (app, pilot):
+    # Not built ahead: an e pressed while the milestone form is still being built hidden gets a form of
+    # its own, and the next e the one built ahead (the test of building ahead is in test_lists).
+    async with started(path, build_ahead=False) as (app, pilot):
         screen = await open_project(pilot)
         first = screen.active_panel().selected
         await press(pilot, "e")
