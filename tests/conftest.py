@@ -1,6 +1,7 @@
-"""The whole suite: tests marked slow run first, so that a run spread over several processes
-(pytest -n) does not end with one process still busy with a long test started last; and a full
-disk, simulated, for the store's and the command's tests."""
+"""The whole suite: tests marked slow spread over the first half of the run, so that a run spread
+over several processes (pytest -n) neither gives them all to one process nor ends with one still
+busy with a long test started last; and a full disk, simulated, for the store's and the command's
+tests."""
 from __future__ import annotations
 
 import pytest
@@ -43,7 +44,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.startswith(SLOW_ELSEWHERE) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
+    items[:] = spread_out(items, [item.get_closest_marker("slow") is not None for item in items])
+
+
+def spread_out(items: list, slow: list[bool]) -> list:
+    """The slow items spread evenly over the first half of the run, the rest in their own order
+    between them. pytest -n starts each process on a run of consecutive tests (a quarter of its
+    share), so slow tests side by side would all go to the first process, one after another
+    (there they ended the run 16 s after the other three); late in the run one would be the last
+    to finish."""
+    slows = [item for item, is_slow in zip(items, slow, strict=True) if is_slow]
+    rest = [item for item, is_slow in zip(items, slow, strict=True) if not is_slow]
+    if not slows:
+        return rest
+    gap = len(rest) // (2 * len(slows))  # the others run between two slow ones
+    spread = []
+    for n, item in enumerate(slows):
+        spread += [item, *rest[n * gap:(n + 1) * gap]]
+    return spread + rest[len(slows) * gap:]
 
 
 @pytest.fixture
