@@ -54,6 +54,23 @@ class Terminal:
         return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-e", "-t", self.name],
                               check=True, capture_output=True, text=True).stdout
 
+    def steady_colours(self, timeout: float = 20.0) -> str:
+        """The screen with its colours once two readings 0.25 s apart agree (nothing may blink)."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while True:
+            screen = self.screen_with_colours()
+            if screen == last:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the screen kept changing:\n{self.screen()}")
+            last = screen
+            time.sleep(0.25)
+
+    def resize(self, width: int, height: int) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "resize-window", "-t", self.name, "-x", str(width),
+                        "-y", str(height)], check=True)
+
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
         while True:

@@ -23,6 +23,7 @@ from store.errors import ValidationError
 from store.text import day
 from tui import safe
 from tui.app_typing import OfRagboard
+from tui.compat import FocusWithoutRepaint
 from tui.screens.base import KeepsStyles
 from tui.widgets.safe_input import SafeInput
 
@@ -65,7 +66,7 @@ def subject(title: str) -> str:
     return "the " + title[:1].lower() + title[1:] if title else "this form"
 
 
-class FormScreen(OfRagboard, KeepsStyles, ModalScreen):
+class FormScreen(OfRagboard, KeepsStyles, FocusWithoutRepaint, ModalScreen):
     """Edit or add a record. submit(values) makes ONE store call and returns the saved record;
     a ValidationError it raises is shown beside its field and the form stays open.
 
