@@ -55,17 +55,17 @@ class Terminal:
                               check=True, capture_output=True, text=True).stdout
 
     def steady_colours(self, timeout: float = 20.0) -> str:
-        """The screen with its colours once two readings 0.25 s apart agree (nothing may blink)."""
+        """The screen with its colours once three readings 0.3 s apart agree: nothing on it is still
+        changing, and nothing blinks (a blinking cursor changes every 0.5 s)."""
         deadline = time.monotonic() + timeout
-        last = None
+        readings: list[str] = []
         while True:
-            screen = self.screen_with_colours()
-            if screen == last:
-                return screen
+            readings = [*readings[-2:], self.screen_with_colours()]
+            if len(readings) == 3 and len(set(readings)) == 1:
+                return readings[0]
             if time.monotonic() > deadline:
                 raise AssertionError(f"the screen kept changing:\n{self.screen()}")
-            last = screen
-            time.sleep(0.25)
+            time.sleep(0.3)
 
     def resize(self, width: int, height: int) -> None:
         subprocess.run(["tmux", "-L", self.socket, "resize-window", "-t", self.name, "-x", str(width),

@@ -15,9 +15,13 @@ pytestmark = pytest.mark.slow  # a whole session in a real terminal
 
 
 def drawn_afresh(term: Terminal) -> str:
-    term.resize(80, 24)  # narrower than the form: every widget changes size, so none is left as drawn
-    term.wait_for("Programmes")
+    """The screen once the terminal has been made narrower than the form (so every widget changes
+    size and none is left as it was drawn) and then given its size back."""
+    whole_top_line = "FutureFit 19 Nov 2015"  # the last status date: only a full-width top line has it
+    term.resize(80, 24)
+    term.wait_until_gone(whole_top_line)
     term.resize(WIDTH, HEIGHT)
+    term.wait_for(whole_top_line)
     return term.steady_colours()
 
 
