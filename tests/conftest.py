@@ -50,9 +50,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def spread_out(items: list, slow: list[bool]) -> list:
     """The slow items spread evenly over the first half of the run, the rest in their own order
     between them. pytest -n starts each process on a run of consecutive tests (a quarter of its
-    share), so slow tests side by side would all go to the first process, one after another
-    (there they ended the run 16 s after the other three); late in the run one would be the last
-    to finish."""
+    share), so slow tests side by side would all go to one process, one after another (sorted
+    first, they ended the run 16 s after the other three processes); late in the run, one would be
+    the last to finish."""
     slows = [item for item, is_slow in zip(items, slow, strict=True) if is_slow]
     rest = [item for item, is_slow in zip(items, slow, strict=True) if not is_slow]
     if not slows:

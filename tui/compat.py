@@ -27,8 +27,8 @@ Styles:
 - App._css_update_count, Screen._css_update_count: a screen styled since the CSS last changed is
   not restyled when pushed again (30-60 ms a programme screen or form, 09baea3 / 635a41e).
 - Screen.focused redefined without repaint: moving the keys to the reason or '/' line and back
-  does not repaint the whole screen (~20 ms, e503acf), nor does Tab in a form (its CPU ~40 -> ~18 ms
-  at 160x45, three runs each; tests/e2e/test_redraw.py checks the terminal against a fresh drawing).
+  does not repaint the whole screen (~20 ms, e503acf), nor does Tab in a form (a Tab's CPU ~40 -> ~18
+  ms at 160x45, three runs each; tests/e2e/test_redraw.py checks the terminal against a fresh drawing).
 - Widget._on_focus, Widget._on_blur replaced: a list redraws its cursor row, not every row, when
   focus moves (part of e503acf).
 
