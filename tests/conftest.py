@@ -18,11 +18,13 @@ SLOW_ELSEWHERE = (
 
 @pytest.hookimpl(optionalhook=True)  # so that `pytest -p no:xdist` still runs
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """pytest -n auto: two processes per core. A screen test spends about two fifths of its time waiting
-    for the app to go idle (2 workers on 2 cores: 302 s of CPU in 261 s; 4 workers: 335 s in 191 s)."""
+    """pytest -n auto: three processes per core. A screen test spends much of its time waiting for the
+    app to go idle, and the others fill those waits (on 2 cores, 2 processes: 302 s of CPU in 261 s;
+    4: 335 s in 191 s. Four alternated runs each of 4 and 6 kept the cores 79-88% and 91-93% busy,
+    as CPU over twice the wall time; the host's speed swung too much for their wall times to compare)."""
     import os
 
-    return 2 * (os.cpu_count() or 1)
+    return 3 * (os.cpu_count() or 1)
 
 
 def pytest_configure(config: pytest.Config) -> None:
