@@ -29,7 +29,8 @@ def test_slow_tests_are_spread_evenly_early_and_the_rest_keep_their_order(slow):
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_the_first_runs_pytest_n_hands_out_share_the_slow_tests(where, processes):
     """pytest -n on 2 cores (six processes; four before), each starting on a run of consecutive tests,
-    a quarter of its share; 26 slow tests among 1,342 (about as this suite has them), collected side by side."""
+    a quarter of its share; 26 slow tests among 1,342 (about as this suite has them), collected side
+    by side."""
     total, slow_count = 1342, 26
     slow = [n < slow_count if where == "first" else n >= total - slow_count for n in range(total)]
     ordered = spread_out(list(range(total)), slow)
