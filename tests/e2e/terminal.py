@@ -22,6 +22,15 @@ def ragboard_command() -> str:
     return str(script)
 
 
+def seeded_file(folder: Path) -> Path:
+    """board.db in folder, written with the demo portfolios by the installed command (ragboard seed)."""
+    db = folder / "board.db"
+    seeded = subprocess.run([ragboard_command(), "seed", "--db", str(db)], capture_output=True, text=True,
+                            check=False)
+    assert seeded.returncode == 0, seeded.stderr
+    return db
+
+
 def require_tmux() -> None:
     if shutil.which("tmux"):
         return

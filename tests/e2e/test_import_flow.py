@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.terminal import Terminal, ragboard_command
+from tests.e2e.terminal import Terminal, ragboard_command, seeded_file
 
 pytestmark = pytest.mark.slow  # a whole session in a real terminal
 
@@ -43,9 +43,7 @@ def _import(term, path):
 
 
 def test_a_workbook_with_three_mistakes_is_refused_then_imported_mended(tmp_path):
-    db = tmp_path / "board.db"
-    run = [ragboard_command(), "seed", "--db", str(db)]
-    assert subprocess.run(run, capture_output=True, check=False).returncode == 0
+    db = seeded_file(tmp_path)
     workbook = tmp_path / "registers.xlsx"
     run = [ragboard_command(), "export", "--db", str(db), "--out", str(workbook)]
     assert subprocess.run(run, capture_output=True, check=False).returncode == 0

@@ -5,11 +5,10 @@ which redraws every widget."""
 from __future__ import annotations
 
 import shlex
-import subprocess
 
 import pytest
 
-from tests.e2e.terminal import HEIGHT, WIDTH, Terminal, ragboard_command
+from tests.e2e.terminal import HEIGHT, WIDTH, Terminal, ragboard_command, seeded_file
 
 pytestmark = pytest.mark.slow  # a whole session in a real terminal
 
@@ -26,10 +25,7 @@ def drawn_afresh(term: Terminal) -> str:
 
 
 def test_what_moving_the_keys_leaves_on_screen_is_what_a_fresh_drawing_shows(tmp_path):
-    db = tmp_path / "board.db"
-    seeded = subprocess.run([ragboard_command(), "seed", "--db", str(db)], capture_output=True, text=True,
-                            check=False)
-    assert seeded.returncode == 0, seeded.stderr
+    db = seeded_file(tmp_path)
     term = Terminal(f"{shlex.quote(ragboard_command())} --db {shlex.quote(str(db))}", tmp_path)
     try:
         term.wait_for(" IHWB ")

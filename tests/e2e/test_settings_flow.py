@@ -7,13 +7,12 @@ import os
 import re
 import shlex
 import sqlite3
-import subprocess
 import time
 
 import pytest
 
 from store import open_store
-from tests.e2e.terminal import Terminal, ragboard_command
+from tests.e2e.terminal import Terminal, ragboard_command, seeded_file
 
 pytestmark = pytest.mark.slow  # whole sessions in a real terminal
 
@@ -31,13 +30,6 @@ def _top_line_colours(term, differing_from=None, timeout=10.0):
         time.sleep(0.1)
 
 
-def _seeded(tmp_path):
-    db = tmp_path / "board.db"
-    assert subprocess.run([ragboard_command(), "seed", "--db", str(db)], capture_output=True,
-                          check=False).returncode == 0
-    return db
-
-
 def _status(db, milestone_id):
     con = sqlite3.connect(db)
     try:
@@ -47,7 +39,7 @@ def _status(db, milestone_id):
 
 
 def test_a_remapped_key_and_a_chosen_theme_stay(tmp_path):
-    db = _seeded(tmp_path)
+    db = seeded_file(tmp_path)
     config = tmp_path / "config.toml"
     config.write_text('# my keys\n[keymap]\n"milestones.red" = "R"\n"owner.red" = "R"\n"home.red" = "R"\n')
     command = f"{shlex.quote(ragboard_command())} --db {shlex.quote(str(db))}"
@@ -116,7 +108,7 @@ GREYS = {0, 7, 8, 15, 16, 231, *range(232, 256)}
 
 
 def test_no_color_keeps_every_rag_readable_by_its_letter(tmp_path):
-    db = _seeded(tmp_path)
+    db = seeded_file(tmp_path)
     with open_store(db) as store:
         first = store.home_rows()[0].programme
         store.set_programme_rag(first.id, first.version, "Red", "behind plan")

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 import time
 from collections.abc import Callable
 
 import pytest
 
 from store import open_store
-from tests.e2e.terminal import Terminal, ragboard_command
+from tests.e2e.terminal import Terminal, ragboard_command, seeded_file
 
 pytestmark = pytest.mark.slow  # a whole session in a real terminal
 
@@ -17,10 +16,7 @@ PROJECT = "Growth and Assets"
 
 
 def test_set_a_milestone_red_through_the_palette(tmp_path):
-    db = tmp_path / "board.db"
-    seeded = subprocess.run([ragboard_command(), "seed", "--db", str(db)], capture_output=True, text=True,
-                            check=False)
-    assert seeded.returncode == 0, seeded.stderr
+    db = seeded_file(tmp_path)
     with open_store(db) as store:
         project = next(h for h in store.search(PROJECT) if h.kind == "project")
         first = store.milestones(project_id=project.id)[0]
@@ -61,10 +57,7 @@ def test_set_a_milestone_red_through_the_palette(tmp_path):
 def test_a_milestone_set_red_in_a_project_shows_on_home_on_the_way_back(tmp_path):
     """Inside a project: a milestone set Red with a reason; Escape back to home, where the programme's
     row shows its new RAG and one more Red milestone, without a restart."""
-    db = tmp_path / "board.db"
-    seeded = subprocess.run([ragboard_command(), "seed", "--db", str(db)], capture_output=True, text=True,
-                            check=False)
-    assert seeded.returncode == 0, seeded.stderr
+    db = seeded_file(tmp_path)
     with open_store(db) as store:
         rows = store.home_rows()
         # The first programme not yet Red whose first project has a milestone, and that milestone.
